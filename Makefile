@@ -1,0 +1,63 @@
+# Industry Brain — the two commands: `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: demo test setup assets browser-deps serve migrate lint messages benchmark clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+src/industry_brain/static/vendor/.built: node_modules/.package-lock.json scripts/copy_assets.js
+	npm run --silent build
+	touch $@
+
+setup: $(VENV)/.installed src/industry_brain/static/vendor/.built
+	$(PY) scripts/compile_messages.py >/dev/null
+
+assets: src/industry_brain/static/vendor/.built
+
+migrate: setup
+	$(PY) manage.py migrate --noinput -v0
+
+# 1) Set up and run the platform on the embedded default (SQLite, demo data, logins printed).
+demo: migrate
+	$(PY) manage.py seed_demo --if-empty
+	@echo "Industry Brain: http://127.0.0.1:$(PORT)/  (synthetic demo data)"
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Debian's Chromium and CJK fonts for the browser tests (never a downloaded browser).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi; \
+	fi
+
+# 2) Set up and run the whole suite: SQLite always, PostgreSQL too when DATABASE_URL names one.
+test: setup browser-deps
+	$(VENV)/bin/ruff check src tests benchmarks scripts
+	$(PY) scripts/check_messages.py
+	@echo "== test suite on SQLite =="
+	env -u DATABASE_URL $(VENV)/bin/pytest -n 2 -q
+	@if [ -n "$$DATABASE_URL" ]; then echo "== test suite on $${DATABASE_URL%%://*} =="; $(VENV)/bin/pytest -n 2 -q; fi
+
+messages: setup
+	$(PY) scripts/compile_messages.py
+
+benchmark: migrate
+	$(PY) benchmarks/run.py
+
+lint: setup
+	$(VENV)/bin/ruff check src tests benchmarks scripts
+
+clean:
+	rm -rf $(VENV) node_modules var src/industry_brain/static/vendor

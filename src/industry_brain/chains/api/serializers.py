@@ -1,0 +1,53 @@
+from rest_framework import serializers
+
+from ..models import Chain, ChainMaster, ChainNode, Ecosystem, NodeLink
+
+
+class ChainBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Chain
+        fields = ["id", "code", "name"]
+
+
+class EcosystemSerializer(serializers.ModelSerializer):
+    chains = ChainBriefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Ecosystem
+        fields = ["id", "code", "name", "leader", "description", "chains"]
+
+
+class ChainNodeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChainNode
+        fields = ["id", "name", "segment", "is_key"]
+
+
+class NodeLinkSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NodeLink
+        fields = ["supplier", "customer"]
+
+
+class ChainSerializer(serializers.ModelSerializer):
+    nodes = ChainNodeSerializer(many=True, read_only=True)
+    links = serializers.SerializerMethodField()
+    chain_masters = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Chain
+        fields = ["id", "code", "name", "ecosystem", "leader", "description", "nodes", "links", "chain_masters"]
+
+    def get_links(self, chain) -> list[dict]:
+        return [{"supplier": link.supplier_id, "customer": link.customer_id}
+                for node in chain.nodes.all() for link in node.supplies.all()]
+
+    def get_chain_masters(self, chain) -> list[int]:
+        return [m.enterprise_id for m in chain.masters.all() if m.status == "designated"]
+
+
+class ChainMasterSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChainMaster
+        fields = ["id", "chain", "enterprise", "status", "nominated_on", "designated_on", "reason"]
+        read_only_fields = ["status", "designated_on"]

@@ -1,0 +1,3 @@
+from .views import ChainViewSet, EcosystemViewSet
+
+routes = [("ecosystems", EcosystemViewSet, "ecosystem"), ("chains", ChainViewSet, "chain")]

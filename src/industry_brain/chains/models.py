@@ -1,0 +1,247 @@
+"""Ecosystems (产业生态圈), their chains (产业链), chain nodes and supply edges, memberships of
+enterprises in nodes, chain-master (链主) designations and work-team (专班) members."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from industry_brain.accounts.choices import Role
+from industry_brain.core.models import BaseModel
+
+from .choices import ChainMasterStatus, Segment, TeamPosition
+
+
+def _public(action: str) -> Q | None:
+    return Q() if action == "view" else None
+
+
+class Ecosystem(BaseModel):
+    """One of the city's five industrial ecosystems, led by a city leader (链长)."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    leader = models.CharField(_("chain leader"), max_length=100, blank=True,
+                              help_text=_("The city leader who leads the ecosystem (position, not a name list)."))
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("ecosystem")
+        verbose_name_plural = _("ecosystems")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("chains:ecosystem_detail", args=[self.pk])
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        if action == "view":
+            return Q()  # the five ecosystems are public inside the platform
+        if user.role == Role.CHAIN_TEAM and action == "change":
+            return Q(pk=user.ecosystem_id)
+        return None
+
+
+class Chain(BaseModel):
+    """An industrial chain inside an ecosystem, drawn as a graph of nodes."""
+
+    ecosystem = models.ForeignKey(Ecosystem, on_delete=models.PROTECT, related_name="chains",
+                                  verbose_name=_("ecosystem"))
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    leader = models.CharField(_("chain leader"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["ecosystem__order", "order", "id"]
+        verbose_name = _("chain")
+        verbose_name_plural = _("chains")
+        constraints = [
+            models.UniqueConstraint(fields=["ecosystem", "name"], name="chain_name_unique_in_ecosystem",
+                                    violation_error_message=_("This ecosystem already has a chain of that name.")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("chains:chain_detail", args=[self.pk])
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        if action == "view":
+            return Q()
+        if user.role == Role.CHAIN_TEAM and action in ("change", "add"):
+            return Q(ecosystem_id=user.ecosystem_id)
+        return None
+
+
+class ChainNode(BaseModel):
+    """A link of a chain (e.g. 芯片设计, 封装测试), in the upstream, midstream or downstream segment."""
+
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="nodes", verbose_name=_("chain"))
+    name = models.CharField(_("name"), max_length=50)
+    segment = models.CharField(_("segment"), max_length=12, choices=Segment.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    industries = models.ManyToManyField("core.IndustryDivision", blank=True, related_name="chain_nodes",
+                                        verbose_name=_("industry divisions"))
+    is_key = models.BooleanField(_("key link"), default=False)
+
+    class Meta:
+        ordering = ["chain", "segment", "order", "id"]
+        verbose_name = _("chain node")
+        verbose_name_plural = _("chain nodes")
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "name"], name="chainnode_name_unique_in_chain",
+                                    violation_error_message=_("This chain already has a node of that name.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain.name} · {self.name}"
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        if action == "view":
+            return Q()
+        if user.role == Role.CHAIN_TEAM:
+            return Q(chain__ecosystem_id=user.ecosystem_id)
+        return None
+
+
+class NodeLink(BaseModel):
+    """A supply edge: `supplier` node supplies `customer` node within the chain graph."""
+
+    supplier = models.ForeignKey(ChainNode, on_delete=models.CASCADE, related_name="supplies",
+                                 verbose_name=_("supplier node"))
+    customer = models.ForeignKey(ChainNode, on_delete=models.CASCADE, related_name="supplied_by",
+                                 verbose_name=_("customer node"))
+
+    class Meta:
+        ordering = ["supplier", "customer"]
+        verbose_name = _("node link")
+        verbose_name_plural = _("node links")
+        constraints = [
+            models.UniqueConstraint(fields=["supplier", "customer"], name="nodelink_unique",
+                                    violation_error_message=_("These nodes are already linked.")),
+            models.CheckConstraint(condition=~Q(supplier=models.F("customer")), name="nodelink_not_self",
+                                   violation_error_message=_("A node cannot supply itself.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier.name} → {self.customer.name}"
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        if action == "view":
+            return Q()
+        if user.role == Role.CHAIN_TEAM:
+            return Q(supplier__chain__ecosystem_id=user.ecosystem_id)
+        return None
+
+
+class ChainMembership(BaseModel):
+    """An enterprise's place in a chain node (what it makes there)."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="memberships",
+                                   verbose_name=_("enterprise"))
+    node = models.ForeignKey(ChainNode, on_delete=models.CASCADE, related_name="memberships",
+                             verbose_name=_("chain node"))
+    main_product = models.CharField(_("main product"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["node", "enterprise"]
+        verbose_name = _("chain membership")
+        verbose_name_plural = _("chain memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "node"], name="membership_unique",
+                                    violation_error_message=_("The enterprise is already in this node.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} @ {self.node}"
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        from industry_brain.enterprises.models import enterprise_scope
+
+        if user.role == Role.CHAIN_TEAM:
+            return Q(node__chain__ecosystem_id=user.ecosystem_id)
+        if action == "view":
+            return enterprise_scope(user, "view", prefix="enterprise__")
+        return None
+
+
+class ChainMaster(BaseModel):
+    """A chain-master (链主) nomination or designation of an enterprise for a chain."""
+
+    chain = models.ForeignKey(Chain, on_delete=models.CASCADE, related_name="masters", verbose_name=_("chain"))
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="chain_masters",
+                                   verbose_name=_("enterprise"))
+    status = models.CharField(_("status"), max_length=12, choices=ChainMasterStatus.choices,
+                              default=ChainMasterStatus.NOMINATED)
+    nominated_on = models.DateField(_("nominated on"))
+    designated_on = models.DateField(_("designated on"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("nominated by"))
+
+    class Meta:
+        ordering = ["chain", "-designated_on", "enterprise"]
+        verbose_name = _("chain master")
+        verbose_name_plural = _("chain masters")
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "enterprise"], condition=~Q(status="revoked"),
+                                    name="chainmaster_one_active_per_chain",
+                                    violation_error_message=_("This enterprise is already nominated for this chain.")),
+            models.CheckConstraint(condition=~Q(status="designated") | Q(designated_on__isnull=False),
+                                   name="chainmaster_designated_has_date",
+                                   violation_error_message=_("A designation needs its date.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain} · {self.enterprise}"
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        if action == "view":
+            return Q()  # designations are announced publicly
+        if user.role == Role.CHAIN_TEAM:
+            return Q(chain__ecosystem_id=user.ecosystem_id)
+        return None
+
+
+class TeamMember(BaseModel):
+    """A member of an ecosystem's work team (专班), by position and unit."""
+
+    ecosystem = models.ForeignKey(Ecosystem, on_delete=models.CASCADE, related_name="team_members",
+                                  verbose_name=_("ecosystem"))
+    position = models.CharField(_("role in the team"), max_length=12, choices=TeamPosition.choices)
+    title = models.CharField(_("position"), max_length=100)
+    unit = models.CharField(_("unit"), max_length=100)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="team_memberships", verbose_name=_("platform account"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["ecosystem", "order", "id"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+
+    def __str__(self) -> str:
+        return f"{self.ecosystem} · {self.title}"
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        if action == "view":
+            return Q()
+        if user.role == Role.CHAIN_TEAM:
+            return Q(ecosystem_id=user.ecosystem_id)
+        return None

@@ -1,0 +1,48 @@
+"""API framework: the restricted base viewsets."""
+
+from __future__ import annotations
+
+from rest_framework import exceptions, mixins, viewsets
+
+from . import context
+from .api_errors import exception_handler, validation_error_detail  # noqa: F401  (re-exported)
+from .pagination import StandardPagination  # noqa: F401
+
+
+class RestrictedViewSetMixin:
+    """Base of every API viewset: the queryset is restricted to the caller's view scope (out of scope is
+    404, like a missing object); update/delete additionally need the change/delete scope (403 when the
+    object is visible but not changeable)."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Token-authenticated users are known only now; make them the actor of what this request writes.
+        if request.user and request.user.is_authenticated:
+            self._actor_tokens = context.set_actor(request.user)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        tokens = getattr(self, "_actor_tokens", None)
+        if tokens is not None:
+            context.reset_actor(tokens)
+            self._actor_tokens = None
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user, "view")
+
+    def check_scope(self, obj, action: str) -> None:
+        model = type(obj)
+        if not model._default_manager.all().permits(self.request.user, obj, action):
+            raise exceptions.PermissionDenied()
+
+
+class RestrictedModelViewSet(RestrictedViewSetMixin, viewsets.ModelViewSet):
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+
+class RestrictedReadOnlyViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class RestrictedListCreateViewSet(RestrictedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    pass

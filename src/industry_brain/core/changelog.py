@@ -1,0 +1,92 @@
+"""The automatic change log: every save() and delete() of a BaseModel subclass is recorded with the
+acting user, the request id and the field values before and after.
+
+Bulk operations (bulk_create, queryset.update) bypass signals by design; services that use them for
+set-based batch work write one Event describing the batch instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from . import context
+from .models import BaseModel, ObjectChange
+
+
+def _plain(value):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def snapshot(instance: models.Model) -> dict:
+    exclude = set(getattr(instance, "change_log_exclude", ()))
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in exclude:
+            continue
+        data[field.attname if field.is_relation else field.name] = _plain(getattr(instance, field.attname))
+    return data
+
+
+def _record(instance: BaseModel, action: str, before: dict | None, after: dict | None) -> None:
+    user = context.current_actor()
+    ObjectChange.objects.create(
+        user=user if getattr(user, "pk", None) else None,
+        actor_label=context.current_actor_label() or "system",
+        request_id=context.current_request_id(),
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        before=before,
+        after=after,
+    )
+
+
+@receiver(pre_save)
+def _remember_before(sender, instance, raw=False, **kwargs):
+    if raw or not isinstance(instance, BaseModel):
+        return
+    if instance.pk is None or instance._state.adding:
+        instance._changelog_before = None
+        return
+    previous = type(instance)._base_manager.filter(pk=instance.pk).first()
+    instance._changelog_before = snapshot(previous) if previous is not None else None
+
+
+@receiver(post_save)
+def _log_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not isinstance(instance, BaseModel):
+        return
+    after = snapshot(instance)
+    before = getattr(instance, "_changelog_before", None)
+    if not created and before == after:
+        return
+    _record(instance, "create" if created else "update", None if created else before, after)
+
+
+@receiver(post_delete)
+def _log_delete(sender, instance, **kwargs):
+    if not isinstance(instance, BaseModel):
+        return
+    _record(instance, "delete", snapshot(instance), None)
+
+
+def history_for(instance: models.Model, limit: int = 50):
+    """Change-log entries of one object, newest first (the history panel of detail pages)."""
+    ct = ContentType.objects.get_for_model(instance, for_concrete_model=False)
+    return ObjectChange.objects.filter(content_type=ct, object_id=str(instance.pk)).select_related("user")[:limit]

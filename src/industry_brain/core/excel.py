@@ -1,0 +1,195 @@
+"""Excel in and out.
+
+Import: a subclass of `ExcelImporter` names its columns and a Django form that validates one row. The
+whole file is read and validated first; every bad row is reported with its row number, column and
+reason; only when no row is wrong are all rows written, in one transaction (all or nothing).
+Export: `workbook_response()` writes rows to an .xlsx download.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django import forms
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_IMPORT_ROWS = 50_000
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    field: str  # form field name
+    header: str  # the Chinese column header users see
+    example: Any = ""
+    help: str = ""
+
+
+@dataclasses.dataclass
+class RowError:
+    row: int  # spreadsheet row number as users see it (header is row 1)
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("Row %(row)s, %(column)s: %(message)s") % {"row": self.row, "column": self.column,
+                                                            "message": self.message}
+
+
+@dataclasses.dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = dataclasses.field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (not an xlsx, wrong headers, too many rows)."""
+
+
+class ExcelImporter:
+    """Base class: set `columns`, `form_class`, and implement `validate_rows()` (optional, for checks that
+    span rows, e.g. duplicates) and `write(rows)` which returns (created, updated)."""
+
+    columns: Sequence[Column] = ()
+    form_class: type[forms.Form]
+    sheet_title = "data"
+
+    def __init__(self, *, actor):
+        self.actor = actor
+
+    # ----- reading -----
+    def read(self, fileobj) -> list[tuple[int, dict]]:
+        try:
+            wb = load_workbook(fileobj, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises several unrelated types for a non-xlsx file
+            raise ImportFileError(_("The file is not an Excel .xlsx workbook.")) from exc
+        ws = wb.worksheets[0]
+        rows = ws.iter_rows(values_only=True)
+        try:
+            header = [str(c).strip() if c is not None else "" for c in next(rows)]
+        except StopIteration:
+            raise ImportFileError(_("The workbook is empty.")) from None
+        by_header = {c.header: c for c in self.columns}
+        missing = [c.header for c in self.columns if c.header not in header and self.form_class.base_fields[
+            c.field].required]
+        if missing:
+            raise ImportFileError(_("Missing columns: %(cols)s. Download the template and keep its headers.")
+                                  % {"cols": "、".join(missing)})
+        index = {i: by_header[h] for i, h in enumerate(header) if h in by_header}
+        out: list[tuple[int, dict]] = []
+        for number, values in enumerate(rows, start=2):
+            if values is None or all(v is None or str(v).strip() == "" for v in values):
+                continue
+            if len(out) >= MAX_IMPORT_ROWS:
+                raise ImportFileError(_("At most %(n)s rows can be imported at once.") % {"n": MAX_IMPORT_ROWS})
+            data = {}
+            for i, col in index.items():
+                v = values[i] if i < len(values) else None
+                if isinstance(v, str):
+                    v = v.strip()
+                if isinstance(v, float) and v.is_integer() and col.field in self.integer_like_fields():
+                    v = int(v)
+                data[col.field] = "" if v is None else v
+            out.append((number, data))
+        wb.close()
+        return out
+
+    def integer_like_fields(self) -> set[str]:
+        return {name for name, f in self.form_class.base_fields.items()
+                if isinstance(f, forms.CharField | forms.ChoiceField | forms.ModelChoiceField)}
+
+    # ----- validating -----
+    def form_kwargs(self) -> dict:
+        return {}
+
+    def clean_rows(self, raw: list[tuple[int, dict]]) -> tuple[list[tuple[int, dict]], list[RowError]]:
+        header_of = {c.field: c.header for c in self.columns}
+        cleaned: list[tuple[int, dict]] = []
+        errors: list[RowError] = []
+        for number, data in raw:
+            form = self.form_class(data=data, **self.form_kwargs())
+            if form.is_valid():
+                cleaned.append((number, form.cleaned_data))
+            else:
+                for field, messages in form.errors.items():
+                    for message in messages:
+                        errors.append(RowError(number, header_of.get(field, field if field != "__all__" else "-"),
+                                               message))
+        errors.extend(self.validate_rows(cleaned))
+        return cleaned, errors
+
+    def validate_rows(self, rows: list[tuple[int, dict]]) -> list[RowError]:
+        return []
+
+    def write(self, rows: list[tuple[int, dict]]) -> tuple[int, int]:
+        raise NotImplementedError
+
+    def run(self, fileobj) -> ImportResult:
+        """Validate everything, then write everything in one transaction, or nothing."""
+        try:
+            raw = self.read(fileobj)
+        except ImportFileError as exc:
+            return ImportResult(errors=[RowError(1, "-", str(exc))])
+        if not raw:
+            return ImportResult(errors=[RowError(1, "-", _("The workbook has no data rows."))])
+        rows, errors = self.clean_rows(raw)
+        if errors:
+            errors.sort(key=lambda e: e.row)
+            return ImportResult(errors=errors)
+        with transaction.atomic():
+            created, updated = self.write(rows)
+        return ImportResult(created=created, updated=updated)
+
+    # ----- template -----
+    def template_response(self, filename: str) -> HttpResponse:
+        headers = [c.header for c in self.columns]
+        example = [c.example for c in self.columns]
+        notes = [[c.header, c.help] for c in self.columns]
+        return workbook_response(filename, headers, [example], notes=notes)
+
+
+def write_workbook(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "data",
+                   notes: Sequence[Sequence[str]] | None = None) -> bytes:
+    wb = Workbook(write_only=False)
+    ws = wb.active
+    ws.title = title
+    ws.append(list(headers))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for row in rows:
+        ws.append(list(row))
+    for i, h in enumerate(headers, start=1):
+        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(12, min(40, len(str(h)) * 2 + 4))
+    ws.freeze_panes = "A2"
+    if notes:
+        ns = wb.create_sheet(_("notes"))
+        ns.append([_("Column"), _("How to fill it in")])
+        for n in notes:
+            ns.append(list(n))
+        ns.column_dimensions["A"].width = 20
+        ns.column_dimensions["B"].width = 80
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def workbook_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
+                      notes: Sequence[Sequence[str]] | None = None) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(write_workbook(headers, rows, notes=notes), content_type=XLSX_MIME)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -1,0 +1,60 @@
+"""Request id, acting user and Content-Security-Policy header."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+
+from . import context
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestContextMiddleware:
+    """Give every request an id (kept from X-Request-ID when it is well formed) and echo it back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.id = incoming if _SAFE_ID.match(incoming) else context.new_request_id()
+        token = context.set_request_id(request.id)
+        try:
+            response = self.get_response(request)
+        finally:
+            context._request_id.reset(token)
+        response["X-Request-ID"] = request.id
+        return response
+
+
+class ActorMiddleware:
+    """Make the signed-in user the actor of everything written during the request.
+
+    API token users are authenticated later by DRF; the base API view sets the actor again then.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user if request.user.is_authenticated else None
+        tokens = context.set_actor(user)
+        try:
+            return self.get_response(request)
+        finally:
+            context.reset_actor(tokens)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Add the Content-Security-Policy header (Django 5.2 has no built-in one)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith("/api/docs"):
+            response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response

@@ -1,0 +1,189 @@
+"""Framework models: the abstract base, the change log, the event log, and reference data
+(GB/T 2260 regions, GB/T 4754-2017 industries)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .querysets import RestrictedManager
+
+
+class BaseModel(models.Model):
+    """Abstract base of every domain model: timestamps, the restricted manager and the change log.
+
+    Subclasses declare `scope(user, action)`; the change log records every create, update and delete made
+    through the ORM's save()/delete().
+    """
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RestrictedManager()
+
+    change_log_exclude: tuple[str, ...] = ("created", "updated")
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:  # pragma: no cover - every concrete model overrides
+        return None
+
+
+class ReferenceModel(models.Model):
+    """Public reference data: every signed-in user may read it, only the city bureau changes it."""
+
+    objects = RestrictedManager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        return Q() if action == "view" else None
+
+
+class RegionKind(models.TextChoices):
+    DISTRICT = "district", _("district")
+    COUNTY = "county", _("county")
+    COUNTY_CITY = "county-level city", _("county-level city")
+
+
+class District(ReferenceModel):
+    """A county-level division of the city, identified by its GB/T 2260 code."""
+
+    code = models.CharField(_("code"), max_length=6, primary_key=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=RegionKind.choices)
+    short_name = models.CharField(_("short name"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{6}$"), name="district_code_six_digits",
+                violation_error_message=_("A GB/T 2260 code has six digits."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndustrySection(ReferenceModel):
+    """A GB/T 4754-2017 section (门类), A to T."""
+
+    code = models.CharField(_("code"), max_length=1, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("industry section")
+        verbose_name_plural = _("industry sections")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class IndustryDivision(ReferenceModel):
+    """A GB/T 4754-2017 division (大类), two digits."""
+
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    section = models.ForeignKey(IndustrySection, on_delete=models.PROTECT, related_name="divisions",
+                                verbose_name=_("section"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("industry division")
+        verbose_name_plural = _("industry divisions")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_manufacturing(self) -> bool:
+        return self.section_id == "C"
+
+
+class ChangeAction(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("updated")
+    DELETE = "delete", _("deleted")
+
+
+class ObjectChange(models.Model):
+    """One entry of the automatic change log: who changed which object, when, before and after."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", verbose_name=_("user"))
+    actor_label = models.CharField(_("actor"), max_length=150)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
+    action = models.CharField(_("action"), max_length=10, choices=ChangeAction.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("object type"))
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=200)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("change log entry")
+        verbose_name_plural = _("change log")
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"], name="objectchange_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        # Change history is shown on detail pages of objects the user can already see; the list of all
+        # changes is for the city bureau only.
+        return None
+
+    @property
+    def changed_fields(self) -> list[tuple[str, object, object]]:
+        before, after = self.before or {}, self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class Event(models.Model):
+    """A business event written explicitly by a service (demand accepted, warning raised, ...)."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("event"), max_length=60, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", verbose_name=_("user"))
+    actor_label = models.CharField(_("actor"), max_length=150)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="+", verbose_name=_("object type"))
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    message = models.CharField(_("message"), max_length=500)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"], name="event_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.message}"
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        return None

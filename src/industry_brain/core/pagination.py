@@ -1,0 +1,9 @@
+"""API pagination: `?page=` and `?page_size=` (at most 1000)."""
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class StandardPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 1000

@@ -1,0 +1,40 @@
+"""Object-level restriction: the one place where "who may see or change what" is decided.
+
+Every model's default manager is built from `RestrictedQuerySet`. A model declares its scope rule as a
+classmethod `scope(user, action) -> Q | None` (None: nothing). `restrict(user, action)` applies it; the
+base page views and the base API viewsets call nothing else. The city bureau (and superusers) see and
+change everything.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+ACTIONS = ("view", "add", "change", "delete", "view_confidential")
+
+
+class RestrictedQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = "view") -> RestrictedQuerySet:
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}")
+        if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+            return self.none()
+        if user.is_superuser or getattr(user, "role", None) == "city":
+            return self
+        scope = getattr(self.model, "scope", None)
+        if scope is None:
+            return self.none()
+        q = scope(user, action)
+        if q is None:
+            return self.none()
+        if isinstance(q, Q) and not q:  # Q(): everything
+            return self
+        return self.filter(q).distinct() if getattr(self.model, "scope_needs_distinct", False) else self.filter(q)
+
+    def permits(self, user, obj, action: str) -> bool:
+        """Whether `user` may perform `action` on `obj` (one indexed query)."""
+        return self.model._default_manager.all().restrict(user, action).filter(pk=obj.pk).exists()
+
+
+RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)

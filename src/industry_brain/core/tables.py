@@ -1,0 +1,85 @@
+"""Reusable tables for list pages: columns are declared once, sorting and rendering are generic."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.html import format_html
+
+
+@dataclasses.dataclass
+class Col:
+    name: str
+    label: Any
+    accessor: str | Callable[[Any], Any] | None = None
+    order_by: str | None = None  # database field to sort by; None: not sortable
+    link: bool = False  # link the cell to the row's get_absolute_url()
+    numeric: bool = False
+    badge: bool = False
+
+    def value(self, row) -> Any:
+        acc = self.accessor or self.name
+        if callable(acc):
+            return acc(row)
+        value = row
+        for part in acc.split("__"):
+            value = getattr(value, part, None)
+            if callable(value):
+                value = value()
+            if value is None:
+                return ""
+        return value
+
+
+class Table:
+    columns: Sequence[Col] = ()
+    default_order = "-pk"
+
+    def __init__(self, rows, *, request=None):
+        self.rows = rows
+        self.request = request
+
+    @classmethod
+    def ordering_for(cls, requested: str | None) -> str:
+        allowed = {c.name: c.order_by for c in cls.columns if c.order_by}
+        if requested:
+            desc = requested.startswith("-")
+            key = requested.lstrip("-")
+            if key in allowed:
+                return ("-" if desc else "") + allowed[key]
+        return cls.default_order
+
+    def headers(self):
+        current = self.request.GET.get("sort", "") if self.request else ""
+        for c in self.columns:
+            if c.order_by:
+                nxt = f"-{c.name}" if current == c.name else c.name
+                params = self.request.GET.copy() if self.request else {}
+                if params:
+                    params["sort"] = nxt
+                    params.pop("page", None)
+                    query = params.urlencode()
+                else:
+                    query = f"sort={nxt}"
+                arrow = "▲" if current == c.name else ("▼" if current == f"-{c.name}" else "")
+                yield {"label": c.label, "url": f"?{query}", "arrow": arrow, "numeric": c.numeric}
+            else:
+                yield {"label": c.label, "url": None, "arrow": "", "numeric": c.numeric}
+
+    def body(self):
+        for row in self.rows:
+            cells = []
+            for c in self.columns:
+                v = c.value(row)
+                if c.numeric and v not in ("", None):
+                    v = number_format(v, force_grouping=True)
+                if c.link and hasattr(row, "get_absolute_url"):
+                    v = format_html('<a href="{}">{}</a>', row.get_absolute_url(), v)
+                elif c.badge and v:
+                    v = format_html('<span class="badge badge-{}">{}</span>', getattr(row, c.name, ""),
+                                    getattr(row, f"get_{c.name}_display", lambda v=v: v)())
+                cells.append({"value": v, "numeric": c.numeric})
+            yield cells

@@ -1,0 +1,133 @@
+"""Base page views: restriction, filtering, sorting, pagination and the HTMX fragment rendering."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.views import View
+from django.views.generic import TemplateView
+
+from . import registry
+from .changelog import history_for
+
+
+class ObjectListView(LoginRequiredMixin, View):
+    """A list page: `queryset`, `filterset_class`, `table_class`, `template_name`.
+
+    HTMX requests (filter changes, sorting, paging) get only the results fragment.
+    """
+
+    queryset = None
+    filterset_class = None
+    table_class = None
+    template_name = "core/object_list.html"
+    fragment_template = "core/_results.html"
+    paginate_by = 50
+    title = ""
+    extra_actions: list[tuple[str, str]] = []
+
+    def get_queryset(self, request):
+        return self.queryset.all().restrict(request.user, "view")
+
+    def get_extra_context(self, request) -> dict:
+        return {}
+
+    def get(self, request, *args, **kwargs):
+        qs = self.get_queryset(request)
+        filterset = self.filterset_class(request.GET or None, queryset=qs, request=request) if self.filterset_class \
+            else None
+        if filterset is not None:
+            qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+            if filterset.is_bound and not filterset.is_valid():
+                qs = qs.none()
+        qs = qs.order_by(self.table_class.ordering_for(request.GET.get("sort")), "pk")
+        try:
+            per_page = min(int(request.GET.get("per_page", self.paginate_by)), 200)
+        except ValueError:
+            per_page = self.paginate_by
+        paginator = Paginator(qs, per_page)
+        page = paginator.get_page(request.GET.get("page"))
+        table = self.table_class(page.object_list, request=request)
+        ctx = {
+            "title": self.title,
+            "filterset": filterset,
+            "filter_form": filterset.form if filterset is not None else None,
+            "table": table,
+            "page_obj": page,
+            "paginator": paginator,
+            "query_without_page": _query_without(request, "page"),
+            "extra_actions": self.extra_actions,
+        }
+        ctx.update(self.get_extra_context(request))
+        if request.htmx and request.htmx.target == "results":
+            return render(request, self.fragment_template, ctx)
+        return render(request, self.template_name, ctx)
+
+
+def _query_without(request, key: str) -> str:
+    params = request.GET.copy()
+    params.pop(key, None)
+    return params.urlencode()
+
+
+class ObjectDetailView(LoginRequiredMixin, View):
+    """A detail page of one object in the user's scope; anything else is 404."""
+
+    queryset = None
+    template_name = ""
+    history = True
+
+    def get_object(self, request, pk):
+        obj = self.queryset.all().restrict(request.user, "view").filter(pk=pk).first()
+        if obj is None:
+            raise Http404
+        return obj
+
+    def get_extra_context(self, request, obj) -> dict:
+        return {}
+
+    def get(self, request, pk, *args, **kwargs):
+        obj = self.get_object(request, pk)
+        label = obj._meta.label_lower
+        panels = [p for p in (fn(request, obj) for fn in registry.detail_panels.get(label, [])) if p]
+        ctx = {"object": obj, "panels": panels,
+               "history": history_for(obj, 30) if self.history else None}
+        ctx.update(self.get_extra_context(request, obj))
+        return render(request, self.template_name, ctx)
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """Each role starts at its work: the panels are the role's inbox and key counts."""
+
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        panels = []
+        for fn in registry.home_panels:
+            panel = fn(self.request)
+            if panel:
+                panels.append(panel)
+        panels.sort(key=lambda p: p.get("order", 100))
+        ctx["panels"] = panels
+        return ctx
+
+
+def healthz(request):
+    """Liveness and database check for load balancers."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT 1")
+    return JsonResponse({"status": "ok", "database": connection.vendor, "debug": settings.DEBUG})
+
+
+def district_boundaries_view(request):
+    """The district boundary FeatureCollection for maps (cached by browsers for a day)."""
+    from .geo import district_boundaries
+
+    response = JsonResponse(district_boundaries(), json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

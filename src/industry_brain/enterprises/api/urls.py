@@ -1,0 +1,3 @@
+from .views import EnterpriseViewSet
+
+routes = [("enterprises", EnterpriseViewSet, "enterprise")]

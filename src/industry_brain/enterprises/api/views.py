@@ -1,0 +1,53 @@
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from industry_brain.core.api import RestrictedModelViewSet
+
+from .. import selectors, services
+from ..filtersets import EnterpriseFilterSet
+from ..models import Enterprise
+from .serializers import ConfidentialReadSerializer, EnterpriseSerializer, YearlyFiguresSerializer
+
+
+class EnterpriseViewSet(RestrictedModelViewSet):
+    """The enterprise registry. Out-of-scope enterprises answer 404."""
+
+    queryset = Enterprise.objects.select_related("district", "industry").order_by("name", "pk")
+    serializer_class = EnterpriseSerializer
+    filterset_class = EnterpriseFilterSet
+
+    def perform_create(self, serializer):
+        serializer.instance = services.enterprise_create(actor=self.request.user, data=serializer.validated_data)
+
+    def perform_update(self, serializer):
+        self.check_scope(serializer.instance, "change")
+        serializer.instance = services.enterprise_update(actor=self.request.user, enterprise=serializer.instance,
+                                                         data=serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        self.check_scope(instance, "delete")
+        services.enterprise_delete(actor=self.request.user, enterprise=instance)
+
+    @extend_schema(responses=YearlyFiguresSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def figures(self, request, pk=None):
+        """Confidential yearly figures; every read by someone outside the enterprise is logged."""
+        enterprise = self.get_object()
+        if not selectors.enterprise_can_see_confidential(user=request.user, enterprise=enterprise):
+            raise PermissionDenied()
+        services.confidential_read_log(actor=request.user, enterprise=enterprise, channel="api",
+                                       what="yearly figures", request_id=getattr(request, "id", ""))
+        rows = selectors.figures_for(user=request.user, enterprise=enterprise)
+        return Response(YearlyFiguresSerializer(rows, many=True).data)
+
+    @extend_schema(responses=ConfidentialReadSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="confidential-reads")
+    def confidential_reads(self, request, pk=None):
+        """Who read this enterprise's confidential figures (for the enterprise itself and the city bureau)."""
+        enterprise = self.get_object()
+        if not (request.user.is_city or request.user.enterprise_id == enterprise.pk):
+            raise PermissionDenied()
+        rows = selectors.confidential_reads_for(user=request.user, enterprise=enterprise, limit=200)
+        return Response(ConfidentialReadSerializer(rows, many=True).data)

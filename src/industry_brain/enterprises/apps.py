@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterprisesConfig(AppConfig):
+    name = "industry_brain.enterprises"
+    label = "enterprises"
+    verbose_name = _("Enterprises")
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401  (registers navigation and home panels)

@@ -1,0 +1,47 @@
+"""The one FilterSet that serves the enterprise list page and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from industry_brain.chains.models import Chain, ChainMembership, Ecosystem
+from industry_brain.core.models import District, IndustryDivision
+
+from .choices import Tier
+from .models import Enterprise
+
+
+class EnterpriseFilterSet(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label=_("Name or credit code"))
+    district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("District"))
+    industry = django_filters.ModelChoiceFilter(queryset=IndustryDivision.objects.all(), label=_("Industry"))
+    ecosystem = django_filters.ModelChoiceFilter(queryset=Ecosystem.objects.all(), method="filter_ecosystem",
+                                                 label=_("Ecosystem"))
+    chain = django_filters.ModelChoiceFilter(queryset=Chain.objects.all(), method="filter_chain", label=_("Chain"))
+    node = django_filters.NumberFilter(method="filter_node", label=_("Chain node"))
+    is_above_scale = django_filters.BooleanFilter(label=_("Above designated size"))
+    tier = django_filters.ChoiceFilter(field_name="top_tier", choices=Tier.choices, label=_("Tier"))
+
+    class Meta:
+        model = Enterprise
+        fields = ["search", "district", "industry", "ecosystem", "chain", "node", "is_above_scale", "tier"]
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if len(value) == 18 and value.isalnum():
+            return queryset.filter(uscc=value.upper())
+        return queryset.filter(Q(name__icontains=value) | Q(uscc__istartswith=value))
+
+    def filter_ecosystem(self, queryset, name, value):
+        members = ChainMembership.objects.filter(node__chain__ecosystem=value).values("enterprise_id")
+        return queryset.filter(pk__in=members)
+
+    def filter_chain(self, queryset, name, value):
+        members = ChainMembership.objects.filter(node__chain=value).values("enterprise_id")
+        return queryset.filter(pk__in=members)
+
+    def filter_node(self, queryset, name, value):
+        members = ChainMembership.objects.filter(node_id=value).values("enterprise_id")
+        return queryset.filter(pk__in=members)

@@ -1,0 +1,218 @@
+"""The enterprise registry: one home for each enterprise fact (一数一源)."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from industry_brain.accounts.choices import Role
+from industry_brain.core.codes import validate_uscc
+from industry_brain.core.models import BaseModel
+from industry_brain.core.querysets import RestrictedManager
+
+from .choices import RecognitionLevel, Tier
+
+
+def enterprise_scope(user, action: str, prefix: str = "") -> Q | None:
+    """Which enterprises a user may see or change; `prefix` lets related models reuse the rule
+    (e.g. prefix="enterprise__" for yearly figures). Memberships and assignments are matched with
+    sub-queries so that the result needs no DISTINCT."""
+    p = prefix
+    role = user.role
+    if role == Role.ENTERPRISE:
+        if action in ("view", "view_confidential", "change"):
+            return Q(**{f"{p}pk": user.enterprise_id})
+        return None
+    if role == Role.DISTRICT:
+        if action == "view":
+            return Q()  # all enterprises' public profiles
+        return Q(**{f"{p}district_id": user.district_code})
+    if role == Role.CHAIN_TEAM:
+        if action in ("view", "view_confidential"):
+            members = apps.get_model("chains", "ChainMembership").objects.filter(
+                node__chain__ecosystem_id=user.ecosystem_id).values("enterprise_id")
+            return Q(**{f"{p}pk__in": members})
+        return None
+    if role == Role.CADRE:
+        if action in ("view", "view_confidential"):
+            assigned = apps.get_model("demands", "Assignment").objects.filter(
+                cadre__user=user, ended_on__isnull=True).values("enterprise_id")
+            return Q(**{f"{p}pk__in": assigned})
+        return None
+    if role == Role.DEPARTMENT:
+        if action == "view":
+            routed = apps.get_model("demands", "Demand").objects.filter(
+                department_id=user.organisation_id).values("enterprise_id")
+            return Q(**{f"{p}pk__in": routed})
+        return None
+    return None
+
+
+class Enterprise(BaseModel):
+    """A registered enterprise, identified by its unified social credit code."""
+
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc])
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    district = models.ForeignKey("core.District", on_delete=models.PROTECT, related_name="enterprises",
+                                 verbose_name=_("district"))
+    street = models.CharField(_("street or town"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    lat = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                              validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    lon = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                              validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    industry = models.ForeignKey("core.IndustryDivision", on_delete=models.PROTECT, related_name="enterprises",
+                                 verbose_name=_("industry division"))
+    is_above_scale = models.BooleanField(_("above designated size"), default=False, db_index=True)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    is_listed = models.BooleanField(_("listed company"), default=False)
+    # Highest valid tier, kept by the recognition services so lists can filter and sort without a join.
+    top_tier = models.CharField(_("highest tier"), max_length=20, choices=Tier.choices, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        indexes = [
+            models.Index(fields=["district", "name"], name="enterprise_district_name_idx"),
+            models.Index(fields=["industry", "name"], name="enterprise_industry_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lat__isnull=True, lon__isnull=True) | Q(lat__isnull=False, lon__isnull=False),
+                name="enterprise_lat_lon_together",
+                violation_error_message=_("Latitude and longitude are given together or not at all."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:enterprise_detail", args=[self.pk])
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        if action == "add":
+            return Q(district_id=user.district_code) if user.role == Role.DISTRICT else None
+        if action == "delete":
+            return None
+        return enterprise_scope(user, action)
+
+
+class YearlyFigures(BaseModel):
+    """One enterprise's figures for one year (万元 unless stated). Confidential: shown only within scope."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="figures",
+                                   verbose_name=_("enterprise"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    revenue = models.DecimalField(_("revenue"), max_digits=14, decimal_places=2, default=0)
+    main_revenue = models.DecimalField(_("main-business revenue"), max_digits=14, decimal_places=2, default=0)
+    rd_expense = models.DecimalField(_("R&D expense"), max_digits=14, decimal_places=2, default=0)
+    rd_staff = models.PositiveIntegerField(_("R&D staff"), default=0)
+    employees = models.PositiveIntegerField(_("employees"), default=0)
+    total_assets = models.DecimalField(_("total assets"), max_digits=14, decimal_places=2, default=0)
+    liabilities = models.DecimalField(_("liabilities"), max_digits=14, decimal_places=2, default=0)
+    net_profit = models.DecimalField(_("net profit"), max_digits=14, decimal_places=2, default=0)
+    invention_patents = models.PositiveIntegerField(_("invention patents"), default=0)
+    export_revenue = models.DecimalField(_("export revenue"), max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        ordering = ["enterprise", "-year"]
+        verbose_name = _("yearly figures")
+        verbose_name_plural = _("yearly figures")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="figures_one_row_per_year",
+                                    violation_error_message=_("Figures for this year are already recorded.")),
+            models.CheckConstraint(condition=Q(main_revenue__lte=models.F("revenue")),
+                                   name="figures_main_revenue_within_revenue",
+                                   violation_error_message=_("Main-business revenue cannot exceed revenue.")),
+            models.CheckConstraint(condition=Q(revenue__gte=0) & Q(main_revenue__gte=0) & Q(rd_expense__gte=0),
+                                   name="figures_revenue_not_negative",
+                                   violation_error_message=_("Revenue and R&D expense cannot be negative.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.year}"
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        if action == "view":
+            action = "view_confidential"
+        return enterprise_scope(user, action, prefix="enterprise__")
+
+    @property
+    def debt_ratio(self):
+        return (self.liabilities / self.total_assets * 100) if self.total_assets else None
+
+    @property
+    def rd_intensity(self):
+        return (self.rd_expense / self.revenue * 100) if self.revenue else None
+
+
+class Recognition(BaseModel):
+    """A tier recognition held by an enterprise (tier, level, year, valid until)."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="recognitions",
+                                   verbose_name=_("enterprise"))
+    tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices)
+    level = models.CharField(_("level"), max_length=20, choices=RecognitionLevel.choices)
+    year = models.PositiveSmallIntegerField(_("year recognised"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    batch = models.CharField(_("batch or document"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["enterprise", "-year"]
+        verbose_name = _("recognition")
+        verbose_name_plural = _("recognitions")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "tier", "level", "year"], name="recognition_unique",
+                                    violation_error_message=_("This recognition is already recorded.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.get_tier_display()} ({self.year})"
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        # Recognitions are publicly announced (公示), so whoever sees the enterprise sees them.
+        if action == "view":
+            return enterprise_scope(user, "view", prefix="enterprise__")
+        return None
+
+
+class ConfidentialReadLog(models.Model):
+    """Who read an enterprise's confidential figures, when and where (DESIGN principle 5)."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="confidential_reads",
+                                   verbose_name=_("enterprise"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("reader"))
+    organisation_name = models.CharField(_("reader's organisation"), max_length=200, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    channel = models.CharField(_("channel"), max_length=10)  # page / api / export
+    what = models.CharField(_("what was read"), max_length=200)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("confidential data read")
+        verbose_name_plural = _("confidential data reads")
+        indexes = [models.Index(fields=["enterprise", "-at"], name="confread_enterprise_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.what} {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        # The enterprise sees who read its data; nobody else but the city bureau sees the log.
+        if user.role == Role.ENTERPRISE and action == "view":
+            return Q(enterprise_id=user.enterprise_id)
+        return None

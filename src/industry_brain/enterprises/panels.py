@@ -1,0 +1,32 @@
+"""Navigation entry and the home-page panel of the enterprise registry."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from industry_brain.core import registry
+
+registry.register_nav(10, "enterprises:enterprise_list", _("Enterprises"))
+
+
+def enterprise_home_panel(request):
+    from django.utils.translation import gettext as _g
+
+    from .models import Enterprise
+
+    user = request.user
+    if user.role == "enterprise":
+        e = user.enterprise
+        return {"order": 5, "title": _g("My enterprise"),
+                "items": [{"url": e.get_absolute_url(), "text": e.name, "meta": e.uscc}]}
+    if user.role in ("city", "district"):
+        qs = Enterprise.objects.restrict(user, "change" if user.role == "district" else "view")
+        url = reverse("enterprises:enterprise_list")
+        above = qs.filter(is_above_scale=True).count()
+        return {"order": 50, "title": _g("Enterprise registry"), "stats": [
+            {"label": _g("Enterprises"), "value": f"{qs.count():,}", "url": url},
+            {"label": _g("Above designated size"), "value": f"{above:,}", "url": f"{url}?is_above_scale=true"},
+        ]}
+    return None
+
+
+registry.home_panels.append(enterprise_home_panel)

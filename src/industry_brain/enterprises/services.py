@@ -1,0 +1,140 @@
+"""Writes to the enterprise registry. Every write validates first, runs atomically and names its actor."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from industry_brain.core.codes import normalise_uscc
+from industry_brain.core.events import event_record
+
+from .choices import ABOVE_SCALE_THRESHOLD_WAN, TIER_ORDER
+from .models import ConfidentialReadLog, Enterprise, Recognition, YearlyFigures
+
+ENTERPRISE_FIELDS = ("uscc", "name", "district", "street", "address", "lat", "lon", "industry", "is_above_scale",
+                     "founded_on", "is_listed")
+
+
+def _ensure(actor, obj, action: str) -> None:
+    if not type(obj)._default_manager.all().permits(actor, obj, action):
+        raise PermissionDenied(_("You may not do this for this enterprise."))
+
+
+@transaction.atomic
+def enterprise_create(*, actor, data: dict[str, Any]) -> Enterprise:
+    """Register an enterprise. District bureaus register only in their own district."""
+    data = {k: v for k, v in data.items() if k in ENTERPRISE_FIELDS}
+    if "uscc" in data:
+        data["uscc"] = normalise_uscc(data["uscc"])
+    enterprise = Enterprise(**data)
+    enterprise.full_clean()
+    if not (actor.is_city or (actor.role == "district" and enterprise.district_id == actor.district_code)):
+        raise PermissionDenied(_("You may register enterprises only in your own district."))
+    enterprise.save()
+    event_record(kind="enterprise.registered", message=_("Enterprise %(name)s registered") % {"name": enterprise.name},
+                 obj=enterprise, actor=actor)
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(*, actor, enterprise: Enterprise, data: dict[str, Any]) -> Enterprise:
+    """Change an enterprise's profile; only the fields given are written."""
+    _ensure(actor, enterprise, "change")
+    changed = []
+    for field, value in data.items():
+        if field not in ENTERPRISE_FIELDS:
+            continue
+        if field == "uscc":
+            value = normalise_uscc(value)
+        if field in ("district", "industry"):
+            if getattr(enterprise, f"{field}_id") != getattr(value, "pk", value):
+                setattr(enterprise, f"{field}_id", getattr(value, "pk", value))
+                changed.append(field)
+            continue
+        if getattr(enterprise, field) != value:
+            setattr(enterprise, field, value)
+            changed.append(field)
+    if not changed:
+        return enterprise
+    enterprise.full_clean()
+    if "district" in changed and not actor.is_city and enterprise.district_id != actor.district_code:
+        raise PermissionDenied(_("You cannot move an enterprise out of your district."))
+    enterprise.save(update_fields=[*changed, "updated"])
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_delete(*, actor, enterprise: Enterprise) -> None:
+    _ensure(actor, enterprise, "delete")
+    event_record(kind="enterprise.deleted", message=_("Enterprise %(name)s deleted") % {"name": enterprise.name},
+                 obj=enterprise, actor=actor, data={"uscc": enterprise.uscc})
+    enterprise.delete()
+
+
+@transaction.atomic
+def figures_record(*, actor, enterprise: Enterprise, year: int, values: dict[str, Any]) -> YearlyFigures:
+    """Record (or correct) one year's figures and keep the above-scale flag in step with the latest year."""
+    _ensure(actor, enterprise, "change")
+    figures = YearlyFigures.objects.filter(enterprise=enterprise, year=year).first() or YearlyFigures(
+        enterprise=enterprise, year=year)
+    for field, value in values.items():
+        setattr(figures, field, value)
+    figures.full_clean()
+    figures.save()
+    enterprise_refresh_scale(enterprise=enterprise)
+    return figures
+
+
+def enterprise_refresh_scale(*, enterprise: Enterprise) -> None:
+    """规上: the latest year's main-business revenue is 2,000万元 or more."""
+    latest = enterprise.figures.order_by("-year").first()
+    if latest is None:
+        return
+    above = latest.main_revenue >= Decimal(ABOVE_SCALE_THRESHOLD_WAN)
+    if above != enterprise.is_above_scale:
+        enterprise.is_above_scale = above
+        enterprise.save(update_fields=["is_above_scale", "updated"])
+
+
+@transaction.atomic
+def recognition_record(*, actor, enterprise: Enterprise, tier: str, level: str, year: int, valid_until=None,
+                       batch: str = "") -> Recognition:
+    if not actor.is_city:
+        raise PermissionDenied(_("Only the city bureau records recognitions."))
+    rec = Recognition(enterprise=enterprise, tier=tier, level=level, year=year, valid_until=valid_until, batch=batch)
+    rec.full_clean()
+    rec.save()
+    enterprise_refresh_top_tier(enterprise=enterprise)
+    event_record(kind="enterprise.recognised", message=f"{enterprise.name} {rec.get_tier_display()} {year}",
+                 obj=enterprise, actor=actor)
+    return rec
+
+
+def enterprise_refresh_top_tier(*, enterprise: Enterprise, today=None) -> None:
+    import datetime as dt
+
+    today = today or dt.date.today()
+    tiers = [r.tier for r in enterprise.recognitions.all() if r.valid_until is None or r.valid_until >= today]
+    top = max(tiers, key=TIER_ORDER.index) if tiers else ""
+    if top != enterprise.top_tier:
+        enterprise.top_tier = top
+        enterprise.save(update_fields=["top_tier", "updated"])
+
+
+def confidential_read_log(*, actor, enterprise: Enterprise, channel: str, what: str, request_id: str = "") -> None:
+    """Record that `actor` read the enterprise's confidential figures (the enterprise's own users reading
+    their own data are not logged)."""
+    if actor.role == "enterprise" and actor.enterprise_id == enterprise.pk:
+        return
+    ConfidentialReadLog.objects.create(
+        enterprise=enterprise, user=actor, channel=channel, what=what[:200], request_id=request_id,
+        organisation_name=str(actor.organisation or ""),
+    )
+
+
+def validation_error_for(field: str, message: str) -> ValidationError:
+    return ValidationError({field: [message]})

@@ -1,0 +1,175 @@
+"""Enterprise pages: list with filters, detail, create/edit, Excel import and export."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from industry_brain.chains.models import ChainMaster, ChainMembership
+from industry_brain.core.excel import workbook_response
+from industry_brain.core.views import ObjectDetailView, ObjectListView
+
+from . import selectors, services
+from .filtersets import EnterpriseFilterSet
+from .forms import EnterpriseForm, ImportUploadForm
+from .importers import EnterpriseImporter
+from .models import Enterprise
+from .tables import EnterpriseTable
+
+EXPORT_LIMIT = 100_000
+
+
+class EnterpriseListView(ObjectListView):
+    queryset = Enterprise.objects.select_related("district", "industry")
+    filterset_class = EnterpriseFilterSet
+    table_class = EnterpriseTable
+    template_name = "enterprises/enterprise_list.html"
+
+    @property
+    def title(self):
+        return _("Enterprises")
+
+    def get_extra_context(self, request):
+        user = request.user
+        return {"can_add": user.is_city or user.role == "district",
+                "export_query": request.GET.urlencode()}
+
+
+class EnterpriseDetailView(ObjectDetailView):
+    queryset = Enterprise.objects.select_related("district", "industry", "industry__section")
+    template_name = "enterprises/enterprise_detail.html"
+
+    def get_extra_context(self, request, obj):
+        user = request.user
+        confidential = selectors.enterprise_can_see_confidential(user=user, enterprise=obj)
+        figures = []
+        chart = None
+        if confidential:
+            figures = list(selectors.figures_for(user=user, enterprise=obj))
+            services.confidential_read_log(actor=user, enterprise=obj, channel="page", what=_("yearly figures"),
+                                           request_id=getattr(request, "id", ""))
+            years = [str(f.year) for f in figures]
+            chart = {
+                "tooltip": {"trigger": "axis"},
+                "legend": {"data": [_("Revenue"), _("Main-business revenue"), _("R&D expense"), _("Net profit")]},
+                "grid": {"left": 60, "right": 20, "bottom": 30, "top": 40},
+                "xAxis": {"type": "category", "data": years},
+                "yAxis": {"type": "value", "name": _("10k yuan")},
+                "series": [
+                    {"name": _("Revenue"), "type": "bar", "data": [float(f.revenue) for f in figures]},
+                    {"name": _("Main-business revenue"), "type": "bar", "data": [float(f.main_revenue) for f in figures]},
+                    {"name": _("R&D expense"), "type": "line", "data": [float(f.rd_expense) for f in figures]},
+                    {"name": _("Net profit"), "type": "line", "data": [float(f.net_profit) for f in figures]},
+                ],
+            }
+        memberships = ChainMembership.objects.filter(enterprise=obj).select_related("node", "node__chain",
+                                                                                     "node__chain__ecosystem")
+        masters = ChainMaster.objects.filter(enterprise=obj).select_related("chain")
+        can_change = Enterprise.objects.permits(user, obj, "change")
+        reads = selectors.confidential_reads_for(user=user, enterprise=obj, limit=30) \
+            if (user.is_city or user.enterprise_id == obj.pk) else None
+        return {
+            "confidential": confidential,
+            "figures": figures,
+            "figures_chart": json.dumps(chart, ensure_ascii=False) if chart else None,
+            "memberships": memberships,
+            "masters": masters,
+            "recognitions": obj.recognitions.all(),
+            "can_change": can_change,
+            "reads": reads,
+        }
+
+
+class EnterpriseFormView(LoginRequiredMixin, View):
+    """Create (no pk) or edit (pk) an enterprise through the services."""
+
+    template_name = "enterprises/enterprise_form.html"
+
+    def _object(self, request, pk):
+        if pk is None:
+            if not (request.user.is_city or request.user.role == "district"):
+                raise PermissionDenied
+            return None
+        obj = Enterprise.objects.restrict(request.user, "view").filter(pk=pk).first()
+        if obj is None:
+            raise Http404
+        if not Enterprise.objects.permits(request.user, obj, "change"):
+            raise PermissionDenied
+        return obj
+
+    def get(self, request, pk=None):
+        obj = self._object(request, pk)
+        initial = {"district": request.user.district_code} if obj is None and request.user.role == "district" else {}
+        return render(request, self.template_name, {"form": EnterpriseForm(instance=obj, initial=initial),
+                                                    "object": obj})
+
+    def post(self, request, pk=None):
+        obj = self._object(request, pk)
+        form = EnterpriseForm(request.POST, instance=obj)
+        if form.is_valid():
+            try:
+                if obj is None:
+                    obj = services.enterprise_create(actor=request.user, data=form.cleaned_data)
+                    messages.success(request, _("Enterprise registered."))
+                else:
+                    obj = services.enterprise_update(actor=request.user, enterprise=Enterprise.objects.get(pk=obj.pk),
+                                                     data=form.cleaned_data)
+                    messages.success(request, _("Changes saved."))
+                return redirect(obj.get_absolute_url())
+            except PermissionDenied as exc:
+                form.add_error("district", str(exc) or _("You may not do this."))
+        return render(request, self.template_name, {"form": form, "object": obj}, status=400)
+
+
+class EnterpriseExportView(LoginRequiredMixin, View):
+    """Excel export of the filtered list (public profile fields only)."""
+
+    def get(self, request):
+        qs = Enterprise.objects.restrict(request.user, "view").select_related("district", "industry")
+        fs = EnterpriseFilterSet(request.GET or None, queryset=qs, request=request)
+        if fs.is_bound and not fs.is_valid():
+            qs = qs.none()
+        elif fs.is_bound:
+            qs = fs.qs
+        rows = ([e.uscc, e.name, e.district_id, e.district.name, e.industry_id, e.industry.name,
+                 "是" if e.is_above_scale else "否", e.street, e.address,
+                 float(e.lat) if e.lat is not None else None, float(e.lon) if e.lon is not None else None,
+                 e.founded_on.isoformat() if e.founded_on else None, "是" if e.is_listed else "否",
+                 e.get_top_tier_display() if e.top_tier else ""]
+                for e in qs.order_by("name", "pk")[:EXPORT_LIMIT].iterator(chunk_size=2000))
+        headers = ["统一社会信用代码", "企业名称", "区县代码", "区县", "行业代码", "行业", "是否规上", "街道（乡镇）",
+                   "地址", "纬度", "经度", "成立日期", "是否上市", "最高梯队"]
+        return workbook_response("企业名录.xlsx", headers, rows)
+
+
+class EnterpriseImportView(LoginRequiredMixin, View):
+    template_name = "enterprises/enterprise_import.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (request.user.is_city or request.user.role == "district"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        if request.GET.get("template"):
+            return EnterpriseImporter(actor=request.user).template_response("企业导入模板.xlsx")
+        return render(request, self.template_name, {"form": ImportUploadForm()})
+
+    def post(self, request):
+        form = ImportUploadForm(request.POST, request.FILES)
+        result = None
+        if form.is_valid():
+            result = EnterpriseImporter(actor=request.user).run(form.cleaned_data["file"])
+            if result.ok:
+                messages.success(request, _("Import finished: %(c)s created, %(u)s updated.")
+                                 % {"c": result.created, "u": result.updated})
+                return redirect(reverse("enterprises:enterprise_list"))
+        return render(request, self.template_name, {"form": form, "result": result}, status=400)

@@ -1,0 +1,45 @@
+/* Industry Brain page behaviour. No inline scripts (the Content-Security-Policy forbids them):
+   data come from <script type="application/json"> blocks and data-* attributes. */
+(function () {
+  "use strict";
+
+  function readJSON(id) {
+    var el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+  window.IB = window.IB || {};
+  window.IB.readJSON = readJSON;
+  window.IB.charts = window.IB.charts || {};
+
+  // Charts: <div class="chart" data-chart="json-id"> whose JSON is a complete ECharts option.
+  function drawCharts(root) {
+    if (typeof echarts === "undefined") return;
+    root.querySelectorAll("[data-chart]").forEach(function (el) {
+      if (el.dataset.drawn) return;
+      var option = readJSON(el.dataset.chart);
+      if (!option) return;
+      var chart = echarts.init(el);
+      chart.setOption(option);
+      el.dataset.drawn = "1";
+      window.IB.charts[el.id || el.dataset.chart] = chart;
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+    // Page-specific drawers registered by other scripts: IB.drawers[name](element)
+    root.querySelectorAll("[data-drawer]").forEach(function (el) {
+      var fn = window.IB.drawers && window.IB.drawers[el.dataset.drawer];
+      if (fn && !el.dataset.drawn) { fn(el); el.dataset.drawn = "1"; }
+    });
+  }
+  window.IB.drawCharts = drawCharts;
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (s) {
+      s.addEventListener("change", function () { s.form.submit(); });
+    });
+    document.querySelectorAll("[data-confirm]").forEach(function (el) {
+      el.addEventListener("click", function (e) { if (!window.confirm(el.dataset.confirm)) e.preventDefault(); });
+    });
+    drawCharts(document);
+  });
+  document.addEventListener("htmx:afterSwap", function (e) { drawCharts(e.target); });
+})();

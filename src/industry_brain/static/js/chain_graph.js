@@ -1,0 +1,53 @@
+/* The chain map: nodes in three columns (upstream, midstream, downstream), sized by the number of local
+   enterprises, with arrows along supply links. Data come from the page's JSON block. */
+(function () {
+  "use strict";
+  window.IB = window.IB || {};
+  window.IB.drawers = window.IB.drawers || {};
+  var COLORS = { upstream: "#3b7dd8", midstream: "#2e9d5b", downstream: "#e08a00" };
+  var COLUMN = { upstream: 0, midstream: 1, downstream: 2 };
+
+  window.IB.drawers["chain-graph"] = function (el) {
+    var data = window.IB.readJSON(el.dataset.source);
+    if (!data || typeof echarts === "undefined") return;
+    var perColumn = { upstream: [], midstream: [], downstream: [] };
+    data.nodes.forEach(function (n) { perColumn[n.segment].push(n); });
+    var maxCount = Math.max.apply(null, data.nodes.map(function (n) { return n.enterprises; }).concat([1]));
+    var nodes = [];
+    Object.keys(perColumn).forEach(function (seg) {
+      var list = perColumn[seg];
+      list.forEach(function (n, i) {
+        nodes.push({
+          id: String(n.id), name: n.name, x: COLUMN[seg] * 400, y: (i + 0.5) * (600 / Math.max(list.length, 1)),
+          symbolSize: 26 + 50 * Math.sqrt(n.enterprises / maxCount),
+          itemStyle: { color: COLORS[seg], borderColor: n.is_key ? "#d64545" : "#fff", borderWidth: n.is_key ? 3 : 1 },
+          value: n.enterprises, output: n.output, segment: data.segments[seg],
+          label: { show: true, position: "right", formatter: n.name + "\n" + n.enterprises + " " + data.labels.enterprises }
+        });
+      });
+    });
+    var chart = echarts.init(el);
+    chart.setOption({
+      tooltip: { formatter: function (p) {
+        if (p.dataType === "edge") return "";
+        return p.data.segment + " · " + p.data.name + "<br>" + p.data.value + " " + data.labels.enterprises +
+          "<br>" + data.labels.output + ": " + Math.round(p.data.output).toLocaleString();
+      } },
+      legend: [{ data: Object.keys(COLORS).map(function (k) { return data.segments[k]; }) }],
+      graphic: Object.keys(COLUMN).map(function (seg) {
+        return { type: "text", left: (8 + COLUMN[seg] * 36) + "%", top: 8,
+                 style: { text: data.segments[seg], fontSize: 14, fontWeight: "bold", fill: COLORS[seg] } };
+      }),
+      series: [{
+        type: "graph", layout: "none", roam: true, data: nodes,
+        links: data.links.map(function (l) { return { source: String(l.source), target: String(l.target) }; }),
+        edgeSymbol: ["none", "arrow"], edgeSymbolSize: 8,
+        lineStyle: { color: "#9aa7b8", width: 1.5, curveness: 0.15, opacity: 0.8 },
+        emphasis: { focus: "adjacency" }, top: 50, bottom: 20, left: 40, right: 160
+      }]
+    });
+    window.IB.charts[el.id] = chart;
+    el.dataset.nodeCount = String(nodes.length);
+    window.addEventListener("resize", function () { chart.resize(); });
+  };
+})();

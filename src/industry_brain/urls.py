@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from industry_brain.core.views import healthz
+
+urlpatterns = [
+    path("healthz/", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("industry_brain.accounts.urls")),
+    path("", include("industry_brain.core.urls")),
+    path("enterprises/", include("industry_brain.enterprises.urls")),
+    path("chains/", include("industry_brain.chains.urls")),
+    path("projects/", include("industry_brain.projects.urls")),
+    path("demands/", include("industry_brain.demands.urls")),
+    path("api/v1/", include("industry_brain.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:  # pragma: no cover
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
