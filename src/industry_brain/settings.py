@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -201,7 +202,13 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not bool(REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Warning rules over all projects, every morning before office hours.
+    "evaluate-project-warnings": {"task": "projects.evaluate_warnings", "schedule": crontab(hour=6, minute=0)},
+    # Overdue demands escalate (district, then city) and the statistics tables are refreshed.
+    "escalate-overdue-demands": {"task": "demands.escalate_overdue", "schedule": crontab(minute=15)},
+    "refresh-demand-stats": {"task": "demands.refresh_stats", "schedule": crontab(minute=30)},
+}
 
 CACHES = {
     "default": (
