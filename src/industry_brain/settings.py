@@ -230,4 +230,5 @@ DEMO_DATA_NOTICE = _("All data shown are synthetic demo data, not official stati
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "IndustryBrain#2026")
 
 # Where the district boundary file lives; deployments may point this at their own file.
-DISTRICT_BOUNDARIES_PATH = Path(os.environ.get("DISTRICT_BOUNDARIES_PATH", BASE_DIR / "core" / "data" / "hangzhou-districts.geojson"))
+DISTRICT_BOUNDARIES_PATH = Path(
+    os.environ.get("DISTRICT_BOUNDARIES_PATH", BASE_DIR / "core" / "data" / "hangzhou-districts.geojson"))

@@ -77,7 +77,8 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role="enterprise") | Q(enterprise__isnull=False), name="user_enterprise_role_has_enterprise",
+                condition=~Q(role="enterprise") | Q(enterprise__isnull=False),
+                name="user_enterprise_role_has_enterprise",
                 violation_error_message=_("An enterprise user must belong to an enterprise."),
             ),
         ]

@@ -21,9 +21,10 @@ def ecosystem_overview() -> list[dict]:
     chain_counts = dict(Ecosystem.objects.annotate(n=Count("chains")).values_list("pk", "n"))
     node_counts = dict(ChainNode.objects.values("chain__ecosystem").annotate(n=Count("pk")).values_list(
         "chain__ecosystem", "n"))
-    members = {r["node__chain__ecosystem"]: r for r in ChainMembership.objects.values("node__chain__ecosystem").annotate(
+    member_rows = ChainMembership.objects.values("node__chain__ecosystem").annotate(
         n=Count("enterprise", distinct=True),
-        above=Count("enterprise", filter=Q(enterprise__is_above_scale=True), distinct=True))}
+        above=Count("enterprise", filter=Q(enterprise__is_above_scale=True), distinct=True))
+    members = {r["node__chain__ecosystem"]: r for r in member_rows}
     masters = dict(ChainMaster.objects.filter(status="designated").values("chain__ecosystem").annotate(
         n=Count("pk")).values_list("chain__ecosystem", "n"))
     for eco in Ecosystem.objects.prefetch_related("chains"):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
-
-from django.contrib.auth.mixins import LoginRequiredMixin
 
 from industry_brain.core.views import ObjectDetailView
 

@@ -106,7 +106,8 @@ def build_world() -> World:
     chain = make_chain(ecosystem)
     other_chain = make_chain(other_ecosystem, "pharma", "创新药物")
     ent_xihu = make_enterprise("杭州西测电子有限公司", "330106", node=chain.nodes.get(segment="midstream"))
-    ent_xiaoshan = make_enterprise("杭州萧测医药有限公司", "330109", "27", node=other_chain.nodes.get(segment="midstream"))
+    ent_xiaoshan = make_enterprise("杭州萧测医药有限公司", "330109", "27",
+                                   node=other_chain.nodes.get(segment="midstream"))
     users = {
         "city": make_user("t_city", Role.CITY, organisation=bureau),
         "district": make_user("t_xihu", Role.DISTRICT, organisation=xihu),

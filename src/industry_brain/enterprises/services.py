@@ -15,6 +15,8 @@ from industry_brain.core.events import event_record
 from .choices import ABOVE_SCALE_THRESHOLD_WAN, TIER_ORDER
 from .models import ConfidentialReadLog, Enterprise, Recognition, YearlyFigures
 
+# What an enterprise's own users may correct themselves; registration facts are kept by the bureau.
+ENTERPRISE_SELF_FIELDS = frozenset({"street", "address", "lat", "lon", "founded_on", "is_listed"})
 ENTERPRISE_FIELDS = ("uscc", "name", "district", "street", "address", "lat", "lon", "industry", "is_above_scale",
                      "founded_on", "is_listed")
 
@@ -44,6 +46,12 @@ def enterprise_create(*, actor, data: dict[str, Any]) -> Enterprise:
 def enterprise_update(*, actor, enterprise: Enterprise, data: dict[str, Any]) -> Enterprise:
     """Change an enterprise's profile; only the fields given are written."""
     _ensure(actor, enterprise, "change")
+    if actor.role == "enterprise":
+        refused = {f: [_("This registration fact is maintained by the bureau; ask your district bureau to correct "
+                         "it.")] for f in data if f in ENTERPRISE_FIELDS and f not in ENTERPRISE_SELF_FIELDS
+                   and _differs(enterprise, f, data[f])}
+        if refused:
+            raise ValidationError(refused)
     changed = []
     for field, value in data.items():
         if field not in ENTERPRISE_FIELDS:
@@ -65,6 +73,14 @@ def enterprise_update(*, actor, enterprise: Enterprise, data: dict[str, Any]) ->
         raise PermissionDenied(_("You cannot move an enterprise out of your district."))
     enterprise.save(update_fields=[*changed, "updated"])
     return enterprise
+
+
+def _differs(enterprise: Enterprise, field: str, value) -> bool:
+    if field in ("district", "industry"):
+        return getattr(enterprise, f"{field}_id") != getattr(value, "pk", value)
+    if field == "uscc":
+        value = normalise_uscc(value)
+    return getattr(enterprise, field) != value
 
 
 @transaction.atomic

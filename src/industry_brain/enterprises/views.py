@@ -65,7 +65,8 @@ class EnterpriseDetailView(ObjectDetailView):
                 "yAxis": {"type": "value", "name": _("10k yuan")},
                 "series": [
                     {"name": _("Revenue"), "type": "bar", "data": [float(f.revenue) for f in figures]},
-                    {"name": _("Main-business revenue"), "type": "bar", "data": [float(f.main_revenue) for f in figures]},
+                    {"name": _("Main-business revenue"), "type": "bar",
+                     "data": [float(f.main_revenue) for f in figures]},
                     {"name": _("R&D expense"), "type": "line", "data": [float(f.rd_expense) for f in figures]},
                     {"name": _("Net profit"), "type": "line", "data": [float(f.net_profit) for f in figures]},
                 ],

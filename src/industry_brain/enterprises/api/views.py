@@ -1,4 +1,4 @@
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -36,7 +36,7 @@ class EnterpriseViewSet(RestrictedModelViewSet):
         """Confidential yearly figures; every read by someone outside the enterprise is logged."""
         enterprise = self.get_object()
         if not selectors.enterprise_can_see_confidential(user=request.user, enterprise=enterprise):
-            raise PermissionDenied()
+            raise Http404  # confidential figures outside the caller's scope are answered like missing ones
         services.confidential_read_log(actor=request.user, enterprise=enterprise, channel="api",
                                        what="yearly figures", request_id=getattr(request, "id", ""))
         rows = selectors.figures_for(user=request.user, enterprise=enterprise)
@@ -48,6 +48,6 @@ class EnterpriseViewSet(RestrictedModelViewSet):
         """Who read this enterprise's confidential figures (for the enterprise itself and the city bureau)."""
         enterprise = self.get_object()
         if not (request.user.is_city or request.user.enterprise_id == enterprise.pk):
-            raise PermissionDenied()
+            raise Http404
         rows = selectors.confidential_reads_for(user=request.user, enterprise=enterprise, limit=200)
         return Response(ConfidentialReadSerializer(rows, many=True).data)
