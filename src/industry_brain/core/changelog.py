@@ -38,7 +38,17 @@ def snapshot(instance: models.Model) -> dict:
     for field in instance._meta.concrete_fields:
         if field.name in exclude:
             continue
-        data[field.attname if field.is_relation else field.name] = _plain(getattr(instance, field.attname))
+        value = getattr(instance, field.attname)
+        # Normalise what is in memory the way the database returns it (e.g. 30.27 vs 30.270000, "2025-01-01" vs a
+        # date), so that an unchanged object does not look changed.
+        if value is not None and not field.is_relation:
+            try:
+                value = field.to_python(value)
+            except Exception:  # noqa: BLE001 - a value the field cannot parse is logged as it is
+                pass
+            if isinstance(value, decimal.Decimal) and getattr(field, "decimal_places", None) is not None:
+                value = value.quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
+        data[field.attname if field.is_relation else field.name] = _plain(value)
     return data
 
 

@@ -156,7 +156,7 @@ class ExcelImporter:
     def template_response(self, filename: str) -> HttpResponse:
         headers = [c.header for c in self.columns]
         example = [c.example for c in self.columns]
-        notes = [[c.header, c.help] for c in self.columns]
+        notes = [[c.header, str(c.help)] for c in self.columns]
         return workbook_response(filename, headers, [example], notes=notes)
 
 
@@ -175,10 +175,10 @@ def write_workbook(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, tit
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(12, min(40, len(str(h)) * 2 + 4))
     ws.freeze_panes = "A2"
     if notes:
-        ns = wb.create_sheet(_("notes"))
+        ns = wb.create_sheet(str(_("notes")))
         ns.append([_("Column"), _("How to fill it in")])
         for n in notes:
-            ns.append(list(n))
+            ns.append([str(v) for v in n])
         ns.column_dimensions["A"].width = 20
         ns.column_dimensions["B"].width = 80
     buf = io.BytesIO()

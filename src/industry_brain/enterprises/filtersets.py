@@ -3,6 +3,8 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from industry_brain.chains.models import Chain, ChainMembership, Ecosystem
 from industry_brain.core.models import District, IndustryDivision
@@ -15,9 +17,10 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Name or credit code"))
     district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("District"))
     industry = django_filters.ModelChoiceFilter(queryset=IndustryDivision.objects.all(), label=_("Industry"))
-    ecosystem = django_filters.ModelChoiceFilter(queryset=Ecosystem.objects.all(), method="filter_ecosystem",
-                                                 label=_("Ecosystem"))
-    chain = django_filters.ModelChoiceFilter(queryset=Chain.objects.all(), method="filter_chain", label=_("Chain"))
+    ecosystem = extend_schema_field(OpenApiTypes.INT)(django_filters.ModelChoiceFilter(queryset=Ecosystem.objects.all(), method="filter_ecosystem",
+                                                 label=_("Ecosystem")))
+    chain = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelChoiceFilter(queryset=Chain.objects.all(), method="filter_chain", label=_("Chain")))
     node = django_filters.NumberFilter(method="filter_node", label=_("Chain node"))
     is_above_scale = django_filters.BooleanFilter(label=_("Above designated size"))
     tier = django_filters.ChoiceFilter(field_name="top_tier", choices=Tier.choices, label=_("Tier"))

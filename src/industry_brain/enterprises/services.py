@@ -7,10 +7,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from industry_brain.core.codes import normalise_uscc
 from industry_brain.core.events import event_record
+from industry_brain.core.exceptions import TransitionNotAllowed
 
 from .choices import ABOVE_SCALE_THRESHOLD_WAN, TIER_ORDER
 from .models import ConfidentialReadLog, Enterprise, Recognition, YearlyFigures
@@ -88,7 +90,13 @@ def enterprise_delete(*, actor, enterprise: Enterprise) -> None:
     _ensure(actor, enterprise, "delete")
     event_record(kind="enterprise.deleted", message=_("Enterprise %(name)s deleted") % {"name": enterprise.name},
                  obj=enterprise, actor=actor, data={"uscc": enterprise.uscc})
-    enterprise.delete()
+    try:
+        with transaction.atomic():
+            enterprise.delete()
+    except ProtectedError as exc:
+        raise TransitionNotAllowed(
+            _("%(name)s still has accounts, projects or demands referring to it; it cannot be deleted.")
+            % {"name": enterprise.name}) from exc
 
 
 @transaction.atomic
