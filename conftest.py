@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside the live server
 
 
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
@@ -46,8 +47,21 @@ def api():
     return client
 
 
+@pytest.fixture(scope="session")
+def plain_http_live_server(request):
+    """The live server speaks plain HTTP. Middleware reads the TLS settings once, when the server's handler is
+    built, before any per-test override applies; so they are switched off for the session first."""
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_HSTS_SECONDS = 0
+    return request.getfixturevalue("live_server")
+
+
 @pytest.fixture
-def browser_page(live_server):
+def browser_page(plain_http_live_server):
     """A Playwright page in Debian's Chromium (never a downloaded browser), failing on console errors."""
     from playwright.sync_api import sync_playwright
 
@@ -65,6 +79,7 @@ def browser_page(live_server):
         page.console_errors = []
         page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-        page.base_url = live_server.url
+        page.on("response", lambda r: page.console_errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.base_url = plain_http_live_server.url
         yield page
         context.close()

@@ -24,7 +24,7 @@ class EcosystemListView(LoginRequiredMixin, TemplateView):
         ctx["rows"] = rows
         ctx["chart"] = json.dumps({
             "tooltip": {"trigger": "axis"},
-            "legend": {"data": [_("Enterprises in chains"), _("Above designated size")]},
+            "legend": {"top": 0, "data": [_("Enterprises in chains"), _("Above designated size")]},
             "grid": {"left": 60, "right": 20, "bottom": 30, "top": 40},
             "xAxis": {"type": "category", "data": [r["ecosystem"].name for r in rows]},
             "yAxis": {"type": "value"},

@@ -111,6 +111,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
         for fn in registry.home_panels:
             panel = fn(self.request)
             if panel:
+                # "items" must exist: a template lookup of a missing key would find dict.items instead.
+                panel.setdefault("items", [])
+                panel.setdefault("stats", [])
                 panels.append(panel)
         panels.sort(key=lambda p: p.get("order", 100))
         ctx["panels"] = panels

@@ -11,6 +11,9 @@ registry.register_nav(10, "enterprises:enterprise_list", _("Enterprises"))
 def enterprise_home_panel(request):
     from django.utils.translation import gettext as _g
 
+    from django.db.models import Count
+
+    from .choices import Tier
     from .models import Enterprise
 
     user = request.user
@@ -22,9 +25,14 @@ def enterprise_home_panel(request):
         qs = Enterprise.objects.restrict(user, "change" if user.role == "district" else "view")
         url = reverse("enterprises:enterprise_list")
         above = qs.filter(is_above_scale=True).count()
-        return {"order": 50, "title": _g("Enterprise registry"), "stats": [
+        tiers = dict(qs.exclude(top_tier="").values_list("top_tier").annotate(n=Count("pk")).values_list(
+            "top_tier", "n"))
+        ladder = [{"label": str(label), "value": f"{tiers.get(value, 0):,}", "url": f"{url}?tier={value}"}
+                  for value, label in Tier.choices]
+        return {"order": 50, "title": _g("Enterprise registry and tier ladder"), "stats": [
             {"label": _g("Enterprises"), "value": f"{qs.count():,}", "url": url},
             {"label": _g("Above designated size"), "value": f"{above:,}", "url": f"{url}?is_above_scale=true"},
+            *ladder,
         ]}
     return None
 

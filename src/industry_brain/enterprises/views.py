@@ -59,8 +59,9 @@ class EnterpriseDetailView(ObjectDetailView):
             years = [str(f.year) for f in figures]
             chart = {
                 "tooltip": {"trigger": "axis"},
-                "legend": {"data": [_("Revenue"), _("Main-business revenue"), _("R&D expense"), _("Net profit")]},
-                "grid": {"left": 60, "right": 20, "bottom": 30, "top": 40},
+                "legend": {"top": 0, "data": [_("Revenue"), _("Main-business revenue"), _("R&D expense"),
+                                               _("Net profit")]},
+                "grid": {"left": 70, "right": 20, "bottom": 30, "top": 50},
                 "xAxis": {"type": "category", "data": years},
                 "yAxis": {"type": "value", "name": _("10k yuan")},
                 "series": [

@@ -43,7 +43,7 @@
         links: data.links.map(function (l) { return { source: String(l.source), target: String(l.target) }; }),
         edgeSymbol: ["none", "arrow"], edgeSymbolSize: 8,
         lineStyle: { color: "#9aa7b8", width: 1.5, curveness: 0.15, opacity: 0.8 },
-        emphasis: { focus: "adjacency" }, top: 50, bottom: 20, left: 40, right: 160
+        emphasis: { focus: "adjacency" }, top: 70, bottom: 50, left: 50, right: 170
       }]
     });
     window.IB.charts[el.id] = chart;
