@@ -31,6 +31,7 @@ def test_enterprise_list_detail_and_chain_map(browser_page):
     page.goto(f"{page.base_url}/chains/{world.chain.pk}/")
     page.wait_for_selector("#chain-graph canvas")
     page.wait_for_function("document.getElementById('chain-graph').dataset.nodeCount === '3'")
-    option = page.evaluate("JSON.stringify(window.IB.charts['chain-graph'].getOption().series[0].data.map(n => n.name))")
+    option = page.evaluate(
+        "JSON.stringify(window.IB.charts['chain-graph'].getOption().series[0].data.map(n => n.name))")
     assert "集成电路中游" in option
     assert page.console_errors == []

@@ -17,8 +17,8 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Name or credit code"))
     district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("District"))
     industry = django_filters.ModelChoiceFilter(queryset=IndustryDivision.objects.all(), label=_("Industry"))
-    ecosystem = extend_schema_field(OpenApiTypes.INT)(django_filters.ModelChoiceFilter(queryset=Ecosystem.objects.all(), method="filter_ecosystem",
-                                                 label=_("Ecosystem")))
+    ecosystem = extend_schema_field(OpenApiTypes.INT)(django_filters.ModelChoiceFilter(
+        queryset=Ecosystem.objects.all(), method="filter_ecosystem", label=_("Ecosystem")))
     chain = extend_schema_field(OpenApiTypes.INT)(
         django_filters.ModelChoiceFilter(queryset=Chain.objects.all(), method="filter_chain", label=_("Chain")))
     node = django_filters.NumberFilter(method="filter_node", label=_("Chain node"))

@@ -9,9 +9,8 @@ registry.register_nav(10, "enterprises:enterprise_list", _("Enterprises"))
 
 
 def enterprise_home_panel(request):
-    from django.utils.translation import gettext as _g
-
     from django.db.models import Count
+    from django.utils.translation import gettext as _g
 
     from .choices import Tier
     from .models import Enterprise

@@ -56,8 +56,8 @@ def test_chain_graph_is_computed_from_the_registry(world):
     make_enterprise("杭州新加入电子有限公司", node=mid)
     node = next(n for n in selectors.chain_graph(world.chain)["nodes"] if n["id"] == mid.pk)
     assert node["enterprises"] == 2 and node["output"] == 20000.0
-    assert {(link["source"], link["target"]) for link in graph["links"]} == {
-        (world.chain.nodes.get(segment="upstream").pk, mid.pk), (mid.pk, world.chain.nodes.get(segment="downstream").pk)}
+    up, down = world.chain.nodes.get(segment="upstream"), world.chain.nodes.get(segment="downstream")
+    assert {(link["source"], link["target"]) for link in graph["links"]} == {(up.pk, mid.pk), (mid.pk, down.pk)}
 
 
 def test_ecosystem_overview_counts(world):
