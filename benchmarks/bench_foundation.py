@@ -1,0 +1,216 @@
+"""Foundation benchmark: the enterprise list (page and API) with varied filters, the enterprise detail page, the
+chain page, the ecosystem overview and the home page, for the city bureau, a district bureau and a chain team;
+p50/p95 over at least 40 requests each (warm-up excluded) and SQL queries per request for small and large
+result sets.
+
+    .venv/bin/python benchmarks/run.py --only foundation       # through the harness (seeds if needed)
+    .venv/bin/python benchmarks/bench_foundation.py [--database-url URL]   # against an already seeded database
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import (  # noqa: E402
+    P95_TARGET_MS,
+    Report,
+    add_timing,
+    api_client,
+    demo_user,
+    guarded,
+    page_client,
+    query_count,
+    time_requests,
+)
+
+SECTION = "foundation"
+USERS = ["city_admin", "xihu_officer", "chain_iot"]
+ROUNDS = 3  # per filter variant; with 14+ variants that is 40+ timed requests per endpoint and user
+
+
+def fixtures() -> dict:
+    """Real values from the seeded data: a district, an industry, an ecosystem, a chain, name fragments and
+    a credit code, so that every filter selects rows."""
+    from industry_brain.chains.models import Chain, ChainMembership, Ecosystem
+    from industry_brain.enterprises.models import Enterprise
+
+    iot = Ecosystem.objects.get(code="iot")
+    chain = Chain.objects.filter(ecosystem=iot).order_by("order", "id").first()
+    sample = Enterprise.objects.filter(is_above_scale=True).order_by("pk")[1000:1001].get()
+    member = ChainMembership.objects.filter(node__chain__ecosystem=iot).order_by("pk")[500:501].get().enterprise
+    # Names are 杭州 + two brand characters + the division word (+ 科技/制造) + 有限公司.
+    return {"district": "330106", "industry": "39", "ecosystem": iot.pk, "chain": chain.pk,
+            "tier": "little_giant", "fragment2": sample.name[2:4], "fragment4": member.name[2:6],
+            "uscc": member.uscc, "uscc_prefix": member.uscc[:10]}
+
+
+def list_variants(fx: dict, *, deep_page: int, sortable: bool) -> list[tuple[str, str]]:
+    variants = [
+        ("all", {}),
+        ("district", {"district": fx["district"]}),
+        ("industry", {"industry": fx["industry"]}),
+        ("ecosystem", {"ecosystem": fx["ecosystem"]}),
+        ("chain", {"chain": fx["chain"]}),
+        ("above scale", {"is_above_scale": "true"}),
+        ("tier", {"tier": fx["tier"]}),
+        ("search 2 chars", {"search": fx["fragment2"]}),
+        ("search 4 chars", {"search": fx["fragment4"]}),
+        ("search credit code", {"search": fx["uscc"]}),
+        ("search code prefix", {"search": fx["uscc_prefix"]}),
+        ("district+above+tier", {"district": fx["district"], "is_above_scale": "true", "tier": fx["tier"]}),
+        ("deep page", {"page": deep_page}),
+    ]
+    if sortable:
+        variants += [
+            ("sort -founded_on", {"sort": "-founded_on"}),
+            ("sort district", {"sort": "district"}),
+            ("sort -top_tier", {"sort": "-top_tier"}),
+            ("sort uscc", {"sort": "uscc"}),
+            ("district sort -founded_on", {"district": fx["district"], "sort": "-founded_on"}),
+            ("deep page sort industry", {"page": deep_page // 2, "sort": "industry"}),
+        ]
+    return [(label, urlencode(q)) for label, q in variants]
+
+
+def deep_page_for(user, per_page: int = 50) -> int:
+    """A page far from the start but inside the user's range (about 80 % of the way)."""
+    from industry_brain.enterprises.models import Enterprise
+
+    n = Enterprise.objects.restrict(user, "view").count()
+    return max(1, (n // per_page) * 4 // 5)
+
+
+def bench_lists(report: Report, fx: dict) -> None:
+    for username in USERS:
+        user = demo_user(username)
+        deep = deep_page_for(user)
+        page = page_client(user)
+        urls = [(label, f"/enterprises/?{q}") for label, q in list_variants(fx, deep_page=deep, sortable=True)]
+        guarded(report, SECTION, f"enterprise list page · {username}", lambda p=page, u=urls, n=username: _timed(
+            report, f"enterprise list page · {n}", time_requests(p, u, rounds=ROUNDS)))
+        client, headers = api_client(user)
+        urls = [(label, f"/api/v1/enterprises/?{q}") for label, q in list_variants(fx, deep_page=deep, sortable=False)]
+        guarded(report, SECTION, f"enterprise list API · {username}", lambda c=client, u=urls, h=headers,
+                n=username: _timed(report, f"enterprise list API · {n}", time_requests(c, u, rounds=ROUNDS,
+                                                                                        headers=h)))
+
+
+def _timed(report: Report, name: str, timing) -> None:
+    add_timing(report, SECTION, name, timing)
+    report.note(SECTION, f"- {name}: slowest filter variant *{timing.slowest_label}* "
+                         f"(median {timing.slowest_median_ms:.1f} ms)")
+
+
+def bench_query_counts(report: Report, fx: dict) -> None:
+    """The same number of queries for one row and for 200 rows out of the whole registry."""
+    user = demo_user("city_admin")
+    page = page_client(user)
+    small = query_count(page, f"/enterprises/?search={fx['uscc']}")
+    large = query_count(page, "/enterprises/?per_page=200")
+    report.add(SECTION, "queries · enterprise list page, 1 row", small, "", "constant", True)
+    report.add(SECTION, "queries · enterprise list page, 200 rows", large, "", f"= {small} (1 row)", large <= small)
+    client, headers = api_client(user)
+    small = query_count(client, f"/api/v1/enterprises/?search={fx['uscc']}", headers)
+    large = query_count(client, "/api/v1/enterprises/?page_size=200", headers)
+    report.add(SECTION, "queries · enterprise list API, 1 row", small, "", "constant", True)
+    report.add(SECTION, "queries · enterprise list API, 200 rows", large, "", f"= {small} (1 row)", large <= small)
+    small_id, large_id = _detail_extremes()
+    small = query_count(page, f"/enterprises/{small_id}/")
+    large = query_count(page, f"/enterprises/{large_id}/")
+    report.add(SECTION, "queries · enterprise detail, no memberships", small, "", "constant", True)
+    report.add(SECTION, "queries · enterprise detail, memberships + recognitions", large, "", f"= {small}",
+               large <= small)
+    small_chain, large_chain = _chain_extremes()
+    small = query_count(page, f"/chains/{small_chain}/")
+    large = query_count(page, f"/chains/{large_chain}/")
+    report.add(SECTION, "queries · chain page, fewest nodes", small, "", "constant", True)
+    report.add(SECTION, "queries · chain page, most nodes and members", large, "", f"= {small}", large <= small)
+    for name, url in (("ecosystem overview", "/chains/"), ("home", "/")):
+        n = query_count(page, url)
+        report.add(SECTION, f"queries · {name}", n, "", "≤ 30", n <= 30)
+
+
+def _detail_extremes() -> tuple[int, int]:
+    from django.db.models import Count
+
+    from industry_brain.enterprises.models import Enterprise
+
+    small = Enterprise.objects.filter(is_above_scale=False, memberships__isnull=True).order_by("pk").values_list(
+        "pk", flat=True)[:1].get()
+    large = (Enterprise.objects.filter(pk__in=Enterprise.objects.filter(recognitions__isnull=False, is_above_scale=True)
+                                       .values("pk")[:500])
+             .annotate(m=Count("memberships")).order_by("-m", "pk").values_list("pk", flat=True)[:1].get())
+    return small, large
+
+
+def _chain_extremes() -> tuple[int, int]:
+    from django.db.models import Count
+
+    from industry_brain.chains.models import Chain
+
+    chains = list(Chain.objects.annotate(n=Count("nodes")).order_by("n", "pk").values_list("pk", flat=True))
+    return chains[0], chains[-1]
+
+
+def detail_ids(user, n: int = 12) -> list[int]:
+    """Enterprises the user may see, spread over the registry: above-scale members of chains and small ones."""
+    from industry_brain.enterprises.models import Enterprise
+
+    qs = Enterprise.objects.restrict(user, "view")
+    total = qs.count()
+    step = max(1, total // n)
+    return [qs.order_by("pk").values_list("pk", flat=True)[k * step:k * step + 1].get() for k in range(n)]
+
+
+def bench_pages(report: Report) -> None:
+    from industry_brain.chains.models import Chain, Ecosystem
+
+    chains = list(Chain.objects.order_by("pk").values_list("pk", flat=True))
+    ecosystems = list(Ecosystem.objects.order_by("pk").values_list("pk", flat=True))
+    for username in USERS:
+        user = demo_user(username)
+        client = page_client(user)
+        pages = {
+            "enterprise detail": [(str(pk), f"/enterprises/{pk}/") for pk in detail_ids(user)],
+            "chain page": [(str(pk), f"/chains/{pk}/") for pk in chains],
+            "ecosystem page": [(str(pk), f"/chains/ecosystems/{pk}/") for pk in ecosystems],
+            "ecosystem overview": [("overview", "/chains/")],
+            "home": [("home", "/")],
+        }
+        for name, urls in pages.items():
+            label = f"{name} · {username}"
+            guarded(report, SECTION, label, lambda c=client, u=urls, lb=label: add_timing(
+                report, SECTION, lb, time_requests(c, u, rounds=3, warmup=1, min_requests=40)))
+
+
+def run(report: Report) -> None:
+    fx = fixtures()
+    report.note(SECTION, f"Each p95 is over at least 40 timed requests after a warm-up round, in-process through "
+                         f"django.test.Client (pages with a session, API with a Token header); target p95 < "
+                         f"{P95_TARGET_MS:.0f} ms. List endpoints cycle through the filter variants "
+                         f"(district, industry, ecosystem, chain, above-scale, tier, name fragments of 2 and 4 "
+                         f"characters, exact credit code and prefix, sort columns, a deep page).")
+    bench_query_counts(report, fx)
+    bench_lists(report, fx)
+    bench_pages(report)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    from harness import setup_django
+
+    parser = argparse.ArgumentParser(description="Foundation benchmark against an already seeded database")
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    setup_django(args.database_url)
+    result = Report()
+    run(result)
+    print(f"\n{len(result.rows) - len(result.failed)} of {len(result.rows)} rows meet their target")
+    for line in result.notes.get(SECTION, []):
+        print(line)
+    sys.exit(1 if result.failed else 0)

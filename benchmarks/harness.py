@@ -1,0 +1,205 @@
+"""Shared pieces of the benchmark harness: the report, timing and percentiles, clients for the demo users and
+Django set-up against a dedicated benchmark database.
+
+Bench modules (`benchmarks/bench_*.py`) expose `run(report)` and use `report.add(...)`; they may use the
+helpers here (`time_requests`, `page_client`, `api_client`, `query_count`) so that every section measures
+the same way: django.test.Client in-process, warm-up excluded, p50/p95 over at least 40 requests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "benchmarks"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/ib_bench"
+P95_TARGET_MS = 150.0
+
+
+@dataclasses.dataclass
+class Row:
+    section: str
+    metric: str
+    value: float
+    unit: str
+    target: str
+    ok: bool
+
+
+@dataclasses.dataclass
+class Report:
+    """What the bench modules measured, plus the facts of the run (database, scale, row counts, seeding)."""
+
+    rows: list[Row] = dataclasses.field(default_factory=list)
+    facts: dict[str, str] = dataclasses.field(default_factory=dict)
+    counts: dict[str, int] = dataclasses.field(default_factory=dict)
+    notes: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    verbose: bool = True
+
+    def add(self, section: str, metric: str, value: float, unit: str, target: str, ok: bool) -> None:
+        row = Row(section, metric, float(value), unit, target, bool(ok))
+        self.rows.append(row)
+        if self.verbose:
+            flag = "ok " if row.ok else "MISS"
+            print(f"  [{flag}] {section} · {metric}: {format_value(row.value, unit)} (target {target})", flush=True)
+
+    def note(self, section: str, text: str) -> None:
+        """A line of explanation printed under the section's table in RESULTS.md."""
+        self.notes.setdefault(section, []).append(text)
+
+    def sections(self) -> list[str]:
+        return list(dict.fromkeys(r.section for r in self.rows))
+
+    @property
+    def failed(self) -> list[Row]:
+        return [r for r in self.rows if not r.ok]
+
+
+def format_value(value: float, unit: str) -> str:
+    if math.isnan(value):
+        return "—"
+    if unit == "ms":
+        return f"{value:,.1f} ms"
+    if unit == "s":
+        return f"{value:,.1f} s"
+    if float(value).is_integer():
+        return f"{int(value):,}" + (f" {unit}" if unit else "")
+    return f"{value:,.2f}" + (f" {unit}" if unit else "")
+
+
+def percentile(samples: list[float], p: float) -> float:
+    """The p-th percentile (0-100) by linear interpolation between closest ranks."""
+    if not samples:
+        return float("nan")
+    ordered = sorted(samples)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = math.floor(k), math.ceil(k)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+@dataclasses.dataclass
+class Timing:
+    samples_ms: list[float]
+    medians_ms: dict[str, float] = dataclasses.field(default_factory=dict)  # per request label
+
+    @property
+    def slowest_label(self) -> str:
+        return max(self.medians_ms, key=self.medians_ms.get) if self.medians_ms else ""
+
+    @property
+    def slowest_median_ms(self) -> float:
+        return max(self.medians_ms.values()) if self.medians_ms else float("nan")
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.samples_ms, 50)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.samples_ms, 95)
+
+    @property
+    def mean(self) -> float:
+        return statistics.fmean(self.samples_ms) if self.samples_ms else float("nan")
+
+
+def time_requests(client, requests: Iterable[tuple[str, str]], *, rounds: int, warmup: int = 1,
+                  min_requests: int = 40, headers: dict | None = None, expect: int = 200) -> Timing:
+    """GET each (label, url) `rounds` times (after `warmup` untimed rounds), cycling through the list so that
+    caches see a realistic mix; at least `min_requests` timed requests in all. Any other status than
+    `expect` is an error: a fast 404 must not pass for a fast page."""
+    requests = list(requests)
+    rounds = max(rounds, math.ceil(min_requests / max(len(requests), 1)))
+    per_label: dict[str, list[float]] = {}
+    samples: list[float] = []
+    for r in range(warmup + rounds):
+        for label, url in requests:
+            started = time.perf_counter()
+            response = client.get(url, **(headers or {}))
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != expect:
+                raise AssertionError(f"GET {url} answered {response.status_code}, expected {expect}")
+            if r >= warmup:
+                samples.append(elapsed)
+                per_label.setdefault(label, []).append(elapsed)
+    return Timing(samples, {label: statistics.median(values) for label, values in per_label.items()})
+
+
+def query_count(client, url: str, headers: dict | None = None) -> int:
+    """How many SQL queries one request issues (after one warm-up request)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url, **(headers or {}))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **(headers or {}))
+    if response.status_code != 200:
+        raise AssertionError(f"GET {url} answered {response.status_code}")
+    return len(ctx.captured_queries)
+
+
+def page_client(user):
+    """A test client with a session for `user` (force_login)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def api_client(user) -> tuple[object, dict]:
+    """A test client and the Token header for `user`."""
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    token, _ = Token.objects.get_or_create(user=user)
+    return Client(), {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+
+
+def add_timing(report: Report, section: str, name: str, timing: Timing, target_ms: float = P95_TARGET_MS) -> None:
+    """Two rows per measured endpoint: p50 (informative) and p95 (against the target)."""
+    report.add(section, f"{name} p50", timing.p50, "ms", "—", True)
+    report.add(section, f"{name} p95 (n={len(timing.samples_ms)})", timing.p95, "ms", f"< {target_ms:.0f} ms",
+               timing.p95 < target_ms)
+
+
+def guarded(report: Report, section: str, label: str, fn: Callable[[], None]) -> None:
+    """Run one measurement; an exception becomes a failed row instead of ending the section."""
+    try:
+        fn()
+    except Exception as exc:  # noqa: BLE001 - a benchmark reports failures, it does not stop on them
+        report.add(section, f"{label}: {type(exc).__name__}: {str(exc)[:120]}", float("nan"), "", "no error", False)
+
+
+def setup_django(database_url: str | None = None, var_dir: str | None = None) -> None:
+    """Point the settings at the benchmark database and a scratch var dir, then django.setup().
+
+    TLS redirects and secure cookies are switched off: the benchmark talks to Django in-process over plain
+    HTTP. DEBUG stays off, as in production (query capture forces its own debug cursor)."""
+    import tempfile
+
+    os.environ["DATABASE_URL"] = database_url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    os.environ["IB_VAR_DIR"] = var_dir or os.environ.get("IB_VAR_DIR_BENCH") or tempfile.mkdtemp(prefix="ib-bench-")
+    os.environ["DEBUG"] = "0"
+    for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
+        os.environ[name] = "0"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "industry_brain.settings")
+    src = str(ROOT / "src")
+    if src not in sys.path:
+        sys.path.insert(0, src)
+    import django
+
+    django.setup()
+
+
+def demo_user(username: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)

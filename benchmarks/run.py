@@ -1,0 +1,303 @@
+"""Benchmark harness: prepare a dedicated database, seed the demo data at a scale, run every
+`benchmarks/bench_*.py` and write `benchmarks/RESULTS.md`.
+
+    .venv/bin/python benchmarks/run.py [--scale province|city] [--database-url URL] [--skip-seed]
+                                       [--only foundation,projects,demands] [--output PATH]
+
+The default database is PostgreSQL `ib_bench` on 127.0.0.1 (created if missing, dropped and re-created
+unless --skip-seed). `--database-url sqlite:///benchmarks/ib_bench.sqlite3` benchmarks the embedded default
+instead (its results go to RESULTS-sqlite.md unless --output says otherwise). Each bench module's
+`run(report)` adds rows with `report.add(section, metric, value, unit, target, ok)`; a module that raises is
+reported as a failed row. Rerunning regenerates the whole results file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import BENCH_DIR, DEFAULT_DATABASE_URL, ROOT, Report, format_value, setup_django  # noqa: E402
+
+META_TABLE = "ib_bench_meta"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=["tiny", "city", "province"], default="province")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
+    parser.add_argument("--skip-seed", action="store_true", help="reuse the seeded database if it is there")
+    parser.add_argument("--only", default="", help="comma-separated bench names, e.g. foundation,projects")
+    parser.add_argument("--output", default="", help="results file (default benchmarks/RESULTS.md, "
+                                                      "benchmarks/RESULTS-sqlite.md on SQLite)")
+    return parser.parse_args(argv)
+
+
+# --- the database -----------------------------------------------------------------------------------------
+
+def _pg_env(url) -> tuple[list[str], dict]:
+    args = ["-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U", unquote(url.username or "postgres")]
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = unquote(url.password)
+    return args, env
+
+
+def _pg_exists(url) -> bool:
+    args, env = _pg_env(url)
+    name = url.path.lstrip("/")
+    sql = f"SELECT 1 FROM pg_database WHERE datname = '{name}'"
+    out = subprocess.run(["psql", *args, "-d", "postgres", "-Atc", sql], env=env, capture_output=True, text=True,
+                         check=True)
+    return out.stdout.strip() == "1"
+
+
+def prepare_database(database_url: str, fresh: bool) -> bool:
+    """Create (or drop and re-create when `fresh`) the benchmark database. Returns whether it is empty."""
+    url = urlparse(database_url)
+    if url.scheme.startswith("postgres"):
+        name = url.path.lstrip("/")
+        if not name or name in ("postgres", "template0", "template1"):
+            raise SystemExit(f"refusing to benchmark in database {name!r}")
+        args, env = _pg_env(url)
+        exists = _pg_exists(url)
+        if exists and not fresh:
+            return False
+        if exists:
+            subprocess.run(["dropdb", *args, "--force", name], env=env, check=True)
+        subprocess.run(["createdb", *args, name], env=env, check=True)
+        return True
+    if url.scheme == "sqlite":
+        path = Path(database_url.removeprefix("sqlite:///")) if database_url.startswith("sqlite:///") else None
+        if path is None:
+            raise SystemExit("use sqlite:///path/to/file.sqlite3")
+        path = path if path.is_absolute() else ROOT / path
+        if path.exists() and not fresh:
+            return False
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return True
+    raise SystemExit(f"unsupported database URL {database_url!r}")
+
+
+def sqlite_url_absolute(database_url: str) -> str:
+    if database_url.startswith("sqlite:///") and not database_url.startswith("sqlite:////"):
+        return "sqlite:///" + str(ROOT / database_url.removeprefix("sqlite:///"))
+    return database_url
+
+
+def meta_write(values: dict) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(f"CREATE TABLE IF NOT EXISTS {META_TABLE} (key varchar(50) PRIMARY KEY, value text NOT NULL)")
+        for key, value in values.items():
+            cur.execute(f"DELETE FROM {META_TABLE} WHERE key = %s", [key])
+            cur.execute(f"INSERT INTO {META_TABLE} (key, value) VALUES (%s, %s)", [key, json.dumps(value)])
+
+
+def meta_read() -> dict:
+    from django.db import connection
+
+    if META_TABLE not in connection.introspection.table_names():
+        return {}
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT key, value FROM {META_TABLE}")
+        return {k: json.loads(v) for k, v in cur.fetchall()}
+
+
+def analyze() -> float:
+    """Refresh planner statistics after the bulk load (production's autovacuum would do it within a minute)."""
+    from django.db import connection
+
+    started = time.monotonic()
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("VACUUM (ANALYZE)")
+        else:
+            cur.execute("ANALYZE")
+    return time.monotonic() - started
+
+
+def row_counts() -> dict[str, int]:
+    from django.apps import apps
+
+    counts = {}
+    for model in apps.get_models():
+        if not model.__module__.startswith("industry_brain.") or model._meta.proxy:
+            continue
+        n = model._base_manager.count()
+        if n:
+            counts[model._meta.label] = n
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
+# --- machine facts ----------------------------------------------------------------------------------------
+
+def machine_facts() -> dict[str, str]:
+    import django
+    from django.db import connection
+
+    facts = {"Date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+             "CPU cores": str(os.cpu_count())}
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                facts["CPU"] = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                facts["Memory"] = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    except OSError:
+        pass
+    facts["Python"] = platform.python_version()
+    facts["Django"] = django.get_version()
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SHOW server_version")
+            facts["Database"] = f"PostgreSQL {cur.fetchone()[0]}"
+            cur.execute("SHOW shared_buffers")
+            facts["Database"] += f" (shared_buffers {cur.fetchone()[0]}, server defaults otherwise)"
+        else:
+            cur.execute("SELECT sqlite_version()")
+            facts["Database"] = f"SQLite {cur.fetchone()[0]} (WAL)"
+    return facts
+
+
+# --- bench modules ----------------------------------------------------------------------------------------
+
+def bench_modules(only: str) -> list[Path]:
+    wanted = {w.strip() for w in only.split(",") if w.strip()}
+    found = sorted(BENCH_DIR.glob("bench_*.py"))
+    if wanted:
+        found = [p for p in found if p.stem.removeprefix("bench_") in wanted]
+        missing = wanted - {p.stem.removeprefix("bench_") for p in found}
+        for name in sorted(missing):
+            print(f"note: no benchmarks/bench_{name}.py", file=sys.stderr)
+    return found
+
+
+def run_module(path: Path, report: Report) -> None:
+    section = path.stem.removeprefix("bench_")
+    print(f"\n== {path.name} ==", flush=True)
+    started = time.monotonic()
+    try:
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[path.stem] = module
+        spec.loader.exec_module(module)
+        module.run(report)
+    except Exception as exc:  # noqa: BLE001 - one failing module must not hide the others' results
+        traceback.print_exc()
+        report.add(section, f"module failed: {type(exc).__name__}: {str(exc)[:150]}", float("nan"), "",
+                   "runs without error", False)
+    finally:
+        from django.db import connection
+
+        connection.close()  # a module that broke its transaction must not poison the next one
+    report.facts[f"Duration of bench_{section}"] = f"{time.monotonic() - started:.0f} s"
+
+
+# --- output -----------------------------------------------------------------------------------------------
+
+def render(report: Report) -> str:
+    lines = ["# Benchmark results", "",
+             "Generated by `benchmarks/run.py` (see `benchmarks/README.md`); rerunning regenerates this file. "
+             "All data are the synthetic demo data set.", "", "## Machine and data", "",
+             "| | |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in report.facts.items()]
+    if report.counts:
+        lines += ["", "Rows after seeding:", "", "| table | rows |", "|---|---:|"]
+        lines += [f"| {k} | {v:,} |" for k, v in report.counts.items()]
+    failed = report.failed
+    lines += ["", f"**{len(report.rows) - len(failed)} of {len(report.rows)} rows meet their target.**"]
+    if failed:
+        lines += ["", "Missed:", ""] + [f"- {r.section} · {r.metric}: {format_value(r.value, r.unit)} "
+                                        f"(target {r.target})" for r in failed]
+    for section in report.sections():
+        lines += ["", f"## {section}", "", "| metric | value | target | ok |", "|---|---:|---|:-:|"]
+        for r in report.rows:
+            if r.section == section:
+                lines.append(f"| {r.metric} | {format_value(r.value, r.unit)} | {r.target} | "
+                             f"{'✓' if r.ok else '✗'} |")
+        for text in report.notes.get(section, []):
+            lines += ["", text]
+    return "\n".join(lines) + "\n"
+
+
+def print_table(report: Report) -> None:
+    width = max([len(f"{r.section} · {r.metric}") for r in report.rows] + [20])
+    print("\n" + "=" * (width + 40))
+    for r in report.rows:
+        print(f"{r.section + ' · ' + r.metric:<{width}}  {format_value(r.value, r.unit):>14}  {r.target:<12} "
+              f"{'ok' if r.ok else 'MISS'}")
+    print("=" * (width + 40))
+    print(f"{len(report.rows) - len(report.failed)} of {len(report.rows)} rows meet their target")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    database_url = sqlite_url_absolute(args.database_url)
+    fresh = prepare_database(database_url, fresh=not args.skip_seed)
+    var_dir = tempfile.mkdtemp(prefix="ib-bench-")
+    setup_django(database_url, var_dir)
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    report = Report()
+    started = time.monotonic()
+    call_command("migrate", verbosity=0, interactive=False)
+    print(f"migrations: {time.monotonic() - started:.1f} s", flush=True)
+    meta = {} if fresh else meta_read()
+    if fresh or not meta.get("scale"):
+        print(f"seeding the {args.scale} data set ...", flush=True)
+        started = time.monotonic()
+        call_command("seed_demo", scale=args.scale, quiet=True)
+        seconds = time.monotonic() - started
+        vacuum = analyze()
+        meta = {"scale": args.scale, "seed_seconds": round(seconds, 1), "analyze_seconds": round(vacuum, 1),
+                "seeded_at": dt.datetime.now().astimezone().isoformat(timespec="minutes")}
+        meta_write(meta)
+        print(f"seeded in {seconds:.1f} s (+ {vacuum:.1f} s statistics)", flush=True)
+    elif meta.get("scale") != args.scale:
+        print(f"note: reusing a database seeded at scale {meta['scale']!r}", file=sys.stderr)
+    report.facts.update(machine_facts())
+    report.facts["Scale"] = meta.get("scale", args.scale)
+    report.facts["Database URL"] = database_url.split("@")[-1] if connection.vendor == "postgresql" else \
+        os.path.relpath(database_url.removeprefix("sqlite:///"), ROOT)
+    report.facts["Seeding time (seed_demo)"] = f"{meta.get('seed_seconds', '?')} s" + \
+        ("" if fresh else f" (database seeded {meta.get('seeded_at', '?')}, reused)")
+    statistics_command = "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
+    report.facts["Statistics after seeding"] = f"{statistics_command} {meta.get('analyze_seconds', '?')} s"
+    report.counts = row_counts()
+
+    for path in bench_modules(args.only):
+        run_module(path, report)
+
+    print_table(report)
+    output = Path(args.output) if args.output else BENCH_DIR / (
+        "RESULTS.md" if connection.vendor == "postgresql" else "RESULTS-sqlite.md")
+    output.write_text(render(report), encoding="utf-8")
+    print(f"wrote {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
+    shutil.rmtree(var_dir, ignore_errors=True)
+    return 1 if report.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
