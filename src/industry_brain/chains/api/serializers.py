@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import Chain, ChainMaster, ChainNode, Ecosystem, NodeLink
+from ..models import Chain, ChainMaster, ChainMembership, ChainNode, Ecosystem, NodeLink
 
 
 class ChainBriefSerializer(serializers.ModelSerializer):
@@ -50,4 +50,14 @@ class ChainMasterSerializer(serializers.ModelSerializer):
     class Meta:
         model = ChainMaster
         fields = ["id", "chain", "enterprise", "status", "nominated_on", "designated_on", "reason"]
-        read_only_fields = ["status", "designated_on"]
+        read_only_fields = ["status", "nominated_on", "designated_on"]
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ChainMembershipSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChainMembership
+        fields = ["id", "enterprise", "node", "main_product"]

@@ -1,3 +1,8 @@
-from .views import ChainViewSet, EcosystemViewSet
+from .views import ChainMasterViewSet, ChainMembershipViewSet, ChainViewSet, EcosystemViewSet
 
-routes = [("ecosystems", EcosystemViewSet, "ecosystem"), ("chains", ChainViewSet, "chain")]
+routes = [
+    ("ecosystems", EcosystemViewSet, "ecosystem"),
+    ("chains", ChainViewSet, "chain"),
+    ("chain-masters", ChainMasterViewSet, "chain-master"),
+    ("chain-memberships", ChainMembershipViewSet, "chain-membership"),
+]

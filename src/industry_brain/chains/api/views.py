@@ -1,10 +1,21 @@
 from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
-from industry_brain.core.api import RestrictedReadOnlyViewSet
+from industry_brain.core.api import RestrictedListCreateViewSet, RestrictedReadOnlyViewSet
 
+from .. import services
 from ..choices import segment_order
-from ..models import Chain, ChainMaster, ChainNode, Ecosystem, NodeLink
-from .serializers import ChainSerializer, EcosystemSerializer
+from ..models import Chain, ChainMaster, ChainMembership, ChainNode, Ecosystem, NodeLink
+from .serializers import (
+    ChainMasterSerializer,
+    ChainMembershipSerializer,
+    ChainSerializer,
+    EcosystemSerializer,
+    ReasonSerializer,
+)
 
 
 class EcosystemViewSet(RestrictedReadOnlyViewSet):
@@ -25,3 +36,48 @@ class ChainViewSet(RestrictedReadOnlyViewSet):
     ).order_by("ecosystem__order", "order", "id")
     serializer_class = ChainSerializer
     filterset_fields = ["ecosystem"]
+
+
+class ChainMasterViewSet(RestrictedListCreateViewSet):
+    """Chain-master nominations (work teams, city) and designations/revocations (city)."""
+
+    queryset = ChainMaster.objects.select_related("chain", "enterprise").order_by("chain", "enterprise")
+    serializer_class = ChainMasterSerializer
+    filterset_fields = ["chain", "status", "enterprise"]
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.chain_master_nominate(actor=self.request.user, chain=data["chain"],
+                                                             enterprise=data["enterprise"], reason=data["reason"])
+
+    @extend_schema(request=None, responses=ChainMasterSerializer)
+    @action(detail=True, methods=["post"])
+    def designate(self, request, pk=None):
+        master = services.chain_master_designate(actor=request.user, master=self.get_object())
+        return Response(ChainMasterSerializer(master).data)
+
+    @extend_schema(request=ReasonSerializer, responses=ChainMasterSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        master = services.chain_master_revoke(actor=request.user, master=self.get_object(),
+                                              reason=body.validated_data["reason"])
+        return Response(ChainMasterSerializer(master).data)
+
+
+class ChainMembershipViewSet(RestrictedListCreateViewSet, mixins.DestroyModelMixin):
+    """Enterprises placed in chain nodes; the ecosystem's work team and the city maintain them."""
+
+    queryset = ChainMembership.objects.select_related("node").order_by("node", "enterprise")
+    serializer_class = ChainMembershipSerializer
+    filterset_fields = ["node", "enterprise", "node__chain"]
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.membership_add(actor=self.request.user, node=data["node"],
+                                                      enterprise=data["enterprise"],
+                                                      main_product=data.get("main_product", ""))
+
+    def perform_destroy(self, instance):
+        services.membership_remove(actor=self.request.user, membership=instance)

@@ -28,8 +28,14 @@ class EnterpriseSerializer(serializers.ModelSerializer):
 
 
 class YearlyFiguresSerializer(serializers.ModelSerializer):
+    def validate(self, attrs):
+        if attrs.get("main_revenue", 0) > attrs.get("revenue", 0):
+            raise serializers.ValidationError({"main_revenue": [_("Main-business revenue cannot exceed revenue.")]})
+        return attrs
+
     class Meta:
         model = YearlyFigures
+        validators: list = []  # (enterprise, year) is unique; a second report for a year corrects the first
         fields = ["year", "revenue", "main_revenue", "rd_expense", "rd_staff", "employees", "total_assets",
                   "liabilities", "net_profit", "invention_patents", "export_revenue"]
 

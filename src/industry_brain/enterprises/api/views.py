@@ -30,11 +30,22 @@ class EnterpriseViewSet(RestrictedModelViewSet):
         self.check_scope(instance, "delete")
         services.enterprise_delete(actor=self.request.user, enterprise=instance)
 
-    @extend_schema(responses=YearlyFiguresSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(methods=["GET"], responses=YearlyFiguresSerializer(many=True))
+    @extend_schema(methods=["POST"], request=YearlyFiguresSerializer, responses=YearlyFiguresSerializer)
+    @action(detail=True, methods=["get", "post"])
     def figures(self, request, pk=None):
-        """Confidential yearly figures; every read by someone outside the enterprise is logged."""
+        """Confidential yearly figures; every read by someone outside the enterprise is logged. POST records (or
+        corrects) one year, by the enterprise itself or its district/city bureau; the above-scale flag follows the
+        latest year."""
         enterprise = self.get_object()
+        if request.method == "POST":
+            self.check_scope(enterprise, "change")
+            body = YearlyFiguresSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            values = dict(body.validated_data)
+            year = values.pop("year")
+            figures = services.figures_record(actor=request.user, enterprise=enterprise, year=year, values=values)
+            return Response(YearlyFiguresSerializer(figures).data, status=201)
         if not selectors.enterprise_can_see_confidential(user=request.user, enterprise=enterprise):
             raise Http404  # confidential figures outside the caller's scope are answered like missing ones
         services.confidential_read_log(actor=request.user, enterprise=enterprise, channel="api",
