@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import actions, views
 
 app_name = "chains"
 urlpatterns = [
     path("", views.EcosystemListView.as_view(), name="ecosystem_list"),
     path("ecosystems/<int:pk>/", views.EcosystemDetailView.as_view(), name="ecosystem_detail"),
     path("<int:pk>/", views.ChainDetailView.as_view(), name="chain_detail"),
+    path("<int:pk>/masters/<slug:action>/", actions.ChainMasterActionView.as_view(), name="chain_master_action"),
 ]

@@ -64,5 +64,6 @@ class ChainDetailView(ObjectDetailView):
             "node_rows": node_rows,
             "masters": obj.masters.select_related("enterprise").order_by("status", "enterprise__name"),
             "team": TeamMember.objects.filter(ecosystem=obj.ecosystem),
+            "can_nominate": Chain.objects.permits(request.user, obj, "change"),
             "year": graph["year"],
         }

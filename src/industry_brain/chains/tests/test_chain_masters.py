@@ -93,3 +93,20 @@ def test_enterprise_reports_its_figures_and_scale_follows(api, world):
         f"/api/v1/enterprises/{world.ent_xihu.pk}/figures/", {"year": 2026, "revenue": "1", "main_revenue": "1"},
         format="json")
     assert other.status_code == 404
+
+
+def test_nomination_through_the_chain_page(client, world):
+    client.force_login(world.user("chain_team"))
+    page = client.get(f"/chains/{world.chain.pk}/").content.decode()
+    assert "/masters/nominate/" in page
+    response = client.post(f"/chains/{world.chain.pk}/masters/nominate/", {"uscc": world.ent_xihu.uscc,
+                                                                           "reason": "龙头企业"})
+    assert response.status_code == 302
+    assert ChainMaster.objects.get().status == "nominated"
+    bad = client.post(f"/chains/{world.chain.pk}/masters/nominate/", {"uscc": "91330000733796106P", "reason": "x"},
+                      follow=True)
+    assert ChainMaster.objects.count() == 1 and bad.status_code == 200
+    client.force_login(world.user("district"))
+    assert "/masters/nominate/" not in client.get(f"/chains/{world.chain.pk}/").content.decode()
+    client.post(f"/chains/{world.chain.pk}/masters/nominate/", {"uscc": world.ent_xihu.uscc, "reason": "x"})
+    assert ChainMaster.objects.count() == 1
