@@ -13,13 +13,15 @@
     var perColumn = { upstream: [], midstream: [], downstream: [] };
     data.nodes.forEach(function (n) { perColumn[n.segment].push(n); });
     var maxCount = Math.max.apply(null, data.nodes.map(function (n) { return n.enterprises; }).concat([1]));
+    var maxOutput = Math.max.apply(null, data.nodes.map(function (n) { return n.output; }).concat([1]));
     var nodes = [];
     Object.keys(perColumn).forEach(function (seg) {
       var list = perColumn[seg];
       list.forEach(function (n, i) {
         nodes.push({
           id: String(n.id), name: n.name, x: COLUMN[seg] * 400, y: (i + 0.5) * (600 / Math.max(list.length, 1)),
-          symbolSize: 26 + 50 * Math.sqrt(n.enterprises / maxCount),
+          // size: half from the number of local enterprises, half from their output
+          symbolSize: 22 + 30 * Math.sqrt(n.enterprises / maxCount) + 26 * Math.sqrt(n.output / maxOutput),
           itemStyle: { color: COLORS[seg], borderColor: n.is_key ? "#d64545" : "#fff", borderWidth: n.is_key ? 3 : 1 },
           value: n.enterprises, output: n.output, segment: data.segments[seg],
           label: { show: true, position: "right", formatter: n.name + "\n" + n.enterprises + " " + data.labels.enterprises }
