@@ -1,0 +1,237 @@
+"""API serializers of the enterprise service: one per operation (read, create, each workflow step)."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from industry_brain.accounts.choices import OrganisationKind, Role
+from industry_brain.accounts.models import Organisation, User
+from industry_brain.chains.models import ChainNode
+from industry_brain.enterprises.models import Enterprise
+
+from ..choices import Satisfaction, Urgency, VisitMode
+from ..models import (
+    Assignment,
+    Cadre,
+    Demand,
+    DemandCategory,
+    DemandStep,
+    Notification,
+    SystemicAlert,
+    Visit,
+)
+
+
+def _departments():
+    return Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT)
+
+
+class CadreSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    enterprise_count = serializers.IntegerField(read_only=True, help_text=_("Enterprises currently served"))
+    user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(role=Role.CADRE), required=False,
+                                              allow_null=True)
+
+    class Meta:
+        model = Cadre
+        fields = ["id", "code", "name", "organisation", "organisation_name", "phone", "email", "user",
+                  "enterprise_count"]
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    district = serializers.CharField(source="enterprise.district_id", read_only=True)
+    started_on = serializers.DateField(required=False)
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "cadre", "cadre_name", "enterprise", "enterprise_name", "district", "started_on", "ended_on"]
+        read_only_fields = ["ended_on"]
+        validators: list = []  # the service validates (and answers 400 with the field)
+
+
+class AssignmentEndSerializer(serializers.Serializer):
+    ended_on = serializers.DateField(required=False)
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), required=False)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    mode = serializers.ChoiceField(choices=VisitMode.choices)
+    demands = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Visit
+        fields = ["id", "date", "cadre", "enterprise", "enterprise_name", "mode", "notes", "demands"]
+
+
+class DemandCategorySerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = DemandCategory
+        fields = ["id", "code", "name", "parent"]
+
+
+class TimelineStepSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_label")
+
+    class Meta:
+        model = DemandStep
+        fields = ["action", "actor", "at", "from_status", "to_status", "department", "note"]
+
+
+class DemandSerializer(serializers.ModelSerializer):
+    """A demand as the API shows it; `category` is the category's stable code (e.g. "logistics.road")."""
+
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category_name = serializers.CharField(source="category.__str__", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    district = serializers.CharField(source="district_id", read_only=True)
+    department_name = serializers.SerializerMethodField()
+    satisfaction = serializers.SerializerMethodField()
+    project = serializers.IntegerField(source="project_ref", read_only=True, allow_null=True)
+    is_overdue = serializers.SerializerMethodField()
+    timeline = TimelineStepSerializer(source="steps", many=True, read_only=True)
+
+    class Meta:
+        model = Demand
+        fields = ["id", "enterprise", "enterprise_name", "district", "category", "category_name", "urgency", "title",
+                  "description", "channel", "status", "department", "department_name", "handler", "due_date",
+                  "is_overdue", "resolution", "satisfaction", "rating_comment", "submitted_at", "accepted_at",
+                  "resolved_at", "closed_at", "transfer_count", "reopen_count", "escalation_level", "is_flagged",
+                  "chain", "chain_node", "project", "visit", "cadre", "timeline"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_department_name(self, obj) -> str | None:
+        return obj.department.name if obj.department_id else None
+
+    @extend_schema_field(serializers.ChoiceField(choices=Satisfaction.choices, allow_null=True))
+    def get_satisfaction(self, obj) -> str | None:
+        return obj.satisfaction or None
+
+    def get_is_overdue(self, obj) -> bool:
+        return obj.is_overdue()
+
+
+class DemandFlagSerializer(serializers.Serializer):
+    demand = serializers.IntegerField(source="similar_to_id")
+    kind = serializers.CharField()
+    score = serializers.FloatField()
+
+
+class DemandDetailSerializer(DemandSerializer):
+    similar = DemandFlagSerializer(source="flags", many=True, read_only=True)
+    cohandling = serializers.SerializerMethodField()
+
+    class Meta(DemandSerializer.Meta):
+        fields = [*DemandSerializer.Meta.fields, "similar", "cohandling"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_cohandling(self, obj) -> list:
+        return [{"id": t.id, "department": t.department_id, "status": t.status, "request": t.request,
+                 "response": t.response} for t in obj.cohandling_tasks.all()]
+
+
+class DemandCreateSerializer(serializers.Serializer):
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False,
+                                                    help_text=_("Optional for enterprise users (their own)"))
+    category = serializers.SlugRelatedField(slug_field="code", queryset=DemandCategory.objects.all(),
+                                            help_text=_("Category code, e.g. logistics or logistics.road"))
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField()
+    chain_node = serializers.PrimaryKeyRelatedField(queryset=ChainNode.objects.all(), required=False,
+                                                    allow_null=True)
+    project = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    visit = serializers.PrimaryKeyRelatedField(queryset=Visit.objects.all(), required=False, allow_null=True)
+
+
+class AcceptSerializer(serializers.Serializer):
+    department = serializers.PrimaryKeyRelatedField(queryset=_departments())
+    handler = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(role=Role.DEPARTMENT), required=False,
+                                                 allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class StartSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TransferSerializer(serializers.Serializer):
+    department = serializers.PrimaryKeyRelatedField(queryset=_departments())
+    reason = serializers.CharField()
+
+
+class CohandleSerializer(serializers.Serializer):
+    department = serializers.PrimaryKeyRelatedField(queryset=_departments())
+    request = serializers.CharField()
+
+
+class ResolveSerializer(serializers.Serializer):
+    resolution = serializers.CharField()
+
+
+class RateSerializer(serializers.Serializer):
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class StatsQuerySerializer(serializers.Serializer):
+    # "from" is a Python keyword: the field is declared under that name below.
+    to = serializers.DateField(required=False)
+    district = serializers.CharField(required=False, max_length=6)
+    category = serializers.CharField(required=False, max_length=40)
+    department = serializers.IntegerField(required=False)
+    chain = serializers.IntegerField(required=False)
+    cadre = serializers.IntegerField(required=False)
+    by = serializers.ChoiceField(required=False, choices=["category", "department", "district", "chain", "cadre",
+                                                          "month"])
+
+
+StatsQuerySerializer._declared_fields["from"] = serializers.DateField(required=False)
+
+
+class StatsSerializer(serializers.Serializer):
+    collected = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    resolution_rate = serializers.FloatField(allow_null=True, help_text=_("percent: resolved ÷ collected"))
+    on_time_rate = serializers.FloatField(allow_null=True, help_text=_("percent: resolved by due date ÷ resolved"))
+    satisfaction_rate = serializers.FloatField(allow_null=True, help_text=_(
+        "percent: (satisfied + basically satisfied) ÷ rated"))
+    reopened = serializers.IntegerField()
+    reopen_rate = serializers.FloatField(allow_null=True)
+    avg_handling_days = serializers.FloatField(allow_null=True)
+    rated = serializers.IntegerField()
+    open = serializers.IntegerField()
+    transferred = serializers.IntegerField()
+    escalated = serializers.IntegerField()
+    summary = serializers.CharField()
+    breakdown = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+class SystemicAlertSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    category_name = serializers.CharField(source="category.__str__", read_only=True)
+    district = serializers.CharField(source="district_id", read_only=True, allow_null=True)
+    demands = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = SystemicAlert
+        fields = ["id", "scope_kind", "district", "chain", "category", "category_name", "window_start", "window_end",
+                  "enterprise_count", "status", "note", "demands"]
+        read_only_fields = fields
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "text", "link", "demand", "created", "read_at"]
+        read_only_fields = fields
