@@ -6,3 +6,6 @@ class ProjectsConfig(AppConfig):
     name = "industry_brain.projects"
     label = "projects"
     verbose_name = _("Investment projects")
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401  (registers navigation, home panels)

@@ -1,0 +1,146 @@
+"""API serializers of the investment project platform: one per operation, no deep writable nesting."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from industry_brain.chains.models import Chain, Ecosystem
+from industry_brain.core.models import District, IndustryDivision
+from industry_brain.enterprises.models import Enterprise
+
+from ..choices import Stage
+from ..models import ProgressReport, Project, ProjectWarning, SupervisionOrder, SupervisionResponse, WarningRule
+
+MILESTONE_DATES = ["planned_signed", "planned_land", "planned_start", "planned_completion", "planned_production",
+                   "planned_full_production", "actual_signed", "actual_land", "actual_start", "actual_completion",
+                   "actual_production", "actual_full_production"]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    district = serializers.SlugRelatedField(slug_field="code", queryset=District.objects.all(),
+                                            help_text=_("GB/T 2260 code"))
+    district_name = serializers.CharField(source="district.name", read_only=True)
+    industry = serializers.SlugRelatedField(slug_field="code", queryset=IndustryDivision.objects.all(), required=False,
+                                            allow_null=True, help_text=_("GB/T 4754-2017 division code"))
+    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    ecosystem = serializers.PrimaryKeyRelatedField(queryset=Ecosystem.objects.all(), required=False, allow_null=True)
+    chain = serializers.PrimaryKeyRelatedField(queryset=Chain.objects.all(), required=False, allow_null=True)
+    stage = serializers.ChoiceField(choices=Stage.choices, required=False,
+                                    help_text=_("Follows the actual dates; PATCH 'cancelled' cancels the project."))
+    annual_plan = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True,
+                                           min_value=0, help_text=_("This year's planned investment (10k yuan)."))
+    investor = serializers.CharField(source="investor_display", read_only=True)
+
+    class Meta:
+        model = Project
+        fields = ["id", "code", "name", "enterprise", "investor", "investor_name", "investor_uscc", "investor_origin",
+                  "ecosystem", "chain", "industry", "district", "district_name", "street", "address", "lat", "lon",
+                  "total_investment", "fixed_investment", "funding", "project_type", "key_level", "responsible_org",
+                  "responsible_unit", "contact_name", "contact_phone", "stage", "warning_level", *MILESTONE_DATES,
+                  "annual_plan", "invested_total", "last_report_period", "cancelled_on", "cancel_reason", "created",
+                  "updated"]
+        read_only_fields = ["warning_level", "invested_total", "last_report_period", "cancelled_on", "created",
+                            "updated"]
+        extra_kwargs = {"code": {"validators": []}}  # uniqueness is checked by the service (model full_clean)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not hasattr(instance, "annual_plan"):
+            data["annual_plan"] = None
+        return data
+
+
+class PeriodField(serializers.Field):
+    """A month as 'YYYY-MM' (stored as its first day)."""
+
+    def to_representation(self, value):
+        return value.strftime("%Y-%m")
+
+    def to_internal_value(self, data):
+        from django.core.exceptions import ValidationError
+
+        from ..services import parse_period
+
+        try:
+            return parse_period(data)
+        except ValidationError:
+            raise serializers.ValidationError(_("Give the month as YYYY-MM.")) from None
+
+
+class ProgressReportSerializer(serializers.ModelSerializer):
+    period = PeriodField()
+    reported_by = serializers.CharField(source="reported_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = ProgressReport
+        fields = ["id", "project", "period", "investment", "cumulative", "milestone", "physical_progress", "problems",
+                  "note", "reported_by", "created"]
+        read_only_fields = ["project", "cumulative", "created"]
+        validators = []
+
+
+class WarningSerializer(serializers.ModelSerializer):
+    rule = serializers.CharField(source="rule.code", read_only=True)
+    rule_name = serializers.CharField(source="rule.name", read_only=True)
+    active = serializers.BooleanField(source="is_active", read_only=True)
+
+    class Meta:
+        model = ProjectWarning
+        fields = ["id", "project", "rule", "rule_name", "rule_version", "level", "facts", "opened_at", "escalated_at",
+                  "cleared_at", "active"]
+
+
+class WarningRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WarningRule
+        fields = ["id", "code", "kind", "name", "description", "source", "thresholds", "level", "is_active", "version",
+                  "updated"]
+        read_only_fields = ["code", "kind", "version", "updated"]
+
+
+class SupervisionResponseSerializer(serializers.ModelSerializer):
+    responded_by = serializers.CharField(source="responded_by.username", read_only=True, default=None)
+    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = SupervisionResponse
+        fields = ["id", "cause", "measures", "expected_recovery", "responded_by", "responded_at", "decision",
+                  "review_comment", "reviewed_by", "reviewed_at"]
+
+
+class SupervisionSerializer(serializers.ModelSerializer):
+    rule = serializers.CharField(source="warning.rule.code", read_only=True)
+    project_code = serializers.CharField(source="project.code", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
+    responses = SupervisionResponseSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = SupervisionOrder
+        fields = ["id", "project", "project_code", "warning", "rule", "unit", "unit_name", "status", "level",
+                  "issued_on", "due_date", "escalated_on", "closed_at", "close_reason", "responses"]
+
+
+class RespondSerializer(serializers.Serializer):
+    cause = serializers.CharField()
+    measures = serializers.CharField()
+    expected_recovery = serializers.DateField()
+
+
+class ReviewSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EvaluationResultSerializer(serializers.Serializer):
+    projects = serializers.IntegerField()
+    rules = serializers.IntegerField()
+    opened = serializers.IntegerField()
+    escalated = serializers.IntegerField()
+    deescalated = serializers.IntegerField()
+    cleared = serializers.IntegerField()
+    active_yellow = serializers.IntegerField()
+    active_red = serializers.IntegerField()
+    supervisions_opened = serializers.IntegerField()
+    supervisions_closed = serializers.IntegerField()
+    supervisions_escalated = serializers.IntegerField()
+    duration_ms = serializers.IntegerField()

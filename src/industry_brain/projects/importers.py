@@ -1,0 +1,119 @@
+"""Import of monthly progress reports from Excel, typically a whole district's month at once: every row is
+validated first, and only a file without errors is written, in one transaction (all or nothing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from industry_brain.core.events import event_record
+from industry_brain.core.excel import Column, ExcelImporter, RowError
+
+from .choices import Milestone, Stage
+from .models import ProgressReport, Project
+
+MILESTONE_WORDS = {"签约": "signed", "供地": "land", "开工": "start", "竣工": "completion", "投产": "production",
+                   "达产": "full_production", **{m: m for m in Milestone.values}}
+
+
+class ProgressReportRowForm(forms.Form):
+    """One row of the progress report template."""
+
+    code = forms.CharField(label=_l("Project code"), max_length=40)
+    period = forms.CharField(label=_l("Month"))
+    investment = forms.DecimalField(label=_l("Investment this month"), max_digits=14, decimal_places=2, min_value=0)
+    milestone = forms.CharField(label=_l("Milestone reached"), required=False)
+    physical_progress = forms.IntegerField(label=_l("Physical progress (%)"), required=False, min_value=0,
+                                           max_value=100)
+    problems = forms.CharField(label=_l("Problems needing help"), required=False)
+    note = forms.CharField(label=_l("Note"), required=False)
+
+    def clean_period(self):
+        from .services import parse_period
+
+        value = self.data.get("period")
+        try:
+            period = parse_period(value if isinstance(value, dt.date) else self.cleaned_data["period"])
+        except ValidationError:
+            raise forms.ValidationError(_("Give the month as YYYY-MM.")) from None
+        if period > timezone.localdate().replace(day=1):
+            raise forms.ValidationError(_("A month in the future cannot be reported."))
+        return period
+
+    def clean_milestone(self):
+        value = (self.cleaned_data.get("milestone") or "").strip()
+        if not value:
+            return ""
+        if value not in MILESTONE_WORDS:
+            raise forms.ValidationError(_("Unknown milestone: use 签约, 供地, 开工, 竣工, 投产 or 达产."))
+        return MILESTONE_WORDS[value]
+
+
+class ProgressReportImporter(ExcelImporter):
+    form_class = ProgressReportRowForm
+    columns = [
+        Column("code", "项目代码", "XH-2025-0001", _l("The project code as registered on the platform")),
+        Column("period", "月份", "2026-10", _l("YYYY-MM; one row per project and month")),
+        Column("investment", "本月完成投资（万元）", 850, _l("Investment completed in the month, 10k yuan")),
+        Column("milestone", "本月达到节点", "", _l("Optional: 签约, 供地, 开工, 竣工, 投产 or 达产")),
+        Column("physical_progress", "形象进度（%）", 45, _l("Optional, 0–100")),
+        Column("problems", "需协调解决的问题", "", _l("Optional: what the project needs help with")),
+        Column("note", "备注", "", ""),
+    ]
+
+    def integer_like_fields(self) -> set[str]:
+        return {"code"}
+
+    def validate_rows(self, rows):
+        errors: list[RowError] = []
+        keys = Counter((d["code"], d["period"]) for _n, d in rows)
+        codes = {d["code"] for _n, d in rows}
+        visible = Project.objects.restrict(self.actor, "change").filter(code__in=codes)
+        self.projects = {p.code: p for p in visible.only("id", "code", "stage", "district_id")}
+        for number, data in rows:
+            if keys[(data["code"], data["period"])] > 1:
+                errors.append(RowError(number, "月份", _("%(code)s %(month)s appears more than once in the file.")
+                                       % {"code": data["code"], "month": data["period"].strftime("%Y-%m")}))
+            project = self.projects.get(data["code"])
+            if project is None:
+                errors.append(RowError(number, "项目代码",
+                                       _("No project %(code)s in your scope.") % {"code": data["code"]}))
+            elif project.stage == Stage.CANCELLED:
+                errors.append(RowError(number, "项目代码",
+                                       _("Project %(code)s is cancelled.") % {"code": data["code"]}))
+        return errors
+
+    def write(self, rows):
+        from .services import refresh_report_totals
+
+        ids = {p.pk for p in self.projects.values()}
+        existing = {(r.project_id, r.period): r for r in ProgressReport.objects.filter(
+            project_id__in=ids, period__in={d["period"] for _n, d in rows})}
+        new, changed = [], []
+        user = self.actor if getattr(self.actor, "pk", None) else None
+        for _number, d in rows:
+            project = self.projects[d["code"]]
+            report = existing.get((project.pk, d["period"]))
+            values = {"investment": Decimal(d["investment"]), "milestone": d["milestone"],
+                      "physical_progress": d["physical_progress"], "problems": d["problems"] or "",
+                      "note": d["note"] or "", "reported_by": user}
+            if report is None:
+                new.append(ProgressReport(project=project, period=d["period"], **values))
+            else:
+                for k, v in values.items():
+                    setattr(report, k, v)
+                changed.append(report)
+        ProgressReport.objects.bulk_create(new, batch_size=2000)
+        ProgressReport.objects.bulk_update(changed, ["investment", "milestone", "physical_progress", "problems", "note",
+                                                     "reported_by"], batch_size=2000)
+        refresh_report_totals(project_ids=ids)
+        event_record(kind="project.reports_imported", message=_("%(n)s progress reports imported") % {"n": len(rows)},
+                     actor=self.actor, data={"created": len(new), "updated": len(changed), "projects": len(ids)})
+        return len(new), len(changed)

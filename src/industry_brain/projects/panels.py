@@ -1,0 +1,60 @@
+"""Navigation entries and the home-page inboxes of the investment project platform."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from industry_brain.core import registry
+
+registry.register_nav(30, "projects:project_list", _("Investment projects"))
+registry.register_nav(31, "projects:project_map", _("Project map"),
+                      ("city", "district", "chain_team", "enterprise", "cadre"))
+registry.register_nav(32, "projects:dashboard", _("Projects dashboard"), ("city", "district", "chain_team"))
+registry.register_nav(33, "projects:supervision_list", _("Supervision"), ("city", "district", "enterprise"))
+registry.register_nav(34, "projects:rule_list", _("Warning rules"), ("city", "district", "chain_team"))
+
+
+def projects_home_panel(request):
+    """The role's inbox: orders to answer, responses to review, red projects, reports due."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _g
+
+    from . import selectors
+
+    user = request.user
+    if user.role not in ("city", "district", "enterprise", "chain_team") and not user.is_superuser:
+        return None
+    items = []
+    today = timezone.localdate()
+    for o in selectors.supervisions_awaiting_response(user=user)[:8]:
+        overdue = o.due_date < today
+        items.append({"url": o.get_absolute_url(),
+                      "text": f"{_g('Respond')}: {o.project.code} {o.project.name}",
+                      "meta": f"{o.warning.rule.code} · {_g('due')} {o.due_date:%Y-%m-%d}"
+                              + (f" · {_g('overdue')}" if overdue else "")})
+    for o in selectors.supervisions_awaiting_review(user=user)[:8]:
+        items.append({"url": o.get_absolute_url(), "text": f"{_g('Review')}: {o.project.code} {o.project.name}",
+                      "meta": o.warning.rule.code})
+    if user.role == "enterprise":
+        for p in selectors.projects_due_report(user=user)[:5]:
+            items.append({"url": p.get_absolute_url(), "text": f"{_g('Monthly report due')}: {p.name}",
+                          "meta": p.code})
+    stats = []
+    if user.role != "enterprise":
+        url = reverse("projects:project_list")
+        red = selectors.red_projects(user=user).count()
+        stats = [{"label": _g("Red projects"), "value": f"{red:,}", "url": f"{url}?warning_level=red"}]
+        if user.role in ("city", "district") or user.is_superuser:
+            sup = reverse("projects:supervision_list")
+            stats.append({"label": _g("Orders to answer"),
+                          "value": f"{selectors.supervisions_awaiting_response(user=user).count():,}",
+                          "url": f"{sup}?status=open&status=rejected"})
+            stats.append({"label": _g("Responses to review"),
+                          "value": f"{selectors.supervisions_awaiting_review(user=user).count():,}",
+                          "url": f"{sup}?status=responded"})
+    if not items and not stats:
+        return None
+    return {"order": 20, "title": _g("Investment projects: supervision and warnings"), "items": items, "stats": stats,
+            "empty": _g("No supervision order awaits you.")}
+
+
+registry.home_panels.append(projects_home_panel)

@@ -1,0 +1,315 @@
+"""Reads of the investment project platform: restricted lists, the map GeoJSON, the dashboard, the OC4IDS
+package, the detail page's charts and the role inboxes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import json
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, DecimalField, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from industry_brain.accounts.choices import Role
+
+from .choices import MILESTONE_ORDER, SUPERVISION_AWAITING_RESPONSE, Milestone, Stage
+from .models import ProgressReport, Project, ProjectWarning, SupervisionOrder, SupervisionResponse, YearlyPlan
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+CACHE_SECONDS = 600
+
+
+def annual_plan_subquery(year: int | None = None):
+    year = year or timezone.localdate().year
+    return Subquery(YearlyPlan.objects.filter(project=OuterRef("pk"), year=year).values("amount")[:1],
+                    output_field=MONEY)
+
+
+def project_list(*, user) -> QuerySet[Project]:
+    """The projects a user may see, with what list rows show (no per-row queries)."""
+    return (Project.objects.restrict(user, "view")
+            .select_related("district", "enterprise", "ecosystem", "chain")
+            .annotate(annual_plan=annual_plan_subquery()))
+
+
+def scope_key(user) -> str:
+    """A short key naming a user's view scope (for caches shared by users of the same scope)."""
+    if user.is_city:
+        return "city"
+    if user.role == Role.DISTRICT:
+        return f"d{user.district_code}"
+    if user.role == Role.ENTERPRISE:
+        return f"e{user.enterprise_id}"
+    if user.role == Role.CHAIN_TEAM:
+        return f"t{user.ecosystem_id}"
+    return f"u{user.pk}"
+
+
+def data_version() -> str:
+    """Changes whenever a project is added, removed or changed (warning levels and report totals included:
+    their bulk updates stamp `updated`). One aggregate over an indexed column."""
+    row = Project.objects.aggregate(n=Count("id"), u=Max("updated"))
+    return f"{row['n']}:{row['u'].timestamp() if row['u'] else 0}"
+
+
+def _cache_key(prefix: str, user, params) -> str:
+    items = sorted((k, v) for k in params for v in params.getlist(k) if k not in ("format",))
+    digest = hashlib.sha1(json.dumps([scope_key(user), items, data_version()]).encode()).hexdigest()
+    return f"projects:{prefix}:{digest}"
+
+
+def map_geojson(*, user, queryset: QuerySet[Project], params) -> tuple[bytes, bytes]:
+    """The compact GeoJSON FeatureCollection of located projects (coordinates rounded to 5 decimals, five
+    properties), as (raw, gzip) bytes, cached per scope, filters and data version."""
+    key = _cache_key("map", user, params)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    rows = (queryset.filter(lat__isnull=False).order_by()
+            .values_list("id", "name", "stage", "warning_level", "total_investment", "lon", "lat"))
+    parts = []
+    dumps = json.dumps
+    for pid, name, stage, level, inv, lon, lat in rows.iterator(chunk_size=5000):
+        inv_f = float(inv)
+        inv_s = str(int(inv_f)) if inv_f.is_integer() else f"{inv_f:.2f}".rstrip("0")
+        parts.append(
+            f'{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{float(lon):.5f},{float(lat):.5f}]}},'
+            f'"properties":{{"id":{pid},"name":{dumps(name, ensure_ascii=False)},"stage":"{stage}",'
+            f'"warning_level":"{level}","total_investment":{inv_s}}}}}')
+    raw = ('{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}").encode()
+    value = (raw, gzip.compress(raw, compresslevel=5))
+    cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def dashboard(*, user) -> dict:
+    """Counts by stage, district and ecosystem, this year's investment completion rate and red/yellow counts,
+    cached per scope and data version."""
+    from django.http import QueryDict
+
+    key = _cache_key("dashboard", user, QueryDict())
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    today = timezone.localdate()
+    qs = Project.objects.restrict(user, "view").order_by()
+    by_stage = dict(qs.values_list("stage").annotate(n=Count("id")))
+    by_district = list(qs.values("district_id", "district__name").annotate(
+        n=Count("id"), investment=Sum("total_investment"),
+        red=Count("id", filter=Q(warning_level="red")), yellow=Count("id", filter=Q(warning_level="yellow")))
+        .order_by("district_id"))
+    by_ecosystem = list(qs.values("ecosystem__name").annotate(n=Count("id"), investment=Sum("total_investment"))
+                        .order_by("-n"))
+    levels = dict(qs.values_list("warning_level").annotate(n=Count("id")))
+    plan = YearlyPlan.objects.filter(project__in=qs.values("pk"), year=today.year).aggregate(
+        s=Coalesce(Sum("amount"), Value(Decimal(0)), output_field=MONEY))["s"]
+    done = ProgressReport.objects.filter(project__in=qs.values("pk"), period__gte=dt.date(today.year, 1, 1)).aggregate(
+        s=Coalesce(Sum("investment"), Value(Decimal(0)), output_field=MONEY))["s"]
+    result = {
+        "total": sum(by_stage.values()),
+        "by_stage": [{"stage": s.value, "label": str(s.label), "n": by_stage.get(s.value, 0)} for s in Stage],
+        "by_district": [{"code": r["district_id"], "name": r["district__name"], "n": r["n"],
+                         "investment": float(r["investment"] or 0), "red": r["red"], "yellow": r["yellow"]}
+                        for r in by_district],
+        "by_ecosystem": [{"name": r["ecosystem__name"] or "—", "n": r["n"], "investment": float(r["investment"] or 0)}
+                         for r in by_ecosystem],
+        "red": levels.get("red", 0), "yellow": levels.get("yellow", 0), "green": levels.get("green", 0),
+        "plan": float(plan), "done": float(done),
+        "completion_rate": round(float(done) * 100 / float(plan), 1) if plan else None,
+        "year": today.year,
+        "total_investment": float(qs.aggregate(s=Sum("total_investment"))["s"] or 0),
+    }
+    cache.set(key, result, CACHE_SECONDS)
+    return result
+
+
+# ----- OC4IDS -----
+
+OC4IDS_STATUS = {"reserve": "identification", "signed": "preparation", "land": "preparation",
+                 "construction": "implementation", "completed": "completion", "production": "maintenance",
+                 "full_production": "maintenance", "cancelled": "cancelled"}
+OC4IDS_TYPE = {"new": "construction", "expansion": "expansion", "renovation": "rehabilitation"}
+# Milestones mapped to the milestoneCode codelist where it has a matching code.
+OC4IDS_MILESTONE = {"signed": ("approval", "commercialClose"), "land": ("approval", None),
+                    "start": ("delivery", "commencement"), "completion": ("delivery", "completion"),
+                    "production": ("delivery", "commissioning"), "full_production": ("delivery", None)}
+PUBLISHER = "杭州市经济和信息化局"
+
+
+def _dt(day: dt.date | None) -> str | None:
+    return f"{day.isoformat()}T00:00:00+08:00" if day else None
+
+
+def _yuan(wan) -> dict:
+    return {"amount": float(Decimal(wan) * 10_000), "currency": "CNY"}
+
+
+def oc4ids_project(p: Project, today: dt.date, reports: list[ProgressReport]) -> dict:
+    prefix = getattr(settings, "OC4IDS_PREFIX", "oc4ids-hzibrn")
+    out: dict = {"id": f"{prefix}-{p.code}", "identifiers": [{"id": p.code, "scheme": "industry-brain-project-code"}],
+                 "updated": p.updated.isoformat(), "title": p.name, "status": OC4IDS_STATUS[p.stage],
+                 "type": OC4IDS_TYPE[p.project_type], "sector": ["economy"],
+                 "budget": {"description": f"总投资（固定资产投资 {p.fixed_investment} 万元）",
+                            "amount": _yuan(p.total_investment)}}
+    period = {k: v for k, v in (("startDate", _dt(p.planned_start or p.planned_signed)),
+                                ("endDate", _dt(p.planned_full_production or p.planned_production
+                                                or p.planned_completion))) if v}
+    if period:
+        out["period"] = period
+    impl = {k: v for k, v in (("startDate", _dt(p.planned_start)), ("endDate", _dt(p.planned_completion))) if v}
+    if impl:
+        out["implementationPeriod"] = impl
+    if p.industry_id:
+        out["additionalClassifications"] = [{"scheme": "GB/T 4754-2017", "id": p.industry_id,
+                                             "description": p.industry.name}]
+    location: dict = {"id": "1", "description": "".join(x for x in (p.district.name, p.street, p.address) if x),
+                      "gazetteer": {"scheme": "CN-GB2260", "identifiers": [p.district_id]},
+                      "address": {k: v for k, v in (("streetAddress", p.address), ("locality", p.district.name),
+                                                    ("region", "浙江省杭州市"), ("countryName", "中国")) if v}}
+    if p.lat is not None:
+        location["geometry"] = {"type": "Point", "coordinates": [round(float(p.lon), 6), round(float(p.lat), 6)]}
+    out["locations"] = [location]
+    parties = []
+    if p.responsible_org_id:
+        org = {"id": f"CN-ORG-{p.responsible_org_id}", "name": p.responsible_org.name, "roles": ["publicAuthority"]}
+        parties.append(org)
+        out["publicAuthority"] = {"id": org["id"], "name": org["name"]}
+    if p.enterprise_id:
+        e = p.enterprise
+        parties.append({"id": f"CN-SAMR-{e.uscc}", "name": e.name, "roles": ["funder"],
+                        "identifier": {"scheme": "CN-SAMR", "id": e.uscc, "legalName": e.name}})
+    elif p.investor_name:
+        party = {"id": f"INVESTOR-{p.pk}", "name": p.investor_name, "roles": ["funder"]}
+        if p.investor_uscc:
+            party["identifier"] = {"scheme": "CN-SAMR", "id": p.investor_uscc, "legalName": p.investor_name}
+        parties.append(party)
+    if parties:
+        out["parties"] = parties
+    milestones = []
+    for m in MILESTONE_ORDER:
+        planned, actual = getattr(p, f"planned_{m}"), getattr(p, f"actual_{m}")
+        if planned is None and actual is None:
+            continue
+        mtype, code = OC4IDS_MILESTONE[m]
+        item = {"id": m, "title": str(Milestone(m).label), "type": mtype,
+                "status": "met" if actual else ("notMet" if planned and planned < today else "scheduled")}
+        if code:
+            item["code"] = code
+        if planned:
+            item["dueDate"] = _dt(planned)
+        if actual:
+            item["dateMet"] = _dt(actual)
+        milestones.append(item)
+    if milestones:
+        out["milestones"] = milestones
+    if reports:
+        out["metrics"] = [{
+            "id": "financialProgress", "title": "累计完成投资",
+            "observations": [{"id": f"fp-{r.period:%Y-%m}", "period": {"startDate": _dt(r.period)},
+                              "value": _yuan(r.cumulative)} for r in reports]}]
+        physical = [r for r in reports if r.physical_progress is not None]
+        if physical:
+            out["metrics"].append({"id": "physicalProgress", "title": "形象进度",
+                                   "observations": [{"id": f"pp-{r.period:%Y-%m}",
+                                                     "period": {"startDate": _dt(r.period)},
+                                                     "measure": r.physical_progress, "unit": {"name": "percent"}}
+                                                    for r in physical]})
+    if p.actual_completion:
+        out["completion"] = {"endDate": _dt(p.actual_completion)}
+    return out
+
+
+def oc4ids_package(*, projects: list[Project], uri: str) -> dict:
+    """An OC4IDS 0.9 project package of the given projects (their reports prefetched as `oc4ids_reports`)."""
+    today = timezone.localdate()
+    published = max((p.updated for p in projects), default=timezone.now())
+    return {
+        "uri": uri, "publishedDate": published.isoformat(), "version": "0.9",
+        "publisher": {"name": PUBLISHER},
+        "license": None,
+        "projects": [oc4ids_project(p, today, getattr(p, "oc4ids_reports", [])) for p in projects],
+    }
+
+
+# ----- detail page -----
+
+def investment_curve(project: Project) -> dict:
+    """Monthly cumulative investment, planned (each year's plan spread evenly over its months) and actual."""
+    reports = list(project.reports.order_by("period").values_list("period", "cumulative", "investment"))
+    plans = dict(project.plans.values_list("year", "amount"))
+    today = timezone.localdate()
+    years = sorted(set(plans) | {r[0].year for r in reports} | {today.year})
+    first = min([dt.date(y, 1, 1) for y in years if y in plans] + [r[0] for r in reports] + [today.replace(day=1)])
+    months, planned, actual = [], [], []
+    by_month = {r[0]: float(r[1]) for r in reports}
+    plan_before = 0.0
+    current = first
+    last_actual = None
+    while current <= today.replace(day=1):
+        yearly = float(plans.get(current.year, 0))
+        if current.month == 1 and current != first:
+            plan_before += float(plans.get(current.year - 1, 0))
+        months.append(current.strftime("%Y-%m"))
+        planned.append(round(plan_before + yearly * current.month / 12, 2))
+        if current in by_month:
+            last_actual = by_month[current]
+        actual.append(last_actual)
+        current = (current.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return {"months": months, "planned": planned, "actual": actual}
+
+
+def project_warnings(*, project: Project) -> QuerySet[ProjectWarning]:
+    return project.warnings.select_related("rule").order_by("cleared_at", "-opened_at")
+
+
+def project_supervisions(*, project: Project) -> list[SupervisionOrder]:
+    return list(project.supervisions.select_related("warning__rule", "unit").prefetch_related(
+        "responses__responded_by", "responses__reviewed_by").order_by("-issued_on", "-id"))
+
+
+# ----- inboxes -----
+
+def supervisions_awaiting_response(*, user) -> QuerySet[SupervisionOrder]:
+    """Orders the user's unit (or enterprise) has to answer."""
+    qs = SupervisionOrder.objects.restrict(user, "view").filter(status__in=SUPERVISION_AWAITING_RESPONSE)
+    if user.role == Role.DISTRICT:
+        qs = qs.filter(Q(unit_id=user.organisation_id) | Q(unit__isnull=True, project__district_id=user.district_code))
+    elif user.role == Role.ENTERPRISE:
+        qs = qs.filter(project__enterprise_id=user.enterprise_id)
+    elif not user.is_city:
+        return qs.none()
+    return qs.select_related("project", "warning__rule").order_by("due_date", "id")
+
+
+def supervisions_awaiting_review(*, user) -> QuerySet[SupervisionOrder]:
+    """Responses the user may accept or reject (not its own)."""
+    qs = SupervisionOrder.objects.restrict(user, "view").filter(status="responded")
+    if user.role == Role.DISTRICT:
+        own = SupervisionResponse.objects.filter(order=OuterRef("pk"), decision="",
+                                                 responder_org_id=user.organisation_id)
+        from django.db.models import Exists
+
+        qs = qs.filter(project__district_id=user.district_code).exclude(Exists(own))
+    elif not user.is_city:
+        return qs.none()
+    return qs.select_related("project", "warning__rule").order_by("due_date", "id")
+
+
+def red_projects(*, user) -> QuerySet[Project]:
+    return Project.objects.restrict(user, "view").filter(warning_level="red").order_by(
+        F("total_investment").desc(), "code")
+
+
+def projects_due_report(*, user, today: dt.date | None = None) -> QuerySet[Project]:
+    """An enterprise's projects in a reporting stage whose last month is not reported yet."""
+    today = today or timezone.localdate()
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    from .choices import REPORTING_STAGES
+
+    return Project.objects.restrict(user, "view").filter(stage__in=REPORTING_STAGES).filter(
+        Q(last_report_period__isnull=True) | Q(last_report_period__lt=last_month)).order_by("code")

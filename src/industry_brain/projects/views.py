@@ -1,0 +1,421 @@
+"""Pages of the investment project platform: list, detail (timeline, investment curve, warnings, supervision,
+change log), create/edit, milestone and report entry, the one map, the dashboard, warnings, supervision
+inboxes, rules, and the Excel import of progress reports."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Sum
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from industry_brain.core.events import events_for
+from industry_brain.core.exceptions import TransitionNotAllowed
+from industry_brain.core.views import ObjectDetailView, ObjectListView
+
+from . import selectors, services
+from .choices import Milestone, Stage, WarningLevel
+from .filtersets import ProjectFilterSet, SupervisionFilterSet, WarningFilterSet
+from .forms import ImportUploadForm, MilestoneForm, ProgressReportForm, ProjectForm, RespondForm, ReviewForm, RuleForm
+from .importers import ProgressReportImporter
+from .models import Project, ProjectWarning, SupervisionOrder, WarningRule
+from .rules import THRESHOLD_LABELS
+from .tables import ProjectTable, SupervisionTable, WarningTable
+
+STAGE_COLORS = {"reserve": "#9aa7b8", "signed": "#7b61ff", "land": "#3b7dd8", "construction": "#e08a00",
+                "completed": "#2e9d5b", "production": "#15803d", "full_production": "#0f5132", "cancelled": "#555555"}
+LEVEL_COLORS = {"green": "#2e9d5b", "yellow": "#e6b400", "red": "#d64545"}
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            return " ".join(f"{m}" for errs in exc.message_dict.values() for m in errs)
+        return " ".join(exc.messages)
+    return str(getattr(exc, "message", "") or exc)
+
+
+def _visible_project(request, pk) -> Project:
+    project = Project.objects.restrict(request.user, "view").filter(pk=pk).first()
+    if project is None:
+        raise Http404
+    return project
+
+
+class ProjectListView(ObjectListView):
+    filterset_class = ProjectFilterSet
+    table_class = ProjectTable
+    template_name = "projects/project_list.html"
+
+    @property
+    def title(self):
+        return _("Investment projects")
+
+    def get_queryset(self, request):
+        return selectors.project_list(user=request.user)
+
+    def get_extra_context(self, request):
+        user = request.user
+        return {"can_add": user.is_city or user.role == "district", "query": request.GET.urlencode()}
+
+
+class ProjectDetailView(ObjectDetailView):
+    queryset = Project.objects.select_related("district", "enterprise", "ecosystem", "chain", "industry",
+                                              "responsible_org")
+    template_name = "projects/project_detail.html"
+
+    def get_extra_context(self, request, obj):
+        user = request.user
+        today = timezone.localdate()
+        milestones = obj.milestones()
+        for m in milestones:
+            m["late"] = (m["actual"] - m["planned"]).days if m["actual"] and m["planned"] else None
+            m["overdue"] = m["planned"] is not None and m["actual"] is None and m["planned"] < today
+        labels = [str(m["label"]) for m in milestones]
+        timeline = {
+            "tooltip": {"trigger": "item"},
+            "legend": {"data": [_("Planned"), _("Actual")]},
+            "grid": {"left": 90, "right": 30, "top": 40, "bottom": 30},
+            "xAxis": {"type": "time"},
+            "yAxis": {"type": "category", "data": labels, "inverse": True},
+            "series": [
+                {"name": _("Planned"), "type": "scatter", "symbol": "emptyCircle", "symbolSize": 14,
+                 "data": [[m["planned"].isoformat(), str(m["label"])] for m in milestones if m["planned"]],
+                 "markLine": {"symbol": "none", "label": {"formatter": _("today")}, "lineStyle": {"color": "#d64545"},
+                              "data": [{"xAxis": today.isoformat()}]}},
+                {"name": _("Actual"), "type": "scatter", "symbolSize": 12, "itemStyle": {"color": "#2e9d5b"},
+                 "data": [[m["actual"].isoformat(), str(m["label"])] for m in milestones if m["actual"]]},
+            ],
+        }
+        curve = selectors.investment_curve(obj)
+        curve_chart = {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"data": [_("Planned cumulative"), _("Actual cumulative")]},
+            "grid": {"left": 70, "right": 20, "top": 40, "bottom": 30},
+            "xAxis": {"type": "category", "data": curve["months"]},
+            "yAxis": {"type": "value", "name": _("10k yuan")},
+            "series": [{"name": _("Planned cumulative"), "type": "line", "data": curve["planned"],
+                        "lineStyle": {"type": "dashed"}},
+                       {"name": _("Actual cumulative"), "type": "line", "data": curve["actual"], "areaStyle": {}}],
+        }
+        can_change = Project.objects.permits(user, obj, "change")
+        plan = obj.plans.filter(year=today.year).first()
+        return {
+            "milestones": milestones,
+            "timeline_json": json.dumps(timeline, ensure_ascii=False),
+            "curve_json": json.dumps(curve_chart, ensure_ascii=False),
+            "reports": obj.reports.select_related("reported_by").order_by("-period")[:24],
+            "warnings": selectors.project_warnings(project=obj),
+            "supervisions": selectors.project_supervisions(project=obj),
+            "events": events_for(obj, 30),
+            "records": obj.milestone_records.select_related("recorded_by").order_by("-date", "-id")[:20],
+            "can_change": can_change,
+            "can_edit_profile": can_change and user.role != "enterprise",
+            "milestone_form": MilestoneForm(initial={"date": today}) if can_change else None,
+            "report_form": ProgressReportForm(initial={"period": today.strftime("%Y-%m")}) if can_change else None,
+            "plan": plan,
+            "plans": obj.plans.order_by("year"),
+        }
+
+
+class ProjectFormView(LoginRequiredMixin, View):
+    """Register (no pk) or edit (pk) a project through the services (city and district bureaus)."""
+
+    template_name = "projects/project_form.html"
+
+    def _object(self, request, pk):
+        if pk is None:
+            if not (request.user.is_city or request.user.role == "district"):
+                raise PermissionDenied
+            return None
+        obj = _visible_project(request, pk)
+        if request.user.role == "enterprise" or not Project.objects.permits(request.user, obj, "change"):
+            raise PermissionDenied
+        return obj
+
+    def get(self, request, pk=None):
+        obj = self._object(request, pk)
+        initial = {}
+        if obj is None and request.user.role == "district":
+            initial["district"] = request.user.district_code
+        if obj is not None:
+            plan = obj.plans.filter(year=timezone.localdate().year).first()
+            initial["annual_plan"] = plan.amount if plan else None
+        return render(request, self.template_name, {"form": ProjectForm(instance=obj, initial=initial), "object": obj})
+
+    def post(self, request, pk=None):
+        obj = self._object(request, pk)
+        form = ProjectForm(request.POST, instance=Project.objects.get(pk=obj.pk) if obj else None)
+        if form.is_valid():
+            data = {k: form.cleaned_data[k] for k in form.changed_data if k in form.cleaned_data} if obj else {
+                k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+            try:
+                if obj is None:
+                    obj = services.project_create(actor=request.user, data=data)
+                    messages.success(request, _("Project registered."))
+                else:
+                    obj = services.project_update(actor=request.user, project=obj, data=data)
+                    messages.success(request, _("Changes saved."))
+                return redirect(obj.get_absolute_url())
+            except (ValidationError, TransitionNotAllowed, PermissionDenied) as exc:
+                if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+                    for field, errs in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errs)
+                else:
+                    form.add_error(None, _error_text(exc))
+        return render(request, self.template_name, {"form": form, "object": obj}, status=400)
+
+
+class MilestoneRecordView(LoginRequiredMixin, View):
+    """Record a milestone's actual date (with optional evidence): enters the milestone's stage."""
+
+    def post(self, request, pk):
+        project = _visible_project(request, pk)
+        form = MilestoneForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, _("Check the milestone form: %(e)s") % {"e": form.errors.as_text()})
+            return redirect(project.get_absolute_url())
+        d = form.cleaned_data
+        try:
+            services.project_record_milestone(actor=request.user, project=project, milestone=d["milestone"],
+                                              date=d["date"], note=d["note"], evidence=d.get("evidence"))
+            messages.success(request, _("%(m)s recorded.") % {"m": Milestone(d["milestone"]).label})
+        except (ValidationError, TransitionNotAllowed, PermissionDenied) as exc:
+            messages.error(request, _error_text(exc))
+        return redirect(project.get_absolute_url())
+
+
+class ProgressReportCreateView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        project = _visible_project(request, pk)
+        form = ProgressReportForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Check the report form: %(e)s") % {"e": form.errors.as_text()})
+            return redirect(project.get_absolute_url())
+        d = form.cleaned_data
+        try:
+            services.progress_report_submit(actor=request.user, project=project, period=d["period"],
+                                            investment=d["investment"], milestone=d["milestone"],
+                                            physical_progress=d["physical_progress"], problems=d["problems"],
+                                            note=d["note"])
+            messages.success(request, _("Progress report saved."))
+        except (ValidationError, TransitionNotAllowed, PermissionDenied) as exc:
+            messages.error(request, _error_text(exc))
+        return redirect(project.get_absolute_url())
+
+
+class ProjectMapView(LoginRequiredMixin, View):
+    """The one map (一张图): districts, projects as points coloured by warning level or stage and sized by
+    investment; data from GET /api/v1/projects/map/ with the page's filters."""
+
+    def get(self, request):
+        filterset = ProjectFilterSet(request.GET or None, queryset=Project.objects.none(), request=request)
+        config = {
+            "boundaries": reverse("core:district_boundaries"),
+            "source": reverse("project-map"),
+            "districts": reverse("projects:project_map_districts"),
+            "detail": reverse("projects:project_detail", args=[0]),
+            "levelColors": LEVEL_COLORS, "stageColors": STAGE_COLORS,
+            "levels": {v: str(lbl) for v, lbl in WarningLevel.choices},
+            "stages": {v: str(lbl) for v, lbl in Stage.choices},
+            "labels": {"investment": _("Total investment (10k yuan)"), "stage": _("Stage"), "level": _("Warning"),
+                       "open": _("Open the project page"), "projects": _("projects"), "count": _("Projects"),
+                       "sum": _("Investment (10k yuan)"), "shown": _("projects shown")},
+        }
+        return render(request, "projects/project_map.html", {
+            "filter_form": filterset.form, "config_json": json.dumps(config, ensure_ascii=False)})
+
+
+class ProjectMapDistrictsView(LoginRequiredMixin, View):
+    """Per-district counts and investment of the filtered projects (the map's district shading)."""
+
+    def get(self, request):
+        qs = Project.objects.restrict(request.user, "view")
+        filterset = ProjectFilterSet(request.GET or None, queryset=qs, request=request)
+        if filterset.is_bound:
+            qs = filterset.qs if filterset.is_valid() else qs.none()
+        rows = qs.order_by().values("district_id", "district__name").annotate(n=Count("id"),
+                                                                              s=Sum("total_investment"))
+        return JsonResponse({"districts": [{"code": r["district_id"], "name": r["district__name"], "count": r["n"],
+                                            "investment": float(r["s"] or 0)} for r in rows]},
+                            json_dumps_params={"ensure_ascii": False})
+
+
+class DashboardView(LoginRequiredMixin, View):
+    def get(self, request):
+        data = selectors.dashboard(user=request.user)
+        stage_chart = {
+            "tooltip": {"trigger": "axis"}, "grid": {"left": 50, "right": 20, "top": 20, "bottom": 60},
+            "xAxis": {"type": "category", "data": [s["label"] for s in data["by_stage"]],
+                      "axisLabel": {"rotate": 30}},
+            "yAxis": {"type": "value"},
+            "series": [{"type": "bar", "data": [{"value": s["n"], "itemStyle": {"color": STAGE_COLORS[s["stage"]]}}
+                                                for s in data["by_stage"]]}],
+        }
+        district_chart = {
+            "tooltip": {"trigger": "axis"}, "legend": {"data": [_("Green"), _("Yellow"), _("Red")]},
+            "grid": {"left": 50, "right": 20, "top": 40, "bottom": 60},
+            "xAxis": {"type": "category", "data": [d["name"] for d in data["by_district"]],
+                      "axisLabel": {"rotate": 30}},
+            "yAxis": {"type": "value"},
+            "series": [
+                {"name": _("Green"), "type": "bar", "stack": "n", "itemStyle": {"color": LEVEL_COLORS["green"]},
+                 "data": [d["n"] - d["red"] - d["yellow"] for d in data["by_district"]]},
+                {"name": _("Yellow"), "type": "bar", "stack": "n", "itemStyle": {"color": LEVEL_COLORS["yellow"]},
+                 "data": [d["yellow"] for d in data["by_district"]]},
+                {"name": _("Red"), "type": "bar", "stack": "n", "itemStyle": {"color": LEVEL_COLORS["red"]},
+                 "data": [d["red"] for d in data["by_district"]]},
+            ],
+        }
+        eco_chart = {
+            "tooltip": {"trigger": "item"},
+            "series": [{"type": "pie", "radius": ["35%", "65%"],
+                        "data": [{"name": e["name"], "value": e["n"]} for e in data["by_ecosystem"]]}],
+        }
+        return render(request, "projects/dashboard.html", {
+            "data": data, "stage_json": json.dumps(stage_chart, ensure_ascii=False),
+            "district_json": json.dumps(district_chart, ensure_ascii=False),
+            "eco_json": json.dumps(eco_chart, ensure_ascii=False)})
+
+
+class WarningListView(ObjectListView):
+    queryset = ProjectWarning.objects.select_related("project", "rule")
+    filterset_class = WarningFilterSet
+    table_class = WarningTable
+
+    @property
+    def title(self):
+        return _("Project warnings")
+
+
+class SupervisionListView(ObjectListView):
+    queryset = SupervisionOrder.objects.select_related("project", "warning__rule", "unit")
+    filterset_class = SupervisionFilterSet
+    table_class = SupervisionTable
+
+    @property
+    def title(self):
+        return _("Supervision orders")
+
+
+class SupervisionDetailView(ObjectDetailView):
+    queryset = SupervisionOrder.objects.select_related("project", "project__district", "warning__rule", "unit")
+    template_name = "projects/supervision_detail.html"
+
+    def get_extra_context(self, request, obj):
+        user = request.user
+        pending = obj.responses.filter(decision="").order_by("-responded_at").first()
+        can_respond = obj.status in ("open", "rejected") and services._is_responder(user, obj)
+        can_review = obj.status == "responded" and services.can_review(user, obj, pending)
+        return {"responses": obj.responses.select_related("responded_by", "reviewed_by").order_by("responded_at"),
+                "respond_form": RespondForm() if can_respond else None,
+                "review_form": ReviewForm() if can_review else None,
+                "events": events_for(obj, 30), "today": timezone.localdate()}
+
+    def post(self, request, pk):
+        order = self.get_object(request, pk)
+        try:
+            if request.POST.get("action") == "respond":
+                form = RespondForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(form.errors.as_text())
+                services.supervision_respond(actor=request.user, order=order, **form.cleaned_data)
+                messages.success(request, _("Response submitted."))
+            else:
+                form = ReviewForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError(form.errors.as_text())
+                services.supervision_review(actor=request.user, order=order,
+                                            accept=form.cleaned_data["decision"] == "accept",
+                                            comment=form.cleaned_data["comment"])
+                messages.success(request, _("Review recorded."))
+        except (ValidationError, TransitionNotAllowed, PermissionDenied) as exc:
+            messages.error(request, _error_text(exc))
+        return redirect(order.get_absolute_url())
+
+
+class RuleListView(LoginRequiredMixin, View):
+    def get(self, request):
+        rules = WarningRule.objects.restrict(request.user, "view").prefetch_related("versions").order_by("code")
+        counts = dict(ProjectWarning.objects.restrict(request.user, "view").filter(cleared_at__isnull=True)
+                      .order_by().values_list("rule_id").annotate(n=Count("id")))
+        rows = [{"rule": r, "active": counts.get(r.pk, 0),
+                 "thresholds": [(str(THRESHOLD_LABELS.get(k, k)), v) for k, v in r.thresholds.items()]}
+                for r in rules]
+        return render(request, "projects/rule_list.html", {"rows": rows, "can_edit": request.user.is_city})
+
+
+class RuleEditView(LoginRequiredMixin, View):
+    def _rule(self, request, pk):
+        if not request.user.is_city:
+            raise PermissionDenied
+        rule = WarningRule.objects.filter(pk=pk).first()
+        if rule is None:
+            raise Http404
+        return rule
+
+    def get(self, request, pk):
+        rule = self._rule(request, pk)
+        form = RuleForm(initial={"name": rule.name, "description": rule.description, "source": rule.source,
+                                 "level": rule.level, "is_active": rule.is_active,
+                                 "thresholds": json.dumps(rule.thresholds, ensure_ascii=False)})
+        return render(request, "projects/rule_form.html", {"rule": rule, "form": form})
+
+    def post(self, request, pk):
+        rule = self._rule(request, pk)
+        form = RuleForm(request.POST)
+        if form.is_valid():
+            try:
+                services.rule_update(actor=request.user, rule=rule, data=form.cleaned_data)
+                messages.success(request, _("Rule saved as a new version; it applies from the next evaluation."))
+                return redirect("projects:rule_list")
+            except ValidationError as exc:
+                form.add_error(None, _error_text(exc))
+        return render(request, "projects/rule_form.html", {"rule": rule, "form": form}, status=400)
+
+
+class EvaluateNowView(LoginRequiredMixin, View):
+    def post(self, request):
+        if not request.user.is_city:
+            raise PermissionDenied
+        counts = services.warning_evaluate_all(actor=request.user)
+        messages.success(request, _("Evaluation finished: %(o)s opened, %(e)s escalated, %(c)s cleared; "
+                                    "%(r)s red and %(y)s yellow active.") % {
+            "o": counts["opened"], "e": counts["escalated"], "c": counts["cleared"], "r": counts["active_red"],
+            "y": counts["active_yellow"]})
+        return redirect("projects:rule_list")
+
+
+class ProgressReportImportView(LoginRequiredMixin, View):
+    template_name = "projects/report_import.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not (request.user.is_city or request.user.role == "district"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        if request.GET.get("template"):
+            return ProgressReportImporter(actor=request.user).template_response("项目月度进度导入模板.xlsx")
+        return render(request, self.template_name, {"form": ImportUploadForm()})
+
+    def post(self, request):
+        form = ImportUploadForm(request.POST, request.FILES)
+        result = None
+        if form.is_valid():
+            result = ProgressReportImporter(actor=request.user).run(form.cleaned_data["file"])
+            if result.ok:
+                messages.success(request, _("Import finished: %(c)s created, %(u)s updated.")
+                                 % {"c": result.created, "u": result.updated})
+                return redirect(reverse("projects:project_list"))
+        return render(request, self.template_name, {"form": form, "result": result}, status=400)
+
+
