@@ -9,7 +9,12 @@ import chinese_calendar
 
 
 def is_working_day(day: dt.date) -> bool:
-    return chinese_calendar.is_workday(day)
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        # A year the installed calendar does not know yet (the State Council publishes each December):
+        # count Monday to Friday until the package is updated, rather than failing every deadline.
+        return day.weekday() < 5
 
 
 def add_working_days(start: dt.date, days: int) -> dt.date:
@@ -20,7 +25,7 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     remaining = days
     while remaining > 0:
         current += dt.timedelta(days=1)
-        if chinese_calendar.is_workday(current):
+        if is_working_day(current):
             remaining -= 1
     return current
 
@@ -29,4 +34,4 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days after `start` up to and including `end` (0 when end <= start)."""
     if end <= start:
         return 0
-    return sum(1 for i in range(1, (end - start).days + 1) if chinese_calendar.is_workday(start + dt.timedelta(days=i)))
+    return sum(1 for i in range(1, (end - start).days + 1) if is_working_day(start + dt.timedelta(days=i)))
