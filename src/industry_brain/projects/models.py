@@ -228,6 +228,9 @@ class MilestoneRecord(BaseModel):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("recorded by"))
 
+    # The change log stores JSON values; a file is logged through its record's creation, not its contents.
+    change_log_exclude = ("created", "updated", "evidence")
+
     class Meta:
         ordering = ["project", "date", "id"]
         verbose_name = _("milestone record")
