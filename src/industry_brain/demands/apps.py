@@ -6,3 +6,6 @@ class DemandsConfig(AppConfig):
     name = "industry_brain.demands"
     label = "demands"
     verbose_name = _("Enterprise service")
+
+    def ready(self):
+        from . import panels  # noqa: F401  (registers navigation, home panels and the enterprise panel)

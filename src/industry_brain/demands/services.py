@@ -768,10 +768,13 @@ def _stat_measures() -> dict:
         "resolved": Count("id", filter=resolved),
         "on_time": Count("id", filter=resolved & Q(on_time=True)),
         "handling_days": Coalesce(Sum("handling_days", filter=resolved), Value(0)),
-        "rated": Count("id", filter=~Q(satisfaction="")),
+        # Ratings are counted as given: every dissatisfied rating reopened the demand once (reopen_count), so
+        # it stays counted after the demand is handled again and finally rated satisfied.
+        "rated": Count("id", filter=Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED]))
+        + Coalesce(Sum("reopen_count"), Value(0)),
         "satisfied": Count("id", filter=Q(satisfaction=Satisfaction.SATISFIED)),
         "basically_satisfied": Count("id", filter=Q(satisfaction=Satisfaction.BASICALLY_SATISFIED)),
-        "dissatisfied": Count("id", filter=Q(satisfaction=Satisfaction.DISSATISFIED)),
+        "dissatisfied": Coalesce(Sum("reopen_count"), Value(0)),
         "reopened": Count("id", filter=Q(reopen_count__gt=0)),
         "transferred": Count("id", filter=Q(transfer_count__gt=0)),
         "escalated": Count("id", filter=Q(escalation_level__gt=0)),

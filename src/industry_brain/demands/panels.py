@@ -1,0 +1,120 @@
+"""Navigation entries, the home-page panels (each role's inbox) and the enterprise-page panel."""
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from industry_brain.core import registry
+
+registry.register_nav(40, "demands:demand_list", _("Enterprise demands"))
+registry.register_nav(41, "demands:demand_stats", _("Demand statistics"),
+                      ("city", "district", "department", "chain_team", "cadre"))
+registry.register_nav(42, "demands:cadre_list", _("Cadres and coverage"), ("city", "district", "cadre"))
+registry.register_nav(43, "demands:visit_list", _("Visits"), ("city", "district", "cadre", "enterprise"))
+registry.register_nav(44, "demands:alert_list", _("Systemic alerts"), ("city", "district", "chain_team"))
+registry.register_nav(45, "demands:inbox", _("Inbox"))
+
+
+def _item(d, meta: str = "") -> dict:
+    return {"url": d.get_absolute_url(), "text": f"#{d.pk} {d.title}", "meta": meta or d.enterprise.name}
+
+
+def demand_home_panel(request):
+    """The role's demand inbox: what is new, due soon, overdue or waiting for the user."""
+    from django.utils.translation import gettext as _g
+
+    from . import selectors
+    from .models import SystemicAlert
+
+    user = request.user
+    role = user.role
+    today = timezone.localdate()
+    qs = selectors.demand_list(user=user)
+    url = reverse("demands:demand_list")
+    if role == "department":
+        mine = qs.filter(department_id=user.organisation_id)
+        new = mine.filter(status="accepted")
+        soon = selectors.due_soon(mine, today)
+        late = selectors.overdue(mine, today)
+        items = [_item(d, f"{_g('overdue')} · {d.due_date:%Y-%m-%d}") for d in late.order_by("due_date")[:5]]
+        items += [_item(d, f"{_g('due')} {d.due_date:%Y-%m-%d}") for d in soon.order_by("due_date")[:5]]
+        items += [_item(d, _g("new")) for d in new.order_by("-accepted_at")[:5]]
+        return {"order": 1, "title": _g("Demands to coordinate"), "stats": [
+            {"label": _g("New (not started)"), "value": new.count(), "url": f"{url}?status=accepted"},
+            {"label": _g("Due soon"), "value": soon.count(), "url": f"{url}?status=accepted&status=in_progress"},
+            {"label": _g("Overdue"), "value": late.count(), "url": f"{url}?overdue=true"},
+        ], "items": items, "empty": _g("Nothing to coordinate right now.")}
+    if role == "enterprise":
+        to_rate = qs.filter(status="resolved")
+        open_ = qs.filter(status__in=selectors.OPEN)
+        items = [_item(d, _g("please rate")) for d in to_rate[:8]] + [
+            _item(d, d.get_status_display()) for d in open_[:8]]
+        return {"order": 1, "title": _g("My demands"), "stats": [
+            {"label": _g("To rate"), "value": to_rate.count(), "url": f"{url}?status=resolved"},
+            {"label": _g("Open"), "value": open_.count(), "url": f"{url}?status=submitted&status=accepted&status=in_progress"},
+        ], "items": items, "empty": _g("No open demands. Use “Raise a demand” to ask for help.")}
+    if role in ("city", "district"):
+        waiting = qs.filter(status="submitted")
+        escalated = qs.filter(status__in=selectors.HANDLING, escalation_level__gte=1 if role == "district" else 2)
+        alerts = SystemicAlert.objects.restrict(user, "view").filter(status="open").select_related(
+            "district", "chain", "category", "category__parent")
+        items = [{"url": a.get_absolute_url(), "text": str(a), "meta": _g("systemic problem")} for a in alerts[:5]]
+        items += [_item(d, f"{_g('escalated')} · {_g('due')} {d.due_date:%Y-%m-%d}")
+                  for d in escalated.order_by("due_date")[:5]]
+        items += [_item(d, _g("to accept")) for d in waiting.order_by("submitted_at")[:5]]
+        return {"order": 1, "title": _g("Enterprise demands"), "stats": [
+            {"label": _g("To accept"), "value": waiting.count(), "url": f"{url}?status=submitted"},
+            {"label": _g("Escalated, overdue"), "value": escalated.count(), "url": f"{url}?escalated=true&overdue=true"},
+            {"label": _g("Systemic alerts"), "value": alerts.count(), "url": reverse("demands:alert_list")},
+        ], "items": items, "empty": _g("Nothing waiting.")}
+    if role == "cadre":
+        open_ = qs.filter(status__in=selectors.OPEN).select_related("enterprise")
+        late = selectors.overdue(open_, today)
+        return {"order": 1, "title": _g("Demands of my enterprises"), "stats": [
+            {"label": _g("Open"), "value": open_.count(), "url": f"{url}?status=submitted&status=accepted&status=in_progress"},
+            {"label": _g("Overdue"), "value": late.count(), "url": f"{url}?overdue=true"},
+        ], "items": [_item(d, d.get_status_display()) for d in open_[:8]],
+            "empty": _g("No open demands of your enterprises.")}
+    return None
+
+
+def inbox_home_panel(request):
+    from django.utils.translation import gettext as _g
+
+    from . import selectors
+
+    unread = selectors.inbox(user=request.user).filter(read_at__isnull=True)
+    n = unread.count()
+    if not n:
+        return None
+    return {"order": 2, "title": _g("Unread messages"),
+            "stats": [{"label": _g("Unread"), "value": n, "url": reverse("demands:inbox") + "?unread=1"}],
+            "items": [{"url": m.link or reverse("demands:inbox"), "text": m.text, "meta": m.get_kind_display()}
+                      for m in unread[:5]]}
+
+
+def enterprise_demands_panel(request, obj):
+    from django.utils.translation import gettext as _g
+
+    from . import selectors
+    from .models import Cadre
+
+    user = request.user
+    qs = selectors.demand_list(user=user).filter(enterprise=obj)
+    demands = list(qs[:6])
+    total = qs.count() if len(demands) == 6 else len(demands)
+    open_ = sum(1 for d in demands if d.is_open)
+    cadres = Cadre.objects.filter(assignments__enterprise=obj, assignments__ended_on__isnull=True) \
+        if user.is_city or user.role in ("district", "enterprise", "cadre") else []
+    can_raise = user.is_city or (user.role == "district" and obj.district_id == user.district_code) or (
+        user.role == "enterprise" and user.enterprise_id == obj.pk) or (
+        user.role == "cadre" and any(c.user_id == user.pk for c in cadres))
+    return {"title": _g("Enterprise demands"), "template": "demands/_enterprise_panel.html", "data": {
+        "demands": demands, "more": total > len(demands) or total > 0, "enterprise_id": obj.pk,
+        "summary": _g("%(n)s demands visible to you; %(o)s of the latest open.") % {"n": total, "o": open_},
+        "cadres": list(cadres), "can_raise": can_raise}}
+
+
+registry.home_panels.append(demand_home_panel)
+registry.home_panels.append(inbox_home_panel)
+registry.detail_panels["enterprises.enterprise"].append(enterprise_demands_panel)
