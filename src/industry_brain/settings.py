@@ -103,6 +103,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Planner settings of the platform's sessions (docs/decisions.md): the working set sits in memory or on SSD,
+    # so random reads cost little more than sequential ones, and on a small server one page request should not
+    # take every core with parallel workers. PG_SESSION_OPTIONS replaces them ("" keeps the server's settings).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
+        "PG_SESSION_OPTIONS", "-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -208,6 +214,8 @@ CELERY_BEAT_SCHEDULE = {
     # Overdue demands escalate (district, then city) and the statistics tables are refreshed.
     "escalate-overdue-demands": {"task": "demands.escalate_overdue", "schedule": crontab(minute=15)},
     "refresh-demand-stats": {"task": "demands.refresh_stats", "schedule": crontab(minute=30)},
+    # The ecosystem overview's pre-aggregated member counts (the chain maps themselves are live).
+    "refresh-chain-stats": {"task": "chains.refresh_stats", "schedule": crontab(minute=45)},
 }
 
 CACHES = {

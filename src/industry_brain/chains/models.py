@@ -160,6 +160,8 @@ class ChainMembership(BaseModel):
         ordering = ["node", "enterprise"]
         verbose_name = _("chain membership")
         verbose_name_plural = _("chain memberships")
+        # Members of nodes, chains and ecosystems (filters, scope sub-queries, chain maps) from the index alone.
+        indexes = [models.Index(fields=["node", "enterprise"], name="membership_node_enterprise_idx")]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "node"], name="membership_unique",
                                     violation_error_message=_("The enterprise is already in this node.")),
@@ -245,3 +247,30 @@ class TeamMember(BaseModel):
         if user.role == Role.CHAIN_TEAM:
             return Q(ecosystem_id=user.ecosystem_id)
         return None
+
+
+class EcosystemStats(BaseModel):
+    """Pre-aggregated member counts of an ecosystem: distinct enterprises in its chains and the above-scale
+    ones among them. Rebuilt set-based from the memberships by `ecosystem_stats_refresh` (demo seeder, hourly
+    task, `manage.py refresh_chain_stats`) so that the overview never counts the membership table during a
+    request (docs/decisions.md)."""
+
+    ecosystem = models.OneToOneField(Ecosystem, on_delete=models.CASCADE, related_name="stats",
+                                     verbose_name=_("ecosystem"))
+    enterprises = models.PositiveIntegerField(_("Enterprises in chains"), default=0)
+    above_scale = models.PositiveIntegerField(_("Above designated size"), default=0)
+    computed_at = models.DateTimeField(_("at"))
+
+    change_log_exclude = ("created", "updated", "computed_at")
+
+    class Meta:
+        ordering = ["ecosystem"]
+        verbose_name = _("Enterprises in chains")
+        verbose_name_plural = _("Enterprises in chains")
+
+    def __str__(self) -> str:
+        return f"{self.ecosystem}: {self.enterprises}"
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        return _public(action)

@@ -6,13 +6,14 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from industry_brain.core.events import event_record
 from industry_brain.core.exceptions import TransitionNotAllowed
 
 from .choices import ChainMasterStatus
-from .models import Chain, ChainMaster, ChainMembership, ChainNode
+from .models import Chain, ChainMaster, ChainMembership, ChainNode, Ecosystem, EcosystemStats
 
 
 def _ensure_chain(actor, chain: Chain, action: str = "change") -> None:
@@ -84,3 +85,22 @@ def chain_master_revoke(*, actor, master: ChainMaster, reason: str) -> ChainMast
     event_record(kind="chain_master.revoked", message=f"{master.chain.name}: {master.enterprise.name}",
                  obj=master, actor=actor, data={"reason": reason.strip()})
     return master
+
+
+@transaction.atomic
+def ecosystem_stats_refresh(*, actor=None) -> list[EcosystemStats]:
+    """Rebuild the pre-aggregated member counts of every ecosystem from the memberships: one set-based
+    aggregate and one upsert, recorded as one event. Called by the demo seeder, the hourly task
+    `chains.refresh_stats` and `manage.py refresh_chain_stats`."""
+    from .selectors import ecosystem_member_counts
+
+    counts = ecosystem_member_counts()
+    now = timezone.now()
+    rows = [EcosystemStats(ecosystem_id=pk, enterprises=counts.get(pk, (0, 0))[0],
+                           above_scale=counts.get(pk, (0, 0))[1], computed_at=now)
+            for pk in Ecosystem.objects.order_by("pk").values_list("pk", flat=True)]
+    EcosystemStats.objects.bulk_create(rows, update_conflicts=True, unique_fields=["ecosystem"],
+                                       update_fields=["enterprises", "above_scale", "computed_at", "updated"])
+    event_record(kind="chains.stats_refreshed", message="ecosystem member counts refreshed", actor=actor,
+                 data={str(r.ecosystem_id): [r.enterprises, r.above_scale] for r in rows})
+    return rows

@@ -58,7 +58,8 @@ class ChainDetailView(ObjectDetailView):
         graph["labels"] = {"enterprises": _("enterprises"), "output": _("output (10k yuan)")}
         nodes = list(obj.nodes.order_by(segment_order(), "order", "id"))
         by_id = {n["id"]: n for n in graph["nodes"]}
-        node_rows = [{"node": n, "stats": by_id[n.pk], "members": selectors.node_enterprises(n)} for n in nodes]
+        members = selectors.nodes_enterprises(nodes)
+        node_rows = [{"node": n, "stats": by_id[n.pk], "members": members[n.pk]} for n in nodes]
         return {
             "graph_json": json.dumps(graph, ensure_ascii=False),
             "node_rows": node_rows,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
@@ -13,6 +12,7 @@ from django.views.generic import TemplateView
 
 from . import registry
 from .changelog import history_for
+from .pagination import DeferredJoinPaginator
 
 
 class ObjectListView(LoginRequiredMixin, View):
@@ -36,6 +36,14 @@ class ObjectListView(LoginRequiredMixin, View):
     def get_extra_context(self, request) -> dict:
         return {}
 
+    def ordering(self, request) -> list[str]:
+        """The requested sort column, ties broken by id in the same direction, so that one (column, id) index
+        serves both directions of a sort, for the first page and for deep ones."""
+        order = self.table_class.ordering_for(request.GET.get("sort"))
+        if order.lstrip("-") in ("pk", "id"):
+            return [order]
+        return [order, "-pk" if order.startswith("-") else "pk"]
+
     def get(self, request, *args, **kwargs):
         qs = self.get_queryset(request)
         filterset = self.filterset_class(request.GET or None, queryset=qs, request=request) if self.filterset_class \
@@ -44,12 +52,12 @@ class ObjectListView(LoginRequiredMixin, View):
             qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
             if filterset.is_bound and not filterset.is_valid():
                 qs = qs.none()
-        qs = qs.order_by(self.table_class.ordering_for(request.GET.get("sort")), "pk")
+        qs = qs.order_by(*self.ordering(request))
         try:
             per_page = min(int(request.GET.get("per_page", self.paginate_by)), 200)
         except ValueError:
             per_page = self.paginate_by
-        paginator = Paginator(qs, per_page)
+        paginator = DeferredJoinPaginator(qs, per_page)
         page = paginator.get_page(request.GET.get("page"))
         table = self.table_class(page.object_list, request=request)
         ctx = {

@@ -26,6 +26,7 @@ from industry_brain.chains.models import (
     NodeLink,
     TeamMember,
 )
+from industry_brain.chains.services import ecosystem_stats_refresh
 from industry_brain.core.codes import make_uscc
 from industry_brain.core.geo import random_point_in_district
 from industry_brain.core.models import District, IndustryDivision
@@ -299,4 +300,5 @@ def seed_foundation(*, scale: str = "city", seed: int = 2022) -> dict:
     seed_enterprises(scale=scale, rng=rng, nodes=chains["nodes"])
     seed_recognitions_and_masters(rng=rng, scale=scale)
     users = seed_accounts(orgs=orgs, chains=chains, rng=rng)
+    ecosystem_stats_refresh()  # the overview's pre-aggregated member counts
     return {"orgs": orgs, "chains": chains, "users": users}

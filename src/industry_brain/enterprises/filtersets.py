@@ -30,12 +30,22 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         fields = ["search", "district", "industry", "ecosystem", "chain", "node", "is_above_scale", "tier"]
 
     def filter_search(self, queryset, name, value):
+        """A name fragment, a credit-code prefix or a whole credit code (exact match on its unique index).
+
+        Credit codes are 18 ASCII letters and digits (GB 32100, validated on every write), so only such a value
+        can be a code or a code prefix; anything else is looked for in names alone. Fragments of three or more
+        characters are answered by the trigram index on PostgreSQL (migration 0002); shorter ones without
+        upper or lower case (Chinese, digits) use a plain LIKE, which matches the same rows without upper-casing
+        every name of the registry."""
         value = value.strip()
         if not value:
             return queryset
-        if len(value) == 18 and value.isalnum():
+        code_like = value.isascii() and value.isalnum()
+        if code_like and len(value) == 18:
             return queryset.filter(uscc=value.upper())
-        return queryset.filter(Q(name__icontains=value) | Q(uscc__istartswith=value))
+        caseless = value.upper() == value.lower()
+        names = Q(name__contains=value) if caseless and len(value) < 3 else Q(name__icontains=value)
+        return queryset.filter(names | Q(uscc__istartswith=value) if code_like else names)
 
     def filter_ecosystem(self, queryset, name, value):
         members = ChainMembership.objects.filter(node__chain__ecosystem=value).values("enterprise_id")

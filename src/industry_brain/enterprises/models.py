@@ -57,7 +57,7 @@ class Enterprise(BaseModel):
     """A registered enterprise, identified by its unified social credit code."""
 
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc])
-    name = models.CharField(_("name"), max_length=200, db_index=True)
+    name = models.CharField(_("name"), max_length=200)
     district = models.ForeignKey("core.District", on_delete=models.PROTECT, related_name="enterprises",
                                  verbose_name=_("district"))
     street = models.CharField(_("street or town"), max_length=50, blank=True)
@@ -68,11 +68,11 @@ class Enterprise(BaseModel):
                               validators=[MinValueValidator(-180), MaxValueValidator(180)])
     industry = models.ForeignKey("core.IndustryDivision", on_delete=models.PROTECT, related_name="enterprises",
                                  verbose_name=_("industry division"))
-    is_above_scale = models.BooleanField(_("above designated size"), default=False, db_index=True)
+    is_above_scale = models.BooleanField(_("above designated size"), default=False)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     is_listed = models.BooleanField(_("listed company"), default=False)
     # Highest valid tier, kept by the recognition services so lists can filter and sort without a join.
-    top_tier = models.CharField(_("highest tier"), max_length=20, choices=Tier.choices, blank=True, db_index=True)
+    top_tier = models.CharField(_("highest tier"), max_length=20, choices=Tier.choices, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -81,6 +81,15 @@ class Enterprise(BaseModel):
         indexes = [
             models.Index(fields=["district", "name"], name="enterprise_district_name_idx"),
             models.Index(fields=["industry", "name"], name="enterprise_industry_name_idx"),
+            # One (column, id) index per sortable list column: the list orders by the column and breaks ties by
+            # id in the same direction, so the first page and deep pages (keys first, then rows) read an index
+            # range instead of sorting the registry. Name search has its own trigram index (migration 0002).
+            models.Index(fields=["name", "id"], name="enterprise_name_id_idx"),
+            models.Index(fields=["district", "id"], name="enterprise_district_id_idx"),
+            models.Index(fields=["industry", "id"], name="enterprise_industry_id_idx"),
+            models.Index(fields=["is_above_scale", "id"], name="enterprise_above_id_idx"),
+            models.Index(fields=["top_tier", "id"], name="enterprise_tier_id_idx"),
+            models.Index(fields=["founded_on", "id"], name="enterprise_founded_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -126,6 +135,10 @@ class YearlyFigures(BaseModel):
         ordering = ["enterprise", "-year"]
         verbose_name = _("yearly figures")
         verbose_name_plural = _("yearly figures")
+        indexes = [
+            # The latest year (MAX) and one year's revenue per enterprise (chain output) from the index alone.
+            models.Index(fields=["year", "enterprise", "revenue"], name="figures_year_enterprise_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "year"], name="figures_one_row_per_year",
                                     violation_error_message=_("Figures for this year are already recorded.")),
