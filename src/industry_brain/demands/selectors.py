@@ -97,7 +97,9 @@ def alert_list(*, user) -> QuerySet[SystemicAlert]:
 
 
 def inbox(*, user) -> QuerySet[Notification]:
-    return Notification.objects.restrict(user, "view")
+    """The user's own notifications. Explicitly by recipient: restrict() lets the city bureau see every row
+    of every model, but an inbox is personal even for the city."""
+    return Notification.objects.restrict(user, "view").filter(recipient=user)
 
 
 # -------------------------------------------------------------------------------------------- statistics

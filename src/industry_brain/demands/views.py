@@ -484,7 +484,7 @@ class InboxView(LoginRequiredMixin, View):
             "unread": selectors.inbox(user=request.user).filter(read_at__isnull=True).count()})
 
     def post(self, request):
-        qs = Notification.objects.restrict(request.user, "change")
+        qs = selectors.inbox(user=request.user)
         if request.POST.get("id", "").isdigit():
             qs = qs.filter(pk=int(request.POST["id"]))
         services.notification_mark_read(actor=request.user, notifications=qs)

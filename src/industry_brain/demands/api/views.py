@@ -258,6 +258,9 @@ class NotificationViewSet(RestrictedReadOnlyViewSet):
     serializer_class = NotificationSerializer
     filterset_class = NotificationFilterSet
 
+    def get_queryset(self):
+        return selectors.inbox(user=self.request.user).order_by("-created", "-id")
+
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
