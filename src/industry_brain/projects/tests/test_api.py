@@ -63,7 +63,8 @@ def test_scope_of_projects_warnings_and_supervisions(api, world, scoped, role):
         for resource in ("warnings", "supervisions"):
             rows = client.get(f"/api/v1/{resource}/?project={pk}").json()["results"]
             assert bool(rows) == (key in SEES[role]), resource
-            other = (ProjectWarning if resource == "warnings" else SupervisionOrder).objects.filter(project_id=pk).first()
+            model = ProjectWarning if resource == "warnings" else SupervisionOrder
+            other = model.objects.filter(project_id=pk).first()
             assert client.get(f"/api/v1/{resource}/{other.pk}/").status_code == (200 if key in SEES[role] else 404)
         patch = client.patch(f"/api/v1/projects/{pk}/", {"actual_signed": str(timezone.localdate())}, format="json")
         expected = 200 if key in CHANGES[role] else (403 if key in SEES[role] else 404)
@@ -229,7 +230,8 @@ def test_progress_reports_api(api, world):
 
 def test_supervision_actions(api, world, scoped):
     order = SupervisionOrder.objects.get(project=scoped["xihu"], warning__rule__code="P03")
-    body = {"cause": "规划调整", "measures": "加快审批", "expected_recovery": str(timezone.localdate() + dt.timedelta(days=20))}
+    body = {"cause": "规划调整", "measures": "加快审批",
+            "expected_recovery": str(timezone.localdate() + dt.timedelta(days=20))}
     ent = api.as_user(world.user("enterprise"))
     assert ent.post(f"/api/v1/supervisions/{order.pk}/accept/").status_code == 409
     r = ent.post(f"/api/v1/supervisions/{order.pk}/respond/", body, format="json")

@@ -159,7 +159,8 @@ class TestProgressReports:
 
     def test_one_report_per_month_and_no_future_month(self, world):
         p = make_project(actual_start=TODAY - D(days=200))
-        services.progress_report_submit(actor=world.user("city"), project=p, period="2026-10", investment=1, today=TODAY)
+        services.progress_report_submit(actor=world.user("city"), project=p, period="2026-10", investment=1,
+                                        today=TODAY)
         with pytest.raises(ValidationError) as exc:
             services.progress_report_submit(actor=world.user("city"), project=p, period="2026-10", investment=1,
                                             today=TODAY)

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from industry_brain.core.exceptions import TransitionNotAllowed
 from industry_brain.core.models import Event
-from industry_brain.projects.services import add_working_days
 from industry_brain.projects import services
 from industry_brain.projects.models import Project, ProjectWarning, SupervisionOrder, WarningRule
+from industry_brain.projects.services import add_working_days
 
 from .helpers import make_project
 
