@@ -22,6 +22,8 @@ class EcosystemListView(LoginRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         rows = selectors.ecosystem_overview()
         ctx["rows"] = rows
+        computed = [r["computed_at"] for r in rows]
+        ctx["stats_at"] = min(computed) if computed and None not in computed else None
         ctx["chart"] = json.dumps({
             "tooltip": {"trigger": "axis"},
             "legend": {"top": 0, "data": [_("Enterprises in chains"), _("Above designated size")]},
