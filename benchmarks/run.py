@@ -287,8 +287,11 @@ def main(argv: list[str] | None = None) -> int:
     report.facts["Statistics after seeding"] = f"{statistics_command} {meta.get('analyze_seconds', '?')} s"
     report.counts = row_counts()
 
+    load_before = os.getloadavg()[0]
     for path in bench_modules(args.only):
         run_module(path, report)
+    # Other work on the machine shifts the timings; the load average says whether there was any.
+    report.facts["Load average (1 min) before / after the benches"] = f"{load_before:.2f} / {os.getloadavg()[0]:.2f}"
 
     print_table(report)
     output = Path(args.output) if args.output else BENCH_DIR / (
