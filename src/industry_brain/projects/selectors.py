@@ -33,7 +33,7 @@ def annual_plan_subquery(year: int | None = None):
 def project_list(*, user) -> QuerySet[Project]:
     """The projects a user may see, with what list rows show (no per-row queries)."""
     return (Project.objects.restrict(user, "view")
-            .select_related("district", "enterprise", "ecosystem", "chain")
+            .select_related("district", "enterprise", "ecosystem", "chain", "industry")
             .annotate(annual_plan=annual_plan_subquery()))
 
 

@@ -44,11 +44,35 @@ class ProjectSerializer(serializers.ModelSerializer):
                             "updated"]
         extra_kwargs = {"code": {"validators": []}}  # uniqueness is checked by the service (model full_clean)
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not hasattr(instance, "annual_plan"):
-            data["annual_plan"] = None
+    def to_representation(self, p):
+        """The same output as the declared fields, written out directly: list pages of 200 rows would otherwise
+        spend most of their time in per-field serializer calls."""
+        created, updated = self.fields["created"], self.fields["updated"]
+        plan = getattr(p, "annual_plan", None)
+        data = {"id": p.pk, "code": p.code, "name": p.name, "enterprise": p.enterprise_id,
+                "investor": p.investor_display, "investor_name": p.investor_name, "investor_uscc": p.investor_uscc,
+                "investor_origin": p.investor_origin, "ecosystem": p.ecosystem_id, "chain": p.chain_id,
+                "industry": p.industry_id, "district": p.district_id, "district_name": p.district.name,
+                "street": p.street, "address": p.address, "lat": _fixed(p.lat, 6), "lon": _fixed(p.lon, 6),
+                "total_investment": _fixed(p.total_investment, 2), "fixed_investment": _fixed(p.fixed_investment, 2),
+                "funding": p.funding, "project_type": p.project_type, "key_level": p.key_level,
+                "responsible_org": p.responsible_org_id, "responsible_unit": p.responsible_unit,
+                "contact_name": p.contact_name, "contact_phone": p.contact_phone, "stage": p.stage,
+                "warning_level": p.warning_level}
+        for field in MILESTONE_DATES:
+            value = getattr(p, field)
+            data[field] = value.isoformat() if value else None
+        data.update({"annual_plan": _fixed(plan, 2), "invested_total": _fixed(p.invested_total, 2),
+                     "last_report_period": p.last_report_period.isoformat() if p.last_report_period else None,
+                     "cancelled_on": p.cancelled_on.isoformat() if p.cancelled_on else None,
+                     "cancel_reason": p.cancel_reason, "created": created.to_representation(p.created),
+                     "updated": updated.to_representation(p.updated)})
         return data
+
+
+def _fixed(value, places: int) -> str | None:
+    """A decimal as DRF renders it (a string with the field's decimal places)."""
+    return None if value is None else f"{value:.{places}f}"
 
 
 class PeriodField(serializers.Field):

@@ -275,6 +275,7 @@ def test_list_api_query_count_does_not_grow(api, world, django_assert_max_num_qu
         client.get("/api/v1/projects/")
     for _ in range(20):
         p = make_project(enterprise=world.ent_xihu, chain=world.chain, total=5000)
+        Project.objects.filter(pk=p.pk).update(industry_id="39")
         add_plan(p, timezone.localdate().year, 100)
     with django_assert_max_num_queries(len(few.captured_queries)):
         rows = client.get("/api/v1/projects/?stage=reserve&band=lt1").json()["results"]
@@ -287,3 +288,19 @@ def test_warning_and_supervision_lists_query_count(api, world, scoped, django_as
         assert client.get("/api/v1/supervisions/").json()["count"] == 4  # P01 and P03 red on both projects
     with django_assert_max_num_queries(6):
         assert client.get("/api/v1/warnings/?active=true").json()["count"] == 4
+
+
+def test_fast_representation_equals_the_declared_fields(world):
+    """The hand-written to_representation must say exactly what DRF's field-by-field one says."""
+    from rest_framework import serializers as drf
+
+    from industry_brain.projects.api.serializers import ProjectSerializer
+    from industry_brain.projects.selectors import project_list
+
+    p = make_project(enterprise=world.ent_xihu, chain=world.chain, actual_start=dt.date(2025, 3, 1))
+    Project.objects.filter(pk=p.pk).update(industry_id="39")
+    add_plan(p, timezone.localdate().year, "1234.5")
+    row = project_list(user=world.user("city")).get(pk=p.pk)
+    serializer = ProjectSerializer(row)
+    assert serializer.data == drf.ModelSerializer.to_representation(serializer, row)
+    assert serializer.data["annual_plan"] == "1234.50" and serializer.data["industry"] == "39"

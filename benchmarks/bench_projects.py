@@ -1,0 +1,287 @@
+"""Investment projects benchmark: all warning rules over the province scale (25,000 projects with a year of
+monthly reports) and over 250,000 projects, the one-map GeoJSON for 25,000 projects (time and size), and the
+project list API p95 with varied filters, plus query counts that must not grow with rows.
+
+    .venv/bin/python benchmarks/run.py --only projects            # through the harness (seeds if needed)
+    .venv/bin/python benchmarks/bench_projects.py [--database-url URL] [--skip-250k]
+
+The 250,000-project run inflates the seeded database in place: it copies every seeded project nine times
+(codes suffixed "-B1" … "-B9", with their reports and plans) by INSERT … SELECT, evaluates twice (the first
+run opens the copies' warnings, the second is the steady daily run), then deletes the copies, their warnings,
+orders and the events the run wrote, so the database is as seeded afterwards. Use a dedicated benchmark
+database (never a shared one).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import (  # noqa: E402
+    P95_TARGET_MS,
+    Report,
+    add_timing,
+    api_client,
+    demo_user,
+    guarded,
+    query_count,
+    time_requests,
+)
+
+SECTION = "projects"
+RULES_TARGET_S = 2.0
+RULES_250K_TARGET_S = 20.0
+MAP_TARGET_MS = 300.0
+MAP_TARGET_MB = 3.0
+COPY_SUFFIX = "-B"
+
+
+def _evaluate() -> tuple[float, dict]:
+    from industry_brain.core.context import acting_as
+    from industry_brain.projects.services import warning_evaluate_all
+
+    started = time.perf_counter()
+    with acting_as(None, label="bench:evaluate_warnings"):
+        counts = warning_evaluate_all()
+    return time.perf_counter() - started, counts
+
+
+def bench_rules(report: Report) -> None:
+    from industry_brain.projects.models import ProgressReport, Project
+
+    n, reports = Project.objects.count(), ProgressReport.objects.count()
+    _evaluate()  # bring warnings up to today (the seeder evaluated already; this is the daily steady state)
+    runs = [_evaluate() for _ in range(3)]
+    seconds = statistics.median(r[0] for r in runs)
+    counts = runs[-1][1]
+    report.add(SECTION, f"all rules · {n:,} projects, {reports:,} reports (median of 3)", seconds, "s",
+               f"< {RULES_TARGET_S:.0f} s", seconds < RULES_TARGET_S)
+    report.add(SECTION, "active warnings after evaluation (yellow / red projects)",
+               counts["active_yellow"] + counts["active_red"], "", "—", True)
+    report.note(SECTION, f"Province-scale evaluation: {counts['active_yellow']:,} yellow and {counts['active_red']:,} "
+                         f"red projects of {n:,}; each run executes the five rules set-based, reconciles warnings, "
+                         f"stores project levels and syncs supervision orders (open, close, escalate).")
+
+
+def bench_map(report: Report) -> None:
+    from django.core.cache import cache
+
+    from industry_brain.projects.models import Project
+
+    user = demo_user("city_admin")
+    client, headers = api_client(user)
+    located = Project.objects.filter(lat__isnull=False).count()
+    client.get("/api/v1/projects/map/?district=330106", **headers)  # warm the process (URL resolver, imports)
+    cache.clear()
+    started = time.perf_counter()
+    raw = client.get("/api/v1/projects/map/", **headers)
+    cold_ms = (time.perf_counter() - started) * 1000
+    assert raw.status_code == 200
+    body = raw.content
+    cache.clear()
+    started = time.perf_counter()
+    packed = client.get("/api/v1/projects/map/", HTTP_ACCEPT_ENCODING="gzip", **headers)
+    cold_gzip_ms = (time.perf_counter() - started) * 1000
+    features = body.count(b'"type":"Feature"')
+    report.add(SECTION, f"map GeoJSON cold (not cached) · {features:,} points", cold_ms, "ms",
+               f"< {MAP_TARGET_MS:.0f} ms", cold_ms < MAP_TARGET_MS and features == located)
+    report.add(SECTION, "map GeoJSON cold, gzip", cold_gzip_ms, "ms", f"< {MAP_TARGET_MS:.0f} ms",
+               cold_gzip_ms < MAP_TARGET_MS)
+    gz_mb = len(packed.content) / 1e6
+    raw_mb = len(body) / 1e6
+    report.add(SECTION, "map GeoJSON size as sent (gzip)", gz_mb, "MB", f"< {MAP_TARGET_MB:.0f} MB",
+               gz_mb < MAP_TARGET_MB)
+    report.add(SECTION, "map GeoJSON size uncompressed", raw_mb, "MB", f"< {MAP_TARGET_MB:.0f} MB (informative)",
+               raw_mb < MAP_TARGET_MB)
+    timing = time_requests(client, [("map", "/api/v1/projects/map/"),
+                                    ("map red", "/api/v1/projects/map/?warning_level=red"),
+                                    ("map district", "/api/v1/projects/map/?district=330106")],
+                           rounds=14, headers={**headers, "HTTP_ACCEPT_ENCODING": "gzip"})
+    add_timing(report, SECTION, "map GeoJSON warm (cached per scope, filters, data version)", timing,
+               MAP_TARGET_MS)
+    report.note(SECTION, f"Map: {features:,} features, 5-decimal coordinates, five properties; {raw_mb:.2f} MB "
+                         f"uncompressed, {gz_mb:.2f} MB gzip (sent when the client accepts gzip, as browsers do). "
+                         f"Cached per user scope + filters + data version (count and latest update of projects).")
+
+
+def _fixtures() -> dict:
+    from industry_brain.chains.models import Chain, Ecosystem
+    from industry_brain.projects.models import Project
+
+    iot = Ecosystem.objects.get(code="iot")
+    chain = Chain.objects.filter(ecosystem=iot).order_by("order", "id").first()
+    sample = Project.objects.order_by("pk")[100:101].get()
+    return {"ecosystem": iot.pk, "chain": chain.pk, "fragment": sample.name[:4], "code": sample.code}
+
+
+def list_variants(fx: dict, deep_page: int) -> list[tuple[str, str]]:
+    variants = [
+        ("all", {}),
+        ("district", {"district": "330106"}),
+        ("ecosystem", {"ecosystem": fx["ecosystem"]}),
+        ("chain", {"chain": fx["chain"]}),
+        ("stage", {"stage": "construction"}),
+        ("red", {"warning_level": "red"}),
+        ("yellow+red", {"warning_level": ["yellow", "red"]}),
+        ("key level", {"key_level": "city"}),
+        ("band", {"band": "1to5"}),
+        ("search name", {"search": fx["fragment"]}),
+        ("search code", {"search": fx["code"]}),
+        ("district+stage+red", {"district": "330109", "stage": "construction", "warning_level": "red"}),
+        ("page size 200", {"page_size": 200}),
+        ("deep page", {"page": deep_page}),
+    ]
+    return [(label, urlencode(q, doseq=True)) for label, q in variants]
+
+
+def bench_list(report: Report) -> None:
+    from industry_brain.projects.models import Project
+
+    fx = _fixtures()
+    for username in ("city_admin", "xihu_officer", "chain_iot"):
+        user = demo_user(username)
+        client, headers = api_client(user)
+        n = Project.objects.restrict(user, "view").count()
+        deep = max(1, (n // 50) * 4 // 5)
+        urls = [(label, f"/api/v1/projects/?{q}") for label, q in list_variants(fx, deep)]
+        guarded(report, SECTION, f"project list API · {username}", lambda c=client, u=urls, h=headers,
+                name=username: _timed(report, f"project list API · {name}", time_requests(c, u, rounds=3,
+                                                                                         headers=h)))
+    user = demo_user("city_admin")
+    client, headers = api_client(user)
+    small = query_count(client, f"/api/v1/projects/?search={fx['code']}", headers)
+    large = query_count(client, "/api/v1/projects/?page_size=200", headers)
+    report.add(SECTION, "queries · project list API, 1 row", small, "", "constant", True)
+    report.add(SECTION, "queries · project list API, 200 rows", large, "", f"= {small} (1 row)", large <= small)
+
+
+def _timed(report: Report, name: str, timing) -> None:
+    add_timing(report, SECTION, name, timing)
+    report.add(SECTION, f"{name} slowest variant median ({timing.slowest_label})", timing.slowest_median_ms, "ms",
+               f"< {P95_TARGET_MS:.0f} ms", timing.slowest_median_ms < P95_TARGET_MS)
+
+
+# ----- 250,000 projects -----
+
+def _columns(model, skip: set[str]) -> list[str]:
+    return [f.column for f in model._meta.concrete_fields if f.column not in skip]
+
+
+def inflate(target: int = 250_000) -> int:
+    """Copy the seeded projects (with reports and plans) until about `target` projects exist; answers the
+    number of copies made. Set-based INSERT … SELECT per copy."""
+    from django.db import connection, transaction
+
+    from industry_brain.projects.models import ProgressReport, Project, YearlyPlan
+
+    base = Project.objects.exclude(code__contains=COPY_SUFFIX).count()
+    copies = max(0, math.ceil(target / max(base, 1)) - 1)
+    p_cols = _columns(Project, {"id", "code"})
+    r_cols = _columns(ProgressReport, {"id", "project_id"})
+    y_cols = _columns(YearlyPlan, {"id", "project_id"})
+    pt, rt, yt = Project._meta.db_table, ProgressReport._meta.db_table, YearlyPlan._meta.db_table
+    with transaction.atomic(), connection.cursor() as cur:
+        for k in range(1, copies + 1):
+            suffix = f"{COPY_SUFFIX}{k}"
+            cur.execute(f"INSERT INTO {pt} (code, {', '.join(p_cols)}) SELECT code || %s, {', '.join(p_cols)} "
+                        f"FROM {pt} WHERE code NOT LIKE %s", [suffix, f"%{COPY_SUFFIX}%"])
+            for table, cols in ((rt, r_cols), (yt, y_cols)):
+                cur.execute(f"INSERT INTO {table} (project_id, {', '.join(cols)}) "
+                            f"SELECT np.id, {', '.join('r.' + c for c in cols)} FROM {table} r "
+                            f"JOIN {pt} p ON p.id = r.project_id JOIN {pt} np ON np.code = p.code || %s "
+                            f"WHERE p.code NOT LIKE %s", [suffix, f"%{COPY_SUFFIX}%"])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {pt}; ANALYZE {rt}; ANALYZE {yt};")
+    return copies
+
+
+def deflate(event_floor: int) -> None:
+    """Remove the copies and everything the 250k runs wrote about them."""
+    from django.db import connection, transaction
+
+    from industry_brain.core.models import Event
+    from industry_brain.projects.models import (
+        MilestoneRecord,
+        ProgressReport,
+        Project,
+        ProjectWarning,
+        SupervisionOrder,
+        SupervisionResponse,
+        YearlyPlan,
+    )
+
+    pt = Project._meta.db_table
+    copies = f"SELECT id FROM {pt} WHERE code LIKE %s"
+    like = [f"%{COPY_SUFFIX}%"]
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {SupervisionResponse._meta.db_table} WHERE order_id IN (SELECT id FROM "
+                    f"{SupervisionOrder._meta.db_table} WHERE project_id IN ({copies}))", like)
+        for model in (SupervisionOrder, ProjectWarning, ProgressReport, YearlyPlan, MilestoneRecord):
+            cur.execute(f"DELETE FROM {model._meta.db_table} WHERE project_id IN ({copies})", like)
+        cur.execute(f"DELETE FROM {pt} WHERE code LIKE %s", like)
+        cur.execute(f"DELETE FROM {Event._meta.db_table} WHERE id > %s", [event_floor])
+
+
+def bench_250k(report: Report) -> None:
+    from django.db.models import Max
+
+    from industry_brain.core.models import Event
+    from industry_brain.projects.models import ProgressReport, Project
+
+    event_floor = Event.objects.aggregate(m=Max("id"))["m"] or 0
+    started = time.perf_counter()
+    try:
+        inflate()
+        setup_s = time.perf_counter() - started
+        n, reports = Project.objects.count(), ProgressReport.objects.count()
+        first, counts = _evaluate()
+        second, _ = _evaluate()
+        report.add(SECTION, f"all rules · {n:,} projects, {reports:,} reports, first run (opens "
+                            f"{counts['opened']:,} warnings)", first, "s", f"< {RULES_250K_TARGET_S:.0f} s",
+                   first < RULES_250K_TARGET_S)
+        report.add(SECTION, f"all rules · {n:,} projects, steady daily run", second, "s",
+                   f"< {RULES_250K_TARGET_S:.0f} s", second < RULES_250K_TARGET_S)
+        report.note(SECTION, f"250k: the seeded projects copied in place by INSERT … SELECT ({setup_s:.0f} s, not "
+                             f"timed), evaluated twice, then removed with their warnings, orders and events.")
+    finally:
+        deflate(event_floor)
+        _evaluate()
+
+
+def run(report: Report, *, include_250k: bool = True) -> None:
+    from django.db import connection
+
+    report.note(SECTION, f"Database: {connection.vendor}. List p95 over at least 40 timed requests per user after a "
+                         f"warm-up round (django.test.Client with a Token header), cycling through 14 filter "
+                         f"variants (district, ecosystem, chain, stage, warning level, key level, investment band, "
+                         f"name and code search, a combination, 200 rows, a deep page).")
+    guarded(report, SECTION, "rules at province scale", lambda: bench_rules(report))
+    guarded(report, SECTION, "map", lambda: bench_map(report))
+    guarded(report, SECTION, "list", lambda: bench_list(report))
+    if include_250k:
+        guarded(report, SECTION, "rules at 250k", lambda: bench_250k(report))
+
+
+if __name__ == "__main__":
+    import argparse
+
+    from harness import setup_django
+
+    parser = argparse.ArgumentParser(description="Projects benchmark against an already seeded database")
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--skip-250k", action="store_true")
+    args = parser.parse_args()
+    setup_django(args.database_url)
+    result = Report()
+    run(result, include_250k=not args.skip_250k)
+    print(f"\n{len(result.rows) - len(result.failed)} of {len(result.rows)} rows meet their target")
+    for line in result.notes.get(SECTION, []):
+        print(line)
+    sys.exit(1 if result.failed else 0)
