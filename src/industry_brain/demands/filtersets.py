@@ -22,8 +22,8 @@ class DemandFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Title or enterprise"))
     status = django_filters.MultipleChoiceFilter(choices=DemandStatus.choices, label=_("Status"))
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices, label=_("Urgency"))
-    category = django_filters.ModelChoiceFilter(queryset=DemandCategory.objects.all(), to_field_name="code",
-                                                method="filter_category", label=_("Category"))
+    category = django_filters.ModelChoiceFilter(queryset=DemandCategory.objects.select_related("parent"),
+                                                to_field_name="code", method="filter_category", label=_("Category"))
     district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("District"))
     department = django_filters.ModelChoiceFilter(queryset=_departments, label=_("Department"))
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
@@ -114,8 +114,8 @@ class SystemicAlertFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=SystemicAlert._meta.get_field("status").choices,
                                          label=_("Status"))
     district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("District"))
-    category = django_filters.ModelChoiceFilter(queryset=DemandCategory.objects.all(), to_field_name="code",
-                                                label=_("Category"))
+    category = django_filters.ModelChoiceFilter(queryset=DemandCategory.objects.select_related("parent"),
+                                                to_field_name="code", label=_("Category"))
 
     class Meta:
         model = SystemicAlert

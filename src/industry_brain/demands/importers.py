@@ -32,7 +32,8 @@ class AssignmentImporter(ExcelImporter):
         for number, d in rows:
             key = (d["cadre"].pk, d["enterprise"].pk)
             if pairs[key] > 1:
-                errors.append(RowError(number, "统一社会信用代码", _("This cadre and enterprise appear more than once.")))
+                errors.append(RowError(number, "统一社会信用代码",
+                                       _("This cadre and enterprise appear more than once.")))
             if key in current:
                 errors.append(RowError(number, "统一社会信用代码", _("This cadre already serves this enterprise.")))
             if not actor.is_city and not (actor.role == "district"

@@ -31,6 +31,7 @@ def demand_home_panel(request):
     today = timezone.localdate()
     qs = selectors.demand_list(user=user)
     url = reverse("demands:demand_list")
+    open_url = f"{url}?status=submitted&status=accepted&status=in_progress"
     if role == "department":
         mine = qs.filter(department_id=user.organisation_id)
         new = mine.filter(status="accepted")
@@ -51,7 +52,7 @@ def demand_home_panel(request):
             _item(d, d.get_status_display()) for d in open_[:8]]
         return {"order": 1, "title": _g("My demands"), "stats": [
             {"label": _g("To rate"), "value": to_rate.count(), "url": f"{url}?status=resolved"},
-            {"label": _g("Open"), "value": open_.count(), "url": f"{url}?status=submitted&status=accepted&status=in_progress"},
+            {"label": _g("Open"), "value": open_.count(), "url": open_url},
         ], "items": items, "empty": _g("No open demands. Use “Raise a demand” to ask for help.")}
     if role in ("city", "district"):
         waiting = qs.filter(status="submitted")
@@ -64,14 +65,15 @@ def demand_home_panel(request):
         items += [_item(d, _g("to accept")) for d in waiting.order_by("submitted_at")[:5]]
         return {"order": 1, "title": _g("Enterprise demands"), "stats": [
             {"label": _g("To accept"), "value": waiting.count(), "url": f"{url}?status=submitted"},
-            {"label": _g("Escalated, overdue"), "value": escalated.count(), "url": f"{url}?escalated=true&overdue=true"},
+            {"label": _g("Escalated, overdue"), "value": escalated.count(),
+             "url": f"{url}?escalated=true&overdue=true"},
             {"label": _g("Systemic alerts"), "value": alerts.count(), "url": reverse("demands:alert_list")},
         ], "items": items, "empty": _g("Nothing waiting.")}
     if role == "cadre":
         open_ = qs.filter(status__in=selectors.OPEN).select_related("enterprise")
         late = selectors.overdue(open_, today)
         return {"order": 1, "title": _g("Demands of my enterprises"), "stats": [
-            {"label": _g("Open"), "value": open_.count(), "url": f"{url}?status=submitted&status=accepted&status=in_progress"},
+            {"label": _g("Open"), "value": open_.count(), "url": open_url},
             {"label": _g("Overdue"), "value": late.count(), "url": f"{url}?overdue=true"},
         ], "items": [_item(d, d.get_status_display()) for d in open_[:8]],
             "empty": _g("No open demands of your enterprises.")}

@@ -36,7 +36,7 @@ HANDLING = [DemandStatus.ACCEPTED, DemandStatus.IN_PROGRESS]
 
 def demand_list(*, user) -> QuerySet[Demand]:
     return Demand.objects.restrict(user, "view").select_related(
-        "enterprise", "category", "category_root", "department", "district")
+        "enterprise", "category", "category__parent", "category_root", "department", "district")
 
 
 def demand_list_with_timeline(*, user) -> QuerySet[Demand]:

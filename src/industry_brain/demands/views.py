@@ -36,7 +36,6 @@ from .models import (
     Demand,
     DemandCategory,
     DemandDailyStat,
-    Notification,
     SystemicAlert,
     Visit,
 )
@@ -90,9 +89,9 @@ class DemandExportView(LoginRequiredMixin, View):
                  d.get_satisfaction_display() if d.satisfaction else "", d.transfer_count, d.reopen_count,
                  d.get_escalation_level_display()]
                 for d in qs.order_by("-submitted_at", "-id")[:EXPORT_LIMIT].iterator(chunk_size=2000))
-        headers = ["编号", "提交时间", "企业", "统一社会信用代码", "区县代码", "区县", "类别代码", "类别", "紧急程度", "标题",
-                   "状态", "牵头部门", "办理期限", "办结日期", "办理工作日", "按期办结", "企业评价", "转办次数", "重办次数",
-                   "升级督办"]
+        headers = ["编号", "提交时间", "企业", "统一社会信用代码", "区县代码", "区县", "类别代码", "类别",
+                   "紧急程度", "标题", "状态", "牵头部门", "办理期限", "办结日期", "办理工作日", "按期办结",
+                   "企业评价", "转办次数", "重办次数", "升级督办"]
         return workbook_response("企业诉求清单.xlsx", headers, rows)
 
 
@@ -300,8 +299,8 @@ class DemandStatsExportView(LoginRequiredMixin, View):
         if not user.is_city and DemandDailyStat.scope(user, "view") is None:
             raise Http404
         qs = _stats_qs(request, _stats_filters(request))
-        headers = ["维度", "名称", "收集", "办结", "办结率%", "按期办结率%", "平均办理工作日", "评价数", "满意率%", "重办", "重办率%",
-                   "转办", "升级督办"]
+        headers = ["维度", "名称", "收集", "办结", "办结率%", "按期办结率%", "平均办理工作日", "评价数",
+                   "满意率%", "重办", "重办率%", "转办", "升级督办"]
         rows = []
         total = selectors.stats_summary(qs)
         dims = [("合计", [{"label": "全部", **total}])]
@@ -315,7 +314,8 @@ class DemandStatsExportView(LoginRequiredMixin, View):
                              r["reopen_rate"], r["transferred"], r["escalated"]])
         notes = [["办结率", "办结（已办结或已关闭）÷ 收集"], ["按期办结率", "在办理期限内办结 ÷ 办结"],
                  ["满意率", "（满意 + 基本满意）÷ 已评价"], ["重办率", "因不满意重新办理过的诉求 ÷ 收集"],
-                 ["平均办理工作日", "从提交到办结的法定工作日之和 ÷ 办结"], ["口径", "按提交日期统计的诉求批次，状态为当前状态"]]
+                 ["平均办理工作日", "从提交到办结的法定工作日之和 ÷ 办结"],
+                 ["口径", "按提交日期统计的诉求批次，状态为当前状态"]]
         return workbook_response("企业诉求统计.xlsx", headers, rows, notes=notes)
 
 

@@ -1,0 +1,132 @@
+"""Pages: the detail page offers exactly the steps the user may take; forms post through the services;
+list pages and the list API issue a bounded number of queries whatever the number of rows."""
+
+import pytest
+
+from industry_brain.core.testing import make_enterprise
+
+from .helpers import accepted, in_progress, raise_demand, resolved
+
+pytestmark = pytest.mark.django_db
+
+
+def forms_on(client, user, demand):
+    client.force_login(user)
+    html = client.get(f"/demands/{demand.pk}/").content.decode()
+    return {a for a in ("accept", "start", "transfer", "cohandle", "resolve", "rate") if f'data-action="{a}"' in html}
+
+
+def test_detail_page_offers_only_the_allowed_steps(client, world):
+    d = raise_demand(world)
+    assert forms_on(client, world.user("city"), d) == {"accept"}
+    assert forms_on(client, world.user("enterprise"), d) == set()
+    d = in_progress(world, d)
+    assert forms_on(client, world.user("department"), d) == {"transfer", "cohandle", "resolve"}
+    assert forms_on(client, world.user("district"), d) == {"transfer"}
+    d = resolved(world, raise_demand(world, code="finance.loan", title="贷款", description="授信"))
+    assert forms_on(client, world.user("enterprise"), d) == {"rate"}
+    assert forms_on(client, world.user("department"), d) == set()
+
+
+def test_page_forms_walk_the_workflow(client, world):
+    d = raise_demand(world)
+    client.force_login(world.user("city"))
+    r = client.post(f"/demands/{d.pk}/accept/", {"accept-department": world.department.pk})
+    assert r.status_code == 302
+    client.force_login(world.user("department"))
+    client.post(f"/demands/{d.pk}/start/", {})
+    client.post(f"/demands/{d.pk}/resolve/", {"resolve-resolution": "已办理"})
+    client.force_login(world.user("enterprise"))
+    client.post(f"/demands/{d.pk}/rate/", {"rate-satisfaction": "satisfied"})
+    d.refresh_from_db()
+    assert d.status == "closed"
+    # a refused step is a message, not a crash, and changes nothing
+    client.force_login(world.user("department"))
+    r = client.post(f"/demands/{d.pk}/resolve/", {"resolve-resolution": "again"}, follow=True)
+    assert r.status_code == 200 and "closed" not in r.redirect_chain[0][0]
+    d.refresh_from_db()
+    assert d.status == "closed"
+    client.force_login(world.user("enterprise_other"))
+    assert client.post(f"/demands/{d.pk}/rate/", {"rate-satisfaction": "satisfied"}).status_code == 404
+
+
+def test_raise_form_prefills_what_the_platform_knows(client, world):
+    client.force_login(world.user("enterprise"))
+    html = client.get("/demands/new/").content.decode()
+    assert world.ent_xihu.name in html and 'name="enterprise"' not in html
+    r = client.post("/demands/new/", {"category": raise_demand.__globals__["category"]("labour.recruitment").pk,
+                                      "urgency": "normal", "title": "招工难", "description": "一线工人短缺"})
+    assert r.status_code == 302
+    client.force_login(world.user("cadre"))
+    html = client.get("/demands/new/").content.decode()
+    assert world.ent_xihu.name in html and world.ent_xiaoshan.name not in html
+    client.force_login(world.user("department"))
+    assert client.get("/demands/new/").status_code == 403
+
+
+def test_enterprise_page_has_a_demands_panel(client, world):
+    d = raise_demand(world)
+    client.force_login(world.user("enterprise"))
+    html = client.get(f"/enterprises/{world.ent_xihu.pk}/").content.decode()
+    assert f"/demands/{d.pk}/" in html
+
+
+def test_home_page_is_the_department_inbox(client, world):
+    d = in_progress(world, raise_demand(world))
+    client.force_login(world.user("department"))
+    html = client.get("/").content.decode()
+    assert "Demands to coordinate" in html or "待协调" in html or f"/demands/{d.pk}/" in html
+    assert f"/demands/{d.pk}/" in html
+
+
+def test_list_page_export_and_other_pages_render(client, world):
+    accepted(world, raise_demand(world))
+    client.force_login(world.user("city"))
+    for url in ("/demands/", "/demands/?status=accepted&overdue=false", "/demands/cadres/",
+                f"/demands/cadres/{world.cadre.pk}/", "/demands/assignments/", "/demands/visits/",
+                "/demands/visits/new/", "/demands/alerts/", "/demands/inbox/", "/demands/new/"):
+        assert client.get(url).status_code == 200, url
+    x = client.get("/demands/export/?status=accepted")
+    assert x.status_code == 200 and x["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert client.get("/demands/", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results").content.decode().count(
+        "<html") == 0
+
+
+def _many(world, n):
+    for i in range(n):
+        e = make_enterprise(f"杭州计数测试{i}有限公司")
+        d = raise_demand(world, user_key="city", enterprise=e, code="finance.loan", title=f"贷款{i}",
+                         description=f"授信额度{i}")
+        if i % 2:
+            accepted(world, d)
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_list_api_queries_do_not_grow_with_rows(api, world, django_assert_max_num_queries, n):
+    _many(world, n)
+    client = api.as_user(world.user("city"))
+    with django_assert_max_num_queries(8):
+        r = client.get("/api/v1/demands/?page_size=100")
+    assert r.json()["count"] == n
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_list_page_queries_do_not_grow_with_rows(client, world, django_assert_max_num_queries, n):
+    _many(world, n)
+    client.force_login(world.user("city"))
+    with django_assert_max_num_queries(14):
+        r = client.get("/demands/?per_page=100")
+    assert r.status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/v1/cadres/", "/api/v1/assignments/", "/api/v1/visits/"])
+def test_other_list_apis_are_bounded(api, world, django_assert_max_num_queries, url):
+    from industry_brain.demands import services
+
+    for i in range(12):
+        e = make_enterprise(f"杭州干部计数{i}有限公司")
+        services.assignment_create(actor=world.user("city"), cadre=world.cadre, enterprise=e)
+        services.visit_create(actor=world.user("cadre"), enterprise=e, date=e.founded_on.replace(year=2025),
+                              mode="phone")
+    with django_assert_max_num_queries(8):
+        assert api.as_user(world.user("city")).get(url).status_code == 200
