@@ -268,7 +268,11 @@ def seed_projects(*, scale: str, seed: int, users: dict) -> None:
             plan_now = round(total * share_now * rng.uniform(0.7, 1.3), -1)
             plan_last = round(total * share_now * rng.uniform(0.5, 1.2), -1)
             plans.append((i, year, plan_now))
-            plans.append((i, year - 1, plan_last))
+            started = dates.get("actual_land") or dates.get("actual_start")
+            if started is not None and started.year < year:
+                plans.append((i, year - 1, plan_last))
+            else:
+                plan_last = 0.0
         since = dates.get("actual_land") or dates.get("actual_start") or dates.get("actual_completion")
         until = dates.get("actual_full_production") or (project.cancelled_on if stage == "cancelled" else None)
         pending_reports.append((i, builder.reports(since, until, plan_now, plan_last, health, cause,

@@ -82,7 +82,7 @@ class ProjectDetailView(ObjectDetailView):
         labels = [str(m["label"]) for m in milestones]
         timeline = {
             "tooltip": {"trigger": "item"},
-            "legend": {"data": [_("Planned"), _("Actual")]},
+            "legend": {"top": 0, "right": 10, "data": [_("Planned"), _("Actual")]},
             "grid": {"left": 90, "right": 30, "top": 40, "bottom": 30},
             "xAxis": {"type": "time"},
             "yAxis": {"type": "category", "data": labels, "inverse": True},
@@ -98,7 +98,7 @@ class ProjectDetailView(ObjectDetailView):
         curve = selectors.investment_curve(obj)
         curve_chart = {
             "tooltip": {"trigger": "axis"},
-            "legend": {"data": [_("Planned cumulative"), _("Actual cumulative")]},
+            "legend": {"top": 0, "right": 10, "data": [_("Planned cumulative"), _("Actual cumulative")]},
             "grid": {"left": 70, "right": 20, "top": 40, "bottom": 30},
             "xAxis": {"type": "category", "data": curve["months"]},
             "yAxis": {"type": "value", "name": _("10k yuan")},
@@ -261,7 +261,7 @@ class DashboardView(LoginRequiredMixin, View):
                                                 for s in data["by_stage"]]}],
         }
         district_chart = {
-            "tooltip": {"trigger": "axis"}, "legend": {"data": [_("Green"), _("Yellow"), _("Red")]},
+            "tooltip": {"trigger": "axis"}, "legend": {"top": 0, "data": [_("Green"), _("Yellow"), _("Red")]},
             "grid": {"left": 50, "right": 20, "top": 40, "bottom": 60},
             "xAxis": {"type": "category", "data": [d["name"] for d in data["by_district"]],
                       "axisLabel": {"rotate": 30}},

@@ -38,7 +38,7 @@ def test_one_map_draws_points_and_filters(browser_page):
     page.select_option("select[name=warning_level]", "red")
     page.wait_for_selector("#project-map[data-point-count='3']", state="attached", timeout=15000)
     assert "3" in page.inner_text("#map-count")
-    page.select_option("select[name=warning_level]", [])
+    page.select_option("select[name=warning_level]", "")
     page.select_option("select[name=district]", "330109")
     page.wait_for_selector("#project-map[data-point-count='4']", state="attached", timeout=15000)
     assert page.console_errors == []

@@ -65,8 +65,8 @@
         return {
           name: groups[k], type: "scatter", coordinateSystem: "geo", data: buckets[k],
           large: large, largeThreshold: 5000, progressive: 0,
-          symbolSize: large ? 4 : function (v) { return 4 + 18 * Math.sqrt(v[2] / maxInv); },
-          itemStyle: { color: colors[k], opacity: 0.85, borderColor: "#fff", borderWidth: large ? 0 : 0.5 },
+          symbolSize: large ? 3 : function (v) { return 3 + 14 * Math.sqrt(v[2] / maxInv); },
+          itemStyle: { color: colors[k], opacity: 0.8, borderColor: "#fff", borderWidth: large ? 0 : 0.4 },
           emphasis: { scale: 1.6 }
         };
       });
