@@ -1,5 +1,6 @@
 """API serializers of the enterprise service: one per operation (read, create, each workflow step)."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -20,6 +21,14 @@ from ..models import (
     SystemicAlert,
     Visit,
 )
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def _dt(value):
+    return timezone.localtime(value).isoformat() if value else None
 
 
 def _departments():
@@ -115,6 +124,28 @@ class DemandSerializer(serializers.ModelSerializer):
     def get_is_overdue(self, obj) -> bool:
         return obj.is_overdue()
 
+    def to_representation(self, obj):
+        """Built directly (same fields as declared above): lists of up to 1,000 demands with their timelines
+        must serialise in a few milliseconds, which DRF's per-field machinery does not."""
+        today = timezone.localdate()
+        return {
+            "id": obj.pk, "enterprise": obj.enterprise_id, "enterprise_name": obj.enterprise.name,
+            "district": obj.district_id, "category": obj.category.code, "category_name": str(obj.category),
+            "urgency": obj.urgency, "title": obj.title, "description": obj.description, "channel": obj.channel,
+            "status": obj.status, "department": obj.department_id,
+            "department_name": obj.department.name if obj.department_id else None, "handler": obj.handler_id,
+            "due_date": _date(obj.due_date), "is_overdue": obj.is_overdue(today), "resolution": obj.resolution,
+            "satisfaction": obj.satisfaction or None, "rating_comment": obj.rating_comment,
+            "submitted_at": _dt(obj.submitted_at), "accepted_at": _dt(obj.accepted_at),
+            "resolved_at": _dt(obj.resolved_at), "closed_at": _dt(obj.closed_at),
+            "transfer_count": obj.transfer_count, "reopen_count": obj.reopen_count,
+            "escalation_level": obj.escalation_level, "is_flagged": obj.is_flagged, "chain": obj.chain_id,
+            "chain_node": obj.chain_node_id, "project": obj.project_ref, "visit": obj.visit_id, "cadre": obj.cadre_id,
+            "timeline": [{"action": s.action, "actor": s.actor_label, "at": _dt(s.at), "from_status": s.from_status,
+                          "to_status": s.to_status, "department": s.department_id, "note": s.note}
+                         for s in obj.steps.all()],
+        }
+
 
 class DemandFlagSerializer(serializers.Serializer):
     demand = serializers.IntegerField(source="similar_to_id")
@@ -129,6 +160,12 @@ class DemandDetailSerializer(DemandSerializer):
     class Meta(DemandSerializer.Meta):
         fields = [*DemandSerializer.Meta.fields, "similar", "cohandling"]
         read_only_fields = fields
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        data["similar"] = [{"demand": f.similar_to_id, "kind": f.kind, "score": f.score} for f in obj.flags.all()]
+        data["cohandling"] = self.get_cohandling(obj)
+        return data
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_cohandling(self, obj) -> list:
