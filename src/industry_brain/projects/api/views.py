@@ -62,7 +62,7 @@ class ProjectViewSet(RestrictedModelViewSet):
                                           data=serializer.validated_data)
         serializer.instance = self.get_queryset().get(pk=project.pk)
 
-    @extend_schema(responses={(200, "application/geo+json"): OpenApiTypes.OBJECT},
+    @extend_schema(responses={(200, "application/geo+json"): OpenApiTypes.OBJECT}, filters=True,
                    description="GeoJSON FeatureCollection, one Point per located project (properties id, name, stage, "
                                "warning_level, total_investment); same filters as the list; not paginated; gzip when "
                                "accepted.")
@@ -79,7 +79,7 @@ class ProjectViewSet(RestrictedModelViewSet):
         response["Cache-Control"] = "private, max-age=60"
         return response
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT},
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, filters=True,
                    description="An OC4IDS 0.9 project package of the filtered projects, `page_size` (default 100, at "
                                "most 1000) per page; the next page is in the Link header.")
     @action(detail=False, methods=["get"], url_path="oc4ids")

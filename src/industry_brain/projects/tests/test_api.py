@@ -304,3 +304,15 @@ def test_fast_representation_equals_the_declared_fields(world):
     serializer = ProjectSerializer(row)
     assert serializer.data == drf.ModelSerializer.to_representation(serializer, row)
     assert serializer.data["annual_plan"] == "1234.50" and serializer.data["industry"] == "39"
+
+
+def test_openapi_describes_the_project_endpoints(client):
+    schema = client.get("/api/schema/?format=json").json()
+    for path in ("/api/v1/projects/", "/api/v1/projects/{id}/", "/api/v1/projects/{id}/progress-reports/",
+                 "/api/v1/projects/map/", "/api/v1/projects/oc4ids/", "/api/v1/warnings/", "/api/v1/warnings/evaluate/",
+                 "/api/v1/supervisions/", "/api/v1/supervisions/{id}/respond/", "/api/v1/supervisions/{id}/accept/",
+                 "/api/v1/supervisions/{id}/reject/", "/api/v1/progress-reports/import/"):
+        assert path in schema["paths"], path
+    params = {p["name"] for p in schema["paths"]["/api/v1/projects/map/"]["get"]["parameters"]}
+    assert {"district", "ecosystem", "chain", "stage", "warning_level", "band", "key_level"} <= params
+    assert CONTRACT_FIELDS <= set(schema["components"]["schemas"]["Project"]["properties"])
