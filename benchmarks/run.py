@@ -41,6 +41,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--skip-seed", action="store_true", help="reuse the seeded database if it is there")
     parser.add_argument("--only", default="", help="comma-separated bench names, e.g. foundation,projects")
+    parser.add_argument("--wait-idle", type=int, default=900, metavar="SECONDS",
+                        help="before timing, wait up to this long for the 1-minute load average to fall below half "
+                             "the cores (0: do not wait)")
     parser.add_argument("--output", default="", help="results file (default benchmarks/RESULTS.md, "
                                                       "benchmarks/RESULTS-sqlite.md on SQLite)")
     return parser.parse_args(argv)
@@ -179,6 +182,19 @@ def machine_facts() -> dict[str, str]:
     return facts
 
 
+def wait_for_idle(limit: int) -> float:
+    """Other work on a small machine distorts latencies: wait (up to `limit` seconds) until the 1-minute load
+    average is below half the cores. Returns the seconds waited."""
+    threshold = max(1.0, (os.cpu_count() or 1) / 2)
+    started = time.monotonic()
+    while limit and os.getloadavg()[0] >= threshold and time.monotonic() - started < limit:
+        if time.monotonic() - started < 1:
+            print(f"waiting for the load average ({os.getloadavg()[0]:.2f}) to fall below {threshold:.1f} ...",
+                  flush=True)
+        time.sleep(10)
+    return time.monotonic() - started
+
+
 # --- bench modules ----------------------------------------------------------------------------------------
 
 def bench_modules(only: str) -> list[Path]:
@@ -287,6 +303,9 @@ def main(argv: list[str] | None = None) -> int:
     report.facts["Statistics after seeding"] = f"{statistics_command} {meta.get('analyze_seconds', '?')} s"
     report.counts = row_counts()
 
+    waited = wait_for_idle(args.wait_idle)
+    if waited >= 1:
+        report.facts["Waited for an idle machine"] = f"{waited:.0f} s"
     load_before = os.getloadavg()[0]
     for path in bench_modules(args.only):
         run_module(path, report)
