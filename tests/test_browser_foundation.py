@@ -2,6 +2,7 @@
 district, open a detail page, see the chain map drawn, with no errors in the console."""
 
 import pytest
+from playwright.sync_api import expect
 
 from industry_brain.core.testing import build_world, login_page, make_enterprise
 
@@ -19,7 +20,8 @@ def test_enterprise_list_detail_and_chain_map(browser_page):
     rows = page.locator("#results table tbody tr")
     assert rows.count() == 3
     page.select_option("select[name=district]", "330109")
-    page.wait_for_function("document.querySelectorAll('#results table tbody tr').length === 2")
+    # (wait_for_function would evaluate a string, which the Content-Security-Policy rightly forbids)
+    expect(page.locator("#results table tbody tr")).to_have_count(2)
     assert "district=330109" in page.url  # HTMX pushed the filter into the address
     names = page.locator("#results table tbody tr td:first-child").all_inner_texts()
     assert sorted(names) == ["杭州萧山第二电子有限公司", "杭州萧测医药有限公司"]
@@ -30,7 +32,7 @@ def test_enterprise_list_detail_and_chain_map(browser_page):
 
     page.goto(f"{page.base_url}/chains/{world.chain.pk}/")
     page.wait_for_selector("#chain-graph canvas")
-    page.wait_for_function("document.getElementById('chain-graph').dataset.nodeCount === '3'")
+    page.wait_for_selector("#chain-graph[data-node-count='3']")
     option = page.evaluate(
         "JSON.stringify(window.IB.charts['chain-graph'].getOption().series[0].data.map(n => n.name))")
     assert "集成电路中游" in option
