@@ -198,7 +198,18 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    # One stable OpenAPI name per choice set, whatever field it appears in.
+    "ENUM_NAME_OVERRIDES": {
+        "WarningLevelEnum": "industry_brain.projects.choices.WarningLevel",
+        "SupervisionLevelEnum": "industry_brain.projects.choices.SupervisionLevel",
+        "SupervisionStatusEnum": "industry_brain.projects.choices.SupervisionStatus",
+        "KeyLevelEnum": "industry_brain.projects.choices.KeyLevel",
+        "RecognitionLevelEnum": "industry_brain.enterprises.choices.RecognitionLevel",
+        "ChainMasterStatusEnum": "industry_brain.chains.choices.ChainMasterStatus",
+        "DemandStatusEnum": "industry_brain.demands.choices.DemandStatus",
+        "CoHandlingStatusEnum": "industry_brain.demands.choices.CoHandlingStatus",
+        "AlertStatusEnum": "industry_brain.demands.choices.AlertStatus",
+    },
     "DISABLE_ERRORS_AND_WARNINGS": True,
 }
 
