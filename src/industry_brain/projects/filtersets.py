@@ -25,8 +25,9 @@ class ProjectFilterSet(django_filters.FilterSet):
     district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("District"))
     ecosystem = django_filters.ModelChoiceFilter(queryset=Ecosystem.objects.all(), label=_("Ecosystem"))
     chain = django_filters.ModelChoiceFilter(queryset=Chain.objects.all(), label=_("Chain"))
-    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label=_("Stage"))
-    warning_level = django_filters.MultipleChoiceFilter(choices=WarningLevel.choices, label=_("Warning level"))
+    stage = django_filters.MultipleChoiceFilter(choices=Stage.choices, label=_("Stage"), distinct=False)
+    warning_level = django_filters.MultipleChoiceFilter(choices=WarningLevel.choices, label=_("Warning level"),
+                                                       distinct=False)
     key_level = django_filters.ChoiceFilter(choices=KeyLevel.choices, label=_("Key project level"))
     project_type = django_filters.ChoiceFilter(choices=ProjectType.choices, label=_("Project type"))
     band = django_filters.ChoiceFilter(choices=BAND_CHOICES, method="filter_band", label=_("Investment band"))
@@ -68,7 +69,7 @@ class WarningFilterSet(django_filters.FilterSet):
 
 class SupervisionFilterSet(django_filters.FilterSet):
     project = django_filters.NumberFilter(field_name="project_id", label=_("Project"))
-    status = django_filters.MultipleChoiceFilter(choices=SupervisionStatus.choices, label=_("Status"))
+    status = django_filters.MultipleChoiceFilter(choices=SupervisionStatus.choices, label=_("Status"), distinct=False)
     level = django_filters.ChoiceFilter(choices=SupervisionLevel.choices, label=_("Escalation level"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
     district = django_filters.ModelChoiceFilter(field_name="project__district", queryset=District.objects.all(),

@@ -7,12 +7,14 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+import re
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, DecimalField, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connections
+from django.db.models import Count, DecimalField, F, FloatField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from industry_brain.accounts.choices import Role
@@ -63,26 +65,39 @@ def _cache_key(prefix: str, user, params) -> str:
     return f"projects:{prefix}:{digest}"
 
 
-def map_geojson(*, user, queryset: QuerySet[Project], params) -> tuple[bytes, bytes]:
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
+_FEATURE = ('{"type":"Feature","geometry":{"type":"Point","coordinates":[%.5f,%.5f]},"properties":{"id":%d,'
+            '"name":%s,"stage":"%s","warning_level":"%s","total_investment":%s}}')
+
+
+def _json_string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False) if _NEEDS_ESCAPE.search(text) else f'"{text}"'
+
+
+def _json_number(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.2f}".rstrip("0")
+
+
+def map_geojson(*, user, queryset: QuerySet[Project], params, compressed: bool = True) -> tuple[bytes, bytes | None]:
     """The compact GeoJSON FeatureCollection of located projects (coordinates rounded to 5 decimals, five
-    properties), as (raw, gzip) bytes, cached per scope, filters and data version."""
+    properties), as (raw, gzip) bytes, cached per scope, filters and data version. The database hands over
+    floats and the features are formatted from one template (no per-row serializer)."""
     key = _cache_key("map", user, params)
     hit = cache.get(key)
-    if hit is not None:
+    if hit is not None and (hit[1] is not None or not compressed):
         return hit
     rows = (queryset.filter(lat__isnull=False).order_by()
-            .values_list("id", "name", "stage", "warning_level", "total_investment", "lon", "lat"))
-    parts = []
-    dumps = json.dumps
-    for pid, name, stage, level, inv, lon, lat in rows.iterator(chunk_size=5000):
-        inv_f = float(inv)
-        inv_s = str(int(inv_f)) if inv_f.is_integer() else f"{inv_f:.2f}".rstrip("0")
-        parts.append(
-            f'{{"type":"Feature","geometry":{{"type":"Point","coordinates":[{float(lon):.5f},{float(lat):.5f}]}},'
-            f'"properties":{{"id":{pid},"name":{dumps(name, ensure_ascii=False)},"stage":"{stage}",'
-            f'"warning_level":"{level}","total_investment":{inv_s}}}}}')
-    raw = ('{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}").encode()
-    value = (raw, gzip.compress(raw, compresslevel=5))
+            .annotate(_inv=Cast("total_investment", FloatField()), _lon=Cast("lon", FloatField()),
+                      _lat=Cast("lat", FloatField()))
+            .values_list("id", "name", "stage", "warning_level", "_inv", "_lon", "_lat"))
+    sql, sql_params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:  # plain rows: no per-value ORM converters for 25,000 rows
+        cursor.execute(sql, sql_params)
+        rows = cursor.fetchall()
+    features = ",".join([_FEATURE % (lon, lat, pid, _json_string(name), stage, level, _json_number(inv))
+                         for pid, name, stage, level, inv, lon, lat in rows])
+    raw = ('{"type":"FeatureCollection","features":[' + features + "]}").encode()
+    value = (raw, gzip.compress(raw, compresslevel=1) if compressed else None)
     cache.set(key, value, CACHE_SECONDS)
     return value
 

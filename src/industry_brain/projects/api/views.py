@@ -69,8 +69,10 @@ class ProjectViewSet(RestrictedModelViewSet):
     @action(detail=False, methods=["get"], url_path="map", pagination_class=None)
     def map(self, request):
         qs = self.filter_queryset(self.get_queryset())
-        raw, packed = selectors.map_geojson(user=request.user, queryset=qs, params=request.query_params)
-        if "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", ""):
+        accepts_gzip = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
+        raw, packed = selectors.map_geojson(user=request.user, queryset=qs, params=request.query_params,
+                                            compressed=accepts_gzip)
+        if accepts_gzip:
             response = HttpResponse(packed, content_type="application/geo+json")
             response["Content-Encoding"] = "gzip"
         else:
