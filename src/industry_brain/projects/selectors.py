@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, DecimalField, F, FloatField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce
@@ -90,10 +91,14 @@ def map_geojson(*, user, queryset: QuerySet[Project], params, compressed: bool =
             .annotate(_inv=Cast("total_investment", FloatField()), _lon=Cast("lon", FloatField()),
                       _lat=Cast("lat", FloatField()))
             .values_list("id", "name", "stage", "warning_level", "_inv", "_lon", "_lat"))
-    sql, sql_params = rows.query.sql_with_params()
-    with connections[rows.db].cursor() as cursor:  # plain rows: no per-value ORM converters for 25,000 rows
-        cursor.execute(sql, sql_params)
-        rows = cursor.fetchall()
+    try:
+        sql, sql_params = rows.query.sql_with_params()
+    except EmptyResultSet:  # a scope that sees nothing
+        rows = []
+    else:
+        with connections[rows.db].cursor() as cursor:  # plain rows: no per-value ORM converters for 25,000 rows
+            cursor.execute(sql, sql_params)
+            rows = cursor.fetchall()
     features = ",".join([_FEATURE % (lon, lat, pid, _json_string(name), stage, level, _json_number(inv))
                          for pid, name, stage, level, inv, lon, lat in rows])
     raw = ('{"type":"FeatureCollection","features":[' + features + "]}").encode()
