@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from industry_brain.accounts.choices import Role
 from industry_brain.chains.models import ChainMembership
@@ -107,6 +108,8 @@ def inbox(*, user) -> QuerySet[Notification]:
 MEASURES = ["collected", "resolved", "on_time", "handling_days", "rated", "satisfied", "basically_satisfied",
             "dissatisfied", "reopened", "transferred", "escalated"]
 
+_UNSET = {"department": _("not yet accepted"), "chain": _("no chain"), "cadre": _("no cadre")}
+
 DIMENSIONS = {
     "category": ("category_root_id", "category_root__name"),
     "department": ("department_id", "department__name"),
@@ -200,7 +203,7 @@ def stats_breakdown(qs: QuerySet[DemandDailyStat], dimension: str, limit: int | 
     rows = qs.order_by().values(key, label).annotate(**{m: Sum(m) for m in MEASURES}).order_by("-collected", key)
     if limit:
         rows = rows[:limit]
-    return [{"key": r[key], "label": r[label] or "—", **stats_figures(r)} for r in rows]
+    return [{"key": r[key], "label": r[label] or str(_UNSET.get(dimension, "—")), **stats_figures(r)} for r in rows]
 
 
 # ---------------------------------------------------------------------------------------------- coverage

@@ -248,8 +248,9 @@ class DemandStatsView(LoginRequiredMixin, View):
         by_cadre = selectors.stats_breakdown(qs, "cadre", limit=15)
         trend = {
             "tooltip": {"trigger": "axis"},
-            "legend": {"data": [_("Collected"), _("Resolved"), _("Resolution rate %"), _("Satisfaction rate %")]},
-            "grid": {"left": 50, "right": 50, "bottom": 30, "top": 40},
+            "legend": {"top": 0, "data": [_("Collected"), _("Resolved"), _("Resolution rate %"),
+                                          _("Satisfaction rate %")]},
+            "grid": {"left": 50, "right": 50, "bottom": 30, "top": 50},
             "xAxis": {"type": "category", "data": [m["label"] for m in months]},
             "yAxis": [{"type": "value"}, {"type": "value", "min": 0, "max": 100, "name": "%"}],
             "series": [
@@ -266,16 +267,20 @@ class DemandStatsView(LoginRequiredMixin, View):
             "series": [{"type": "pie", "radius": ["35%", "65%"],
                         "data": [{"name": c["label"], "value": c["collected"]} for c in by_category]}],
         }
+        routed = [d for d in by_department if d["key"] is not None]  # not yet accepted: no department
+        names = [d["label"] for d in routed][::-1]
         departments = {
             "tooltip": {"trigger": "axis"},
-            "legend": {"data": [_("On-time rate %"), _("Average working days")]},
-            "grid": {"left": 190, "right": 40, "bottom": 30, "top": 40},
-            "xAxis": {"type": "value"},
-            "yAxis": {"type": "category", "data": [d["label"] for d in by_department][::-1]},
+            "legend": {"top": 0, "data": [_("On-time rate %"), _("Average working days")]},
+            "grid": {"left": 200, "right": 60, "bottom": 30, "top": 60},
+            "xAxis": [{"type": "value", "min": 0, "max": 100, "name": "%"},
+                      {"type": "value", "position": "top", "name": _("working days")}],
+            "yAxis": {"type": "category", "data": names},
             "series": [
-                {"name": _("On-time rate %"), "type": "bar", "data": [d["on_time_rate"] for d in by_department][::-1]},
-                {"name": _("Average working days"), "type": "bar",
-                 "data": [d["avg_handling_days"] for d in by_department][::-1]},
+                {"name": _("On-time rate %"), "type": "bar", "xAxisIndex": 0,
+                 "data": [d["on_time_rate"] for d in routed][::-1]},
+                {"name": _("Average working days"), "type": "scatter", "xAxisIndex": 1, "symbolSize": 10,
+                 "data": [d["avg_handling_days"] for d in routed][::-1]},
             ],
         }
         ctx = {

@@ -259,7 +259,7 @@ def seed_demands(*, scale: str, seed: int, users: dict) -> None:
         chain_of.setdefault(m["enterprise_id"], m["node__chain_id"])
     enterprise_ids = sorted(serving)
     # Some enterprises raise many demands, most a few (a heavy tail).
-    activity = [rng.paretovariate(1.6) for _ in enterprise_ids]
+    activity = [min(rng.paretovariate(1.6), 6.0) for _ in enterprise_ids]
     surge_start, surge_end = _surge_window(start, today)
     days = [start + dt.timedelta(days=i) for i in range(1, 366)]
     day_weights = [(0.25 if d.weekday() >= 5 else 1.0) * (2.6 if surge_start <= d <= surge_end else 1.0)
