@@ -59,7 +59,8 @@ def chain_graph(chain: Chain) -> dict:
     if year is not None:
         # One figures row per enterprise and year (figures_one_row_per_year): each member's revenue that year,
         # read from figures_year_enterprise_idx; members without figures that year add nothing.
-        revenue = YearlyFigures.objects.filter(year=year, enterprise_id=OuterRef("enterprise_id")).values("revenue")
+        revenue = YearlyFigures.objects.filter(year=year, enterprise_id=OuterRef("enterprise_id")).order_by().values(
+            "revenue")
         output = dict(members.values("node").annotate(s=Sum(Subquery(revenue[:1]))).values_list("node", "s"))
     links = list(NodeLink.objects.filter(supplier__chain=chain).values_list("supplier_id", "customer_id"))
     return {
