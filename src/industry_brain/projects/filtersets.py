@@ -21,7 +21,7 @@ BAND_CHOICES = [("lt1", _("Under 100 million yuan")), ("1to5", _("100–500 mill
 
 
 class ProjectFilterSet(django_filters.FilterSet):
-    search = django_filters.CharFilter(method="filter_search", label=_("Code, name or investor"))
+    search = django_filters.CharFilter(method="filter_search", label=_("Code or name"))
     district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("District"))
     ecosystem = django_filters.ModelChoiceFilter(queryset=Ecosystem.objects.all(), label=_("Ecosystem"))
     chain = django_filters.ModelChoiceFilter(queryset=Chain.objects.all(), label=_("Chain"))
@@ -42,8 +42,10 @@ class ProjectFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        # The registered investor is found with ?enterprise=<id> (from its page); a name search over the whole
+        # enterprise registry joined into every project list would cost a scan of the registry per request.
         return queryset.filter(Q(code__istartswith=value) | Q(name__icontains=value)
-                               | Q(investor_name__icontains=value) | Q(enterprise__name__icontains=value))
+                               | Q(investor_name__icontains=value))
 
     def filter_band(self, queryset, name, value):
         low, high = INVESTMENT_BANDS[value]

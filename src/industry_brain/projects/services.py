@@ -526,9 +526,9 @@ def warning_evaluate_all(*, actor=None, today: dt.date | None = None,
                    if pid not in result]
         code = rule.code
         _events_bulk("warning.raised", created, lambda w, c=code: f"{c} {w.level} #{w.project_id}",
-                     lambda w, c=code: {"project": w.project_id, "rule": c, "level": w.level, "facts": w.facts})
+                     lambda w, c=code: {"project": w.project_id, "rule": c, "level": w.level})
         _events_bulk("warning.escalated", up, lambda w, c=code: f"{c} yellow → red #{w.project_id}",
-                     lambda w, c=code: {"project": w.project_id, "rule": c, "facts": w.facts})
+                     lambda w, c=code: {"project": w.project_id, "rule": c})
         _events_bulk("warning.cleared", cleared, lambda w, c=code: f"{c} cleared #{w.project_id}",
                      lambda w, c=code: {"project": w.project_id, "rule": c})
         counts["opened"] += len(created)
