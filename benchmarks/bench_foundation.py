@@ -40,8 +40,10 @@ def fixtures() -> dict:
 
     iot = Ecosystem.objects.get(code="iot")
     chain = Chain.objects.filter(ecosystem=iot).order_by("order", "id").first()
-    sample = Enterprise.objects.filter(is_above_scale=True).order_by("pk")[1000:1001].get()
-    member = ChainMembership.objects.filter(node__chain__ecosystem=iot).order_by("pk")[500:501].get().enterprise
+    above = Enterprise.objects.filter(is_above_scale=True).order_by("pk")
+    sample = above[min(1000, above.count() // 2):][:1].get()
+    members = ChainMembership.objects.filter(node__chain__ecosystem=iot).order_by("pk")
+    member = members[min(500, members.count() // 2):][:1].get().enterprise
     # Names are 杭州 + two brand characters + the division word (+ 科技/制造) + 有限公司.
     return {"district": "330106", "industry": "39", "ecosystem": iot.pk, "chain": chain.pk,
             "tier": "little_giant", "fragment2": sample.name[2:4], "fragment4": member.name[2:6],
