@@ -175,6 +175,16 @@ class Project(BaseModel):
         return project_scope(user, action)
 
     @property
+    def annual_plan(self):
+        """This year's planned investment (from the list's prefetch when there is one)."""
+        plans = getattr(self, "current_plans", None)
+        if plans is None:
+            from django.utils import timezone
+
+            plans = list(self.plans.filter(year=timezone.localdate().year))
+        return plans[0].amount if plans else None
+
+    @property
     def investor_display(self) -> str:
         return self.enterprise.name if self.enterprise_id else self.investor_name
 

@@ -14,7 +14,20 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, DecimalField, F, FloatField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    FloatField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
@@ -35,9 +48,12 @@ def annual_plan_subquery(year: int | None = None):
 
 def project_list(*, user) -> QuerySet[Project]:
     """The projects a user may see, with what list rows show (no per-row queries)."""
+    # This year's plan comes by a prefetch of the page's rows: a subquery in the select list would be evaluated
+    # for every row skipped by OFFSET on deep pages.
+    plans = YearlyPlan.objects.filter(year=timezone.localdate().year)
     return (Project.objects.restrict(user, "view")
             .select_related("district", "enterprise", "ecosystem", "chain", "industry")
-            .annotate(annual_plan=annual_plan_subquery()))
+            .prefetch_related(Prefetch("plans", queryset=plans, to_attr="current_plans")))
 
 
 def scope_key(user) -> str:
