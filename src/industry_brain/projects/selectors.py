@@ -24,7 +24,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
 )
@@ -38,12 +37,6 @@ from .models import ProgressReport, Project, ProjectWarning, SupervisionOrder, S
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 CACHE_SECONDS = 600
-
-
-def annual_plan_subquery(year: int | None = None):
-    year = year or timezone.localdate().year
-    return Subquery(YearlyPlan.objects.filter(project=OuterRef("pk"), year=year).values("amount")[:1],
-                    output_field=MONEY)
 
 
 def project_list(*, user) -> QuerySet[Project]:
