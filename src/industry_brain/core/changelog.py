@@ -13,6 +13,7 @@ import uuid
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -21,6 +22,8 @@ from .models import BaseModel, ObjectChange
 
 
 def _plain(value):
+    if isinstance(value, FieldFile):
+        return value.name or None
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):

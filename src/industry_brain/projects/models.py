@@ -238,8 +238,8 @@ class MilestoneRecord(BaseModel):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("recorded by"))
 
-    # The change log stores JSON values; a file is logged through its record's creation, not its contents.
-    change_log_exclude = ("created", "updated", "evidence")
+    # The change log records the evidence file by its stored name.
+    change_log_exclude = ("created", "updated")
 
     class Meta:
         ordering = ["project", "date", "id"]

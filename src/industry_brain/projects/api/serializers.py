@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from industry_brain.chains.models import Chain, Ecosystem
@@ -75,6 +76,7 @@ def _fixed(value, places: int) -> str | None:
     return None if value is None else f"{value:.{places}f}"
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-10"})
 class PeriodField(serializers.Field):
     """A month as 'YYYY-MM' (stored as its first day)."""
 
