@@ -284,7 +284,13 @@ def main(argv: list[str] | None = None) -> int:
     if fresh or not meta.get("scale"):
         print(f"seeding the {args.scale} data set ...", flush=True)
         started = time.monotonic()
-        call_command("seed_demo", scale=args.scale, quiet=True)
+        try:
+            call_command("seed_demo", scale=args.scale, quiet=True)
+        except Exception as exc:  # noqa: BLE001 - report what was seeded and measure it anyway
+            traceback.print_exc()
+            connection.close()
+            report.add("seeding", f"seed_demo failed: {type(exc).__name__}: {str(exc)[:150]}", float("nan"), "",
+                       "seeds without error", False)
         seconds = time.monotonic() - started
         vacuum = analyze()
         meta = {"scale": args.scale, "seed_seconds": round(seconds, 1), "analyze_seconds": round(vacuum, 1),
