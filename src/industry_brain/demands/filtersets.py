@@ -47,7 +47,8 @@ class DemandFilterSet(django_filters.FilterSet):
             return queryset
         if value.isdigit():
             return queryset.filter(pk=int(value))
-        return queryset.filter(Q(title__icontains=value) | Q(enterprise__name__icontains=value))
+        # search_text is stored lower-cased: a plain LIKE, without UPPER() over every row (Chinese has no case).
+        return queryset.filter(search_text__contains=value.lower())
 
     def filter_category(self, queryset, name, value):
         if value.parent_id is None:

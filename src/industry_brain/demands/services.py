@@ -300,6 +300,7 @@ def demand_create(*, actor, category: DemandCategory, title: str, description: s
         category_root_id=category.root_id, urgency=urgency, title=title.strip(), description=description.strip(),
         channel=channel or default_channel, status=DemandStatus.SUBMITTED, raised_by=actor, submitted_at=at,
         submitted_on=_local_date(at), terms=similarity.terms_text(title, description),
+        search_text=f"{title.strip()} {enterprise.name}".lower()[:420],
     )
     demand.full_clean()
     demand.save()

@@ -301,7 +301,7 @@ def seed_demands(*, scale: str, seed: int, users: dict) -> None:
                        urgency=urgency, title=title, description=text, channel=channel,
                        status=DemandStatus.SUBMITTED, submitted_at=submitted,
                        submitted_on=timezone.localtime(submitted).date(),
-                       terms=_terms(title, text))
+                       terms=_terms(title, text), search_text=f"{title} {ent['name']}".lower())
             # acceptance: the same working day or the next one or two
             accept_day = day if (cal.between(day - dt.timedelta(days=1), day) and rng.random() < 0.8) else \
                 cal.add(day, rng.choices([1, 2], weights=[0.85, 0.15])[0])
