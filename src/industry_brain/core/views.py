@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from . import registry
 from .changelog import history_for
+from .forms import ImportUploadForm
 from .pagination import DeferredJoinPaginator
 
 
@@ -142,3 +147,47 @@ def district_boundaries_view(request):
     response = JsonResponse(district_boundaries(), json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
     response["Cache-Control"] = "private, max-age=86400"
     return response
+
+
+class ExcelImportView(LoginRequiredMixin, View):
+    """The import page of one ExcelImporter: template download, upload, every wrong row listed, all or nothing.
+
+    Subclasses set `importer_class`, `template_filename`, `success_url_name`, `title`, `heading`, `instructions`
+    and, when other roles than the city and district bureaus may import, `allowed()`."""
+
+    importer_class = None
+    template_name = "core/excel_import.html"
+    template_filename = "template.xlsx"
+    success_url_name = ""
+    title = heading = instructions = ""
+
+    def allowed(self, user) -> bool:
+        return user.is_city or user.role == "district"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.allowed(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def success_message(self, result) -> str:
+        return _("Import finished: %(c)s created, %(u)s updated.") % {"c": result.created, "u": result.updated}
+
+    def render_page(self, request, form, result=None, status=200):
+        return render(request, self.template_name, {"form": form, "result": result, "title": self.title,
+                                                    "heading": self.heading, "instructions": self.instructions},
+                      status=status)
+
+    def get(self, request):
+        if request.GET.get("template"):
+            return self.importer_class(actor=request.user).template_response(self.template_filename)
+        return self.render_page(request, ImportUploadForm())
+
+    def post(self, request):
+        form = ImportUploadForm(request.POST, request.FILES)
+        result = None
+        if form.is_valid():
+            result = self.importer_class(actor=request.user).run(form.cleaned_data["file"])
+            if result.ok:
+                messages.success(request, self.success_message(result))
+                return redirect(reverse(self.success_url_name))
+        return self.render_page(request, form, result, status=400)

@@ -54,7 +54,3 @@ class EnterpriseImportForm(forms.Form):
         if (data.get("lat") is None) != (data.get("lon") is None):
             raise forms.ValidationError(_("Latitude and longitude are given together or not at all."))
         return data
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))

@@ -9,17 +9,17 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views import View
 
 from industry_brain.chains.models import ChainMaster, ChainMembership
 from industry_brain.core.excel import workbook_response
-from industry_brain.core.views import ObjectDetailView, ObjectListView
+from industry_brain.core.views import ExcelImportView, ObjectDetailView, ObjectListView
 
 from . import selectors, services
 from .filtersets import EnterpriseFilterSet
-from .forms import EnterpriseForm, ImportUploadForm
+from .forms import EnterpriseForm
 from .importers import EnterpriseImporter
 from .models import Enterprise
 from .tables import EnterpriseTable
@@ -152,26 +152,12 @@ class EnterpriseExportView(LoginRequiredMixin, View):
         return workbook_response("企业名录.xlsx", headers, rows)
 
 
-class EnterpriseImportView(LoginRequiredMixin, View):
-    template_name = "enterprises/enterprise_import.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (request.user.is_city or request.user.role == "district"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request):
-        if request.GET.get("template"):
-            return EnterpriseImporter(actor=request.user).template_response("企业导入模板.xlsx")
-        return render(request, self.template_name, {"form": ImportUploadForm()})
-
-    def post(self, request):
-        form = ImportUploadForm(request.POST, request.FILES)
-        result = None
-        if form.is_valid():
-            result = EnterpriseImporter(actor=request.user).run(form.cleaned_data["file"])
-            if result.ok:
-                messages.success(request, _("Import finished: %(c)s created, %(u)s updated.")
-                                 % {"c": result.created, "u": result.updated})
-                return redirect(reverse("enterprises:enterprise_list"))
-        return render(request, self.template_name, {"form": form, "result": result}, status=400)
+class EnterpriseImportView(ExcelImportView):
+    importer_class = EnterpriseImporter
+    template_filename = "企业导入模板.xlsx"
+    success_url_name = "enterprises:enterprise_list"
+    title = _l("Import enterprises")
+    heading = _l("Import enterprises from Excel")
+    instructions = _l("1. Download the template, fill one enterprise per row (keep the header row). 2. Upload it. "
+                      "Every row is checked first: if any row is wrong, nothing is written and each wrong row is "
+                      "listed with its number and reason. Existing enterprises are updated by credit code.")

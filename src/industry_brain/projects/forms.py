@@ -84,7 +84,3 @@ class RuleForm(forms.Form):
         if not isinstance(value, dict):
             raise forms.ValidationError(_("Write the thresholds as a JSON object."))
         return value
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))

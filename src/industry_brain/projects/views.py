@@ -15,16 +15,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views import View
 
 from industry_brain.core.events import events_for
 from industry_brain.core.exceptions import TransitionNotAllowed
-from industry_brain.core.views import ObjectDetailView, ObjectListView
+from industry_brain.core.views import ExcelImportView, ObjectDetailView, ObjectListView
 
 from . import selectors, services
 from .choices import Milestone, Stage, WarningLevel
 from .filtersets import ProjectFilterSet, SupervisionFilterSet, WarningFilterSet
-from .forms import ImportUploadForm, MilestoneForm, ProgressReportForm, ProjectForm, RespondForm, ReviewForm, RuleForm
+from .forms import MilestoneForm, ProgressReportForm, ProjectForm, RespondForm, ReviewForm, RuleForm
 from .importers import ProgressReportImporter
 from .models import Project, ProjectWarning, SupervisionOrder, WarningRule
 from .rules import THRESHOLD_LABELS
@@ -394,28 +395,13 @@ class EvaluateNowView(LoginRequiredMixin, View):
         return redirect("projects:rule_list")
 
 
-class ProgressReportImportView(LoginRequiredMixin, View):
-    template_name = "projects/report_import.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not (request.user.is_city or request.user.role == "district"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request):
-        if request.GET.get("template"):
-            return ProgressReportImporter(actor=request.user).template_response("项目月度进度导入模板.xlsx")
-        return render(request, self.template_name, {"form": ImportUploadForm()})
-
-    def post(self, request):
-        form = ImportUploadForm(request.POST, request.FILES)
-        result = None
-        if form.is_valid():
-            result = ProgressReportImporter(actor=request.user).run(form.cleaned_data["file"])
-            if result.ok:
-                messages.success(request, _("Import finished: %(c)s created, %(u)s updated.")
-                                 % {"c": result.created, "u": result.updated})
-                return redirect(reverse("projects:project_list"))
-        return render(request, self.template_name, {"form": form, "result": result}, status=400)
-
-
+class ProgressReportImportView(ExcelImportView):
+    importer_class = ProgressReportImporter
+    template_filename = "项目月度进度导入模板.xlsx"
+    success_url_name = "projects:project_list"
+    title = _l("Import monthly reports")
+    heading = _l("Import monthly progress reports from Excel")
+    instructions = _l("1. Download the template and fill one project and month per row (keep the header row); a "
+                      "district can report all its projects at once. 2. Upload it. Every row is checked first: if "
+                      "any row is wrong, nothing is written and each wrong row is listed with its number and reason. "
+                      "A month already reported is corrected.")
