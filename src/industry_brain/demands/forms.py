@@ -171,7 +171,3 @@ class AssignmentImportForm(forms.Form):
         if "uscc" in data and "enterprise" not in data:
             data["enterprise"] = Enterprise.objects.filter(uscc=data["uscc"]).first()
         return data
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))

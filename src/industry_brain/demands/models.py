@@ -189,8 +189,8 @@ class Demand(BaseModel):
                               verbose_name=_("chain"))
     chain_node = models.ForeignKey("chains.ChainNode", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="demands", verbose_name=_("chain node"))
-    # The projects app is built separately; the link is an id checked by the service, not a database FK.
-    project_ref = models.PositiveBigIntegerField(_("investment project"), null=True, blank=True)
+    project = models.ForeignKey("projects.Project", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="demands", verbose_name=_("investment project"))
     visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="demands",
                               verbose_name=_("raised on visit"))
     cadre = models.ForeignKey(Cadre, null=True, blank=True, on_delete=models.SET_NULL, related_name="demands",

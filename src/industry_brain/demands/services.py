@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -225,12 +224,13 @@ def visit_create(*, actor, enterprise: Enterprise, date: dt.date, mode: str, not
 
 # ---------------------------------------------------------------------------------------- raising demands
 
-def _project_exists(project_ref: int) -> bool:
-    try:
-        project_model = apps.get_model("projects", "Project")
-    except LookupError:  # the projects app has no model yet: accept the reference as given
-        return True
-    return project_model._default_manager.filter(pk=project_ref).exists()
+def _project_of(project_ref: int, enterprise: Enterprise | None):
+    """The enterprise's own investment project with this id, or None."""
+    from industry_brain.projects.models import Project
+
+    if enterprise is None:
+        return None
+    return Project.objects.filter(pk=project_ref, enterprise=enterprise).first()
 
 
 def _current_cadre(enterprise: Enterprise) -> Cadre | None:
@@ -283,8 +283,9 @@ def demand_create(*, actor, category: DemandCategory, title: str, description: s
         errors["urgency"] = [_("Choose urgent, normal or complex.")]
     if visit is not None and enterprise is not None and visit.enterprise_id != enterprise.pk:
         errors["visit"] = [_("The visit was to another enterprise.")]
-    if project_ref is not None and not _project_exists(project_ref):
-        errors["project"] = [_("No such investment project.")]
+    project = _project_of(project_ref, enterprise) if project_ref is not None else None
+    if project_ref is not None and project is None:
+        errors["project"] = [_("No investment project of this enterprise has this id.")]
     if not (title or "").strip():
         errors["title"] = [_("Give the demand a short title.")]
     if not (description or "").strip():
@@ -296,7 +297,7 @@ def demand_create(*, actor, category: DemandCategory, title: str, description: s
     demand = Demand(
         enterprise=enterprise, district_id=enterprise.district_id,
         chain_id=chain_node.chain_id if chain_node is not None else _enterprise_chain_id(enterprise),
-        chain_node=chain_node, project_ref=project_ref, visit=visit, cadre=cadre, category=category,
+        chain_node=chain_node, project=project, visit=visit, cadre=cadre, category=category,
         category_root_id=category.root_id, urgency=urgency, title=title.strip(), description=description.strip(),
         channel=channel or default_channel, status=DemandStatus.SUBMITTED, raised_by=actor, submitted_at=at,
         submitted_on=_local_date(at), terms=similarity.terms_text(title, description),

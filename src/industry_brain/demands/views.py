@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views import View
 
 from industry_brain.accounts.choices import OrganisationKind, Role
@@ -23,11 +24,11 @@ from industry_brain.chains.models import Chain
 from industry_brain.core.excel import workbook_response
 from industry_brain.core.exceptions import TransitionNotAllowed
 from industry_brain.core.models import District
-from industry_brain.core.views import ObjectDetailView, ObjectListView
+from industry_brain.core.views import ExcelImportView, ObjectDetailView, ObjectListView
 
 from . import selectors, services, workflow
 from .filtersets import AssignmentFilterSet, CadreFilterSet, DemandFilterSet, SystemicAlertFilterSet, VisitFilterSet
-from .forms import ACTION_FORMS, CohandleAnswerForm, DemandForm, ImportUploadForm, VisitForm
+from .forms import ACTION_FORMS, CohandleAnswerForm, DemandForm, VisitForm
 from .importers import AssignmentImporter
 from .models import (
     Assignment,
@@ -378,29 +379,21 @@ class AssignmentListView(ObjectListView):
         return {"can_import": _manages(request.user)}
 
 
-class AssignmentImportView(LoginRequiredMixin, View):
-    template_name = "demands/assignment_import.html"
+class AssignmentImportView(ExcelImportView):
+    importer_class = AssignmentImporter
+    template_filename = "助企干部结对导入模板.xlsx"
+    success_url_name = "demands:assignment_list"
+    title = _l("Import assignments")
+    heading = _l("Import cadre assignments from Excel")
+    instructions = _l("One row per cadre and enterprise: the cadre's number, the enterprise's credit code and the "
+                      "start date. Every row is checked first: if any row is wrong, nothing is written and each wrong "
+                      "row is listed.")
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not _manages(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def allowed(self, user) -> bool:
+        return _manages(user)
 
-    def get(self, request):
-        if request.GET.get("template"):
-            return AssignmentImporter(actor=request.user).template_response("助企干部结对导入模板.xlsx")
-        return render(request, self.template_name, {"form": ImportUploadForm()})
-
-    def post(self, request):
-        form = ImportUploadForm(request.POST, request.FILES)
-        result = None
-        if form.is_valid():
-            result = AssignmentImporter(actor=request.user).run(form.cleaned_data["file"])
-            if result.ok:
-                messages.success(request, _("Import finished: %(c)s assignments created.") % {"c": result.created})
-                return redirect(reverse("demands:assignment_list"))
-        return render(request, self.template_name, {"form": form, "result": result}, status=400)
-
+    def success_message(self, result) -> str:
+        return _("Import finished: %(c)s assignments created.") % {"c": result.created}
 
 class VisitListView(ObjectListView):
     queryset = Visit.objects.select_related("cadre", "enterprise")

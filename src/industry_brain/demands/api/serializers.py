@@ -100,7 +100,7 @@ class DemandSerializer(serializers.ModelSerializer):
     district = serializers.CharField(source="district_id", read_only=True)
     department_name = serializers.SerializerMethodField()
     satisfaction = serializers.SerializerMethodField()
-    project = serializers.IntegerField(source="project_ref", read_only=True, allow_null=True)
+    project = serializers.IntegerField(source="project_id", read_only=True, allow_null=True)
     is_overdue = serializers.SerializerMethodField()
     timeline = TimelineStepSerializer(source="steps", many=True, read_only=True)
 
@@ -140,7 +140,7 @@ class DemandSerializer(serializers.ModelSerializer):
             "resolved_at": _dt(obj.resolved_at), "closed_at": _dt(obj.closed_at),
             "transfer_count": obj.transfer_count, "reopen_count": obj.reopen_count,
             "escalation_level": obj.escalation_level, "is_flagged": obj.is_flagged, "chain": obj.chain_id,
-            "chain_node": obj.chain_node_id, "project": obj.project_ref, "visit": obj.visit_id, "cadre": obj.cadre_id,
+            "chain_node": obj.chain_node_id, "project": obj.project_id, "visit": obj.visit_id, "cadre": obj.cadre_id,
             "timeline": [{"action": s.action, "actor": s.actor_label, "at": _dt(s.at), "from_status": s.from_status,
                           "to_status": s.to_status, "department": s.department_id, "note": s.note}
                          for s in obj.steps.all()],
