@@ -24,7 +24,7 @@ from industry_brain.core import context
 from industry_brain.core.events import event_record
 from industry_brain.core.exceptions import TransitionNotAllowed
 from industry_brain.core.models import Event
-from industry_brain.core.workdays import add_working_days as _add_working_days
+from industry_brain.core.workdays import add_working_days  # noqa: F401  (re-exported for callers)
 
 from . import rules as rule_engine
 from .choices import (
@@ -62,26 +62,6 @@ PROFILE_FIELDS = ("code", "name", "enterprise", "investor_name", "investor_uscc"
 FK_FIELDS = ("enterprise", "ecosystem", "chain", "industry", "district", "responsible_org")
 # What the investor enterprise's own users may write on its projects: the milestones it reached.
 ENTERPRISE_WRITABLE = frozenset(ACTUAL_FIELDS)
-
-
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """Official working days after `start` (core.workdays); past the last year that chinesecalendar knows
-    (it is updated each December when the State Council publishes the next year) Monday to Friday count, so
-    that a due date in early January never stops the daily evaluation."""
-    try:
-        return _add_working_days(start, days)
-    except NotImplementedError:
-        import chinese_calendar
-
-        current, remaining = start, days
-        while remaining > 0:
-            current += dt.timedelta(days=1)
-            try:
-                working = chinese_calendar.is_workday(current)
-            except NotImplementedError:
-                working = current.weekday() < 5
-            remaining -= 1 if working else 0
-        return current
 
 
 def today_local() -> dt.date:
