@@ -10,6 +10,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 
 @pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """Transactional tests flush and restore the database; content-type ids cached from before would then
+    point at rows that no longer exist."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing in tests only

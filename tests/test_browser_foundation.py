@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from industry_brain.core.testing import build_world, login_page, make_enterprise
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_enterprise_list_detail_and_chain_map(browser_page):
