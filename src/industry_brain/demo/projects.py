@@ -254,7 +254,7 @@ def seed_projects(*, scale: str, seed: int, users: dict) -> None:
             project_type="renovation" if renovation else rng.choice(["new", "new", "expansion"]),
             key_level=rng.choices(["provincial", "city", "district", "none"], weights=[5, 20, 35, 40])[0],
             responsible_org=orgs[district], responsible_unit=f"{street}项目服务专班",
-            contact_name=rng.choice("王李张刘陈杨赵黄周吴") + rng.choice(["先生", "女士", "科长", "主任"]),
+            contact_name=rng.choice(["项目联络员", "专班联络员", "投资方项目经理", "属地服务专员"]),
             contact_phone=f"0571-{rng.randint(80000000, 89999999)}", stage=stage,
             cancelled_on=today - dt.timedelta(days=rng.randint(10, 300)) if stage == "cancelled" else None,
             cancel_reason="投资方战略调整，项目终止" if stage == "cancelled" else "", **dates)
