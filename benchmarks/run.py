@@ -195,6 +195,18 @@ def wait_for_idle(limit: int) -> float:
     return time.monotonic() - started
 
 
+def code_version() -> str:
+    """The commit measured, and whether the working tree differed from it."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                                check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"commit {commit}" + (" with uncommitted changes" if dirty else "")
+
+
 # --- bench modules ----------------------------------------------------------------------------------------
 
 def bench_modules(only: str) -> list[Path]:
@@ -300,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     elif meta.get("scale") != args.scale:
         print(f"note: reusing a database seeded at scale {meta['scale']!r}", file=sys.stderr)
     report.facts.update(machine_facts())
+    report.facts["Code"] = code_version()
     report.facts["Scale"] = meta.get("scale", args.scale)
     report.facts["Database URL"] = database_url.split("@")[-1] if connection.vendor == "postgresql" else \
         os.path.relpath(database_url.removeprefix("sqlite:///"), ROOT)
