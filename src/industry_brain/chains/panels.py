@@ -6,7 +6,7 @@ registry.register_nav(20, "chains:ecosystem_list", _("Ecosystems and chains"))
 
 
 def chain_team_home_panel(request):
-    from django.utils.translation import gettext as _g
+    from django.utils.translation import gettext
 
     from .models import Ecosystem
 
@@ -14,7 +14,7 @@ def chain_team_home_panel(request):
     if user.role != "chain_team" or not user.ecosystem_id:
         return None
     eco = Ecosystem.objects.get(pk=user.ecosystem_id)
-    return {"order": 10, "title": _g("My ecosystem"),
+    return {"order": 10, "title": gettext("My ecosystem"),
             "items": [{"url": c.get_absolute_url(), "text": c.name, "meta": c.leader} for c in eco.chains.all()]}
 
 

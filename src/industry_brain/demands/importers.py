@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from industry_brain.core.excel import Column, ExcelImporter, RowError
 
@@ -17,9 +17,9 @@ from .models import Assignment
 class AssignmentImporter(ExcelImporter):
     form_class = AssignmentImportForm
     columns = [
-        Column("cadre", "干部编号", "XH-0001", _l("The cadre's number as registered on the platform")),
-        Column("uscc", "统一社会信用代码", "91330106MA27XXXXXX", _l("The served enterprise's credit code")),
-        Column("started_on", "开始日期", "2022-03-01", _l("YYYY-MM-DD; empty: today")),
+        Column("cadre", "干部编号", "XH-0001", gettext_lazy("The cadre's number as registered on the platform")),
+        Column("uscc", "统一社会信用代码", "91330106MA27XXXXXX", gettext_lazy("The served enterprise's credit code")),
+        Column("started_on", "开始日期", "2022-03-01", gettext_lazy("YYYY-MM-DD; empty: today")),
     ]
 
     def validate_rows(self, rows):

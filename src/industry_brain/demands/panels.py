@@ -21,7 +21,7 @@ def _item(d, meta: str = "") -> dict:
 
 def demand_home_panel(request):
     """The role's demand inbox: what is new, due soon, overdue or waiting for the user."""
-    from django.utils.translation import gettext as _g
+    from django.utils.translation import gettext
 
     from . import selectors
     from .models import SystemicAlert
@@ -37,51 +37,51 @@ def demand_home_panel(request):
         new = mine.filter(status="accepted")
         soon = selectors.due_soon(mine, today)
         late = selectors.overdue(mine, today)
-        items = [_item(d, f"{_g('overdue')} · {d.due_date:%Y-%m-%d}") for d in late.order_by("due_date")[:5]]
-        items += [_item(d, f"{_g('due')} {d.due_date:%Y-%m-%d}") for d in soon.order_by("due_date")[:5]]
-        items += [_item(d, _g("new")) for d in new.order_by("-accepted_at")[:5]]
-        return {"order": 1, "title": _g("Demands to coordinate"), "stats": [
-            {"label": _g("New (not started)"), "value": new.count(), "url": f"{url}?status=accepted"},
-            {"label": _g("Due soon"), "value": soon.count(), "url": f"{url}?status=accepted&status=in_progress"},
-            {"label": _g("Overdue"), "value": late.count(), "url": f"{url}?overdue=true"},
-        ], "items": items, "empty": _g("Nothing to coordinate right now.")}
+        items = [_item(d, f"{gettext('overdue')} · {d.due_date:%Y-%m-%d}") for d in late.order_by("due_date")[:5]]
+        items += [_item(d, f"{gettext('due')} {d.due_date:%Y-%m-%d}") for d in soon.order_by("due_date")[:5]]
+        items += [_item(d, gettext("new")) for d in new.order_by("-accepted_at")[:5]]
+        return {"order": 1, "title": gettext("Demands to coordinate"), "stats": [
+            {"label": gettext("New (not started)"), "value": new.count(), "url": f"{url}?status=accepted"},
+            {"label": gettext("Due soon"), "value": soon.count(), "url": f"{url}?status=accepted&status=in_progress"},
+            {"label": gettext("Overdue"), "value": late.count(), "url": f"{url}?overdue=true"},
+        ], "items": items, "empty": gettext("Nothing to coordinate right now.")}
     if role == "enterprise":
         to_rate = qs.filter(status="resolved")
         open_ = qs.filter(status__in=selectors.OPEN)
-        items = [_item(d, _g("please rate")) for d in to_rate[:8]] + [
+        items = [_item(d, gettext("please rate")) for d in to_rate[:8]] + [
             _item(d, d.get_status_display()) for d in open_[:8]]
-        return {"order": 1, "title": _g("My demands"), "stats": [
-            {"label": _g("To rate"), "value": to_rate.count(), "url": f"{url}?status=resolved"},
-            {"label": _g("Open"), "value": open_.count(), "url": open_url},
-        ], "items": items, "empty": _g("No open demands. Use “Raise a demand” to ask for help.")}
+        return {"order": 1, "title": gettext("My demands"), "stats": [
+            {"label": gettext("To rate"), "value": to_rate.count(), "url": f"{url}?status=resolved"},
+            {"label": gettext("Open"), "value": open_.count(), "url": open_url},
+        ], "items": items, "empty": gettext("No open demands. Use “Raise a demand” to ask for help.")}
     if role in ("city", "district"):
         waiting = qs.filter(status="submitted")
         escalated = qs.filter(status__in=selectors.HANDLING, escalation_level__gte=1 if role == "district" else 2)
         alerts = SystemicAlert.objects.restrict(user, "view").filter(status="open").select_related(
             "district", "chain", "category", "category__parent")
-        items = [{"url": a.get_absolute_url(), "text": str(a), "meta": _g("systemic problem")} for a in alerts[:5]]
-        items += [_item(d, f"{_g('escalated')} · {_g('due')} {d.due_date:%Y-%m-%d}")
+        items = [{"url": a.get_absolute_url(), "text": str(a), "meta": gettext("systemic problem")} for a in alerts[:5]]
+        items += [_item(d, f"{gettext('escalated')} · {gettext('due')} {d.due_date:%Y-%m-%d}")
                   for d in escalated.order_by("due_date")[:5]]
-        items += [_item(d, _g("to accept")) for d in waiting.order_by("submitted_at")[:5]]
-        return {"order": 1, "title": _g("Enterprise demands"), "stats": [
-            {"label": _g("To accept"), "value": waiting.count(), "url": f"{url}?status=submitted"},
-            {"label": _g("Escalated, overdue"), "value": escalated.count(),
+        items += [_item(d, gettext("to accept")) for d in waiting.order_by("submitted_at")[:5]]
+        return {"order": 1, "title": gettext("Enterprise demands"), "stats": [
+            {"label": gettext("To accept"), "value": waiting.count(), "url": f"{url}?status=submitted"},
+            {"label": gettext("Escalated, overdue"), "value": escalated.count(),
              "url": f"{url}?escalated=true&overdue=true"},
-            {"label": _g("Systemic alerts"), "value": alerts.count(), "url": reverse("demands:alert_list")},
-        ], "items": items, "empty": _g("Nothing waiting.")}
+            {"label": gettext("Systemic alerts"), "value": alerts.count(), "url": reverse("demands:alert_list")},
+        ], "items": items, "empty": gettext("Nothing waiting.")}
     if role == "cadre":
         open_ = qs.filter(status__in=selectors.OPEN).select_related("enterprise")
         late = selectors.overdue(open_, today)
-        return {"order": 1, "title": _g("Demands of my enterprises"), "stats": [
-            {"label": _g("Open"), "value": open_.count(), "url": open_url},
-            {"label": _g("Overdue"), "value": late.count(), "url": f"{url}?overdue=true"},
+        return {"order": 1, "title": gettext("Demands of my enterprises"), "stats": [
+            {"label": gettext("Open"), "value": open_.count(), "url": open_url},
+            {"label": gettext("Overdue"), "value": late.count(), "url": f"{url}?overdue=true"},
         ], "items": [_item(d, d.get_status_display()) for d in open_[:8]],
-            "empty": _g("No open demands of your enterprises.")}
+            "empty": gettext("No open demands of your enterprises.")}
     return None
 
 
 def inbox_home_panel(request):
-    from django.utils.translation import gettext as _g
+    from django.utils.translation import gettext
 
     from . import selectors
 
@@ -89,14 +89,14 @@ def inbox_home_panel(request):
     n = unread.count()
     if not n:
         return None
-    return {"order": 2, "title": _g("Unread messages"),
-            "stats": [{"label": _g("Unread"), "value": n, "url": reverse("demands:inbox") + "?unread=1"}],
+    return {"order": 2, "title": gettext("Unread messages"),
+            "stats": [{"label": gettext("Unread"), "value": n, "url": reverse("demands:inbox") + "?unread=1"}],
             "items": [{"url": m.link or reverse("demands:inbox"), "text": m.text, "meta": m.get_kind_display()}
                       for m in unread[:5]]}
 
 
 def enterprise_demands_panel(request, obj):
-    from django.utils.translation import gettext as _g
+    from django.utils.translation import gettext
 
     from . import selectors
     from .models import Cadre
@@ -111,9 +111,9 @@ def enterprise_demands_panel(request, obj):
     can_raise = user.is_city or (user.role == "district" and obj.district_id == user.district_code) or (
         user.role == "enterprise" and user.enterprise_id == obj.pk) or (
         user.role == "cadre" and any(c.user_id == user.pk for c in cadres))
-    return {"title": _g("Enterprise demands"), "template": "demands/_enterprise_panel.html", "data": {
+    return {"title": gettext("Enterprise demands"), "template": "demands/_enterprise_panel.html", "data": {
         "demands": demands, "more": total > len(demands) or total > 0, "enterprise_id": obj.pk,
-        "summary": _g("%(n)s demands visible to you; %(o)s of the latest open.") % {"n": total, "o": open_},
+        "summary": gettext("%(n)s demands visible to you; %(o)s of the latest open.") % {"n": total, "o": open_},
         "cadres": list(cadres), "can_raise": can_raise}}
 
 

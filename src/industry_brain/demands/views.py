@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from industry_brain.accounts.choices import OrganisationKind, Role
@@ -383,11 +383,12 @@ class AssignmentImportView(ExcelImportView):
     importer_class = AssignmentImporter
     template_filename = "助企干部结对导入模板.xlsx"
     success_url_name = "demands:assignment_list"
-    title = _l("Import assignments")
-    heading = _l("Import cadre assignments from Excel")
-    instructions = _l("One row per cadre and enterprise: the cadre's number, the enterprise's credit code and the "
-                      "start date. Every row is checked first: if any row is wrong, nothing is written and each wrong "
-                      "row is listed.")
+    title = gettext_lazy("Import assignments")
+    heading = gettext_lazy("Import cadre assignments from Excel")
+    instructions = gettext_lazy(
+        "One row per cadre and enterprise: the cadre's number, the enterprise's credit code and the "
+        "start date. Every row is checked first: if any row is wrong, nothing is written and each wrong "
+        "row is listed.")
 
     def allowed(self, user) -> bool:
         return _manages(user)

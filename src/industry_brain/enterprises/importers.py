@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from industry_brain.core.excel import Column, ExcelImporter, RowError
 
@@ -19,17 +19,19 @@ FIELDS = ["name", "district", "industry", "street", "address", "lat", "lon", "is
 class EnterpriseImporter(ExcelImporter):
     form_class = EnterpriseImportForm
     columns = [
-        Column("uscc", "统一社会信用代码", "91330000733796106P", _l("18 characters, GB 32100; the key for updates")),
-        Column("name", "企业名称", "杭州示例智能科技有限公司", _l("Full registered name")),
-        Column("district", "区县代码", "330106", _l("GB/T 2260 code of a Hangzhou district, e.g. 330106 西湖区")),
-        Column("industry", "行业代码", "39", _l("GB/T 4754-2017 division code, two digits")),
+        Column("uscc", "统一社会信用代码", "91330000733796106P",
+               gettext_lazy("18 characters, GB 32100; the key for updates")),
+        Column("name", "企业名称", "杭州示例智能科技有限公司", gettext_lazy("Full registered name")),
+        Column("district", "区县代码", "330106",
+               gettext_lazy("GB/T 2260 code of a Hangzhou district, e.g. 330106 西湖区")),
+        Column("industry", "行业代码", "39", gettext_lazy("GB/T 4754-2017 division code, two digits")),
         Column("street", "街道（乡镇）", "文新街道", ""),
         Column("address", "地址", "西湖区文一西路1号", ""),
-        Column("lat", "纬度", 30.2741, _l("WGS-84, optional, with longitude")),
-        Column("lon", "经度", 120.1551, _l("WGS-84, optional, with latitude")),
-        Column("is_above_scale", "是否规上", "是", _l("是 or 否")),
-        Column("founded_on", "成立日期", "2010-05-01", _l("YYYY-MM-DD")),
-        Column("is_listed", "是否上市", "否", _l("是 or 否")),
+        Column("lat", "纬度", 30.2741, gettext_lazy("WGS-84, optional, with longitude")),
+        Column("lon", "经度", 120.1551, gettext_lazy("WGS-84, optional, with latitude")),
+        Column("is_above_scale", "是否规上", "是", gettext_lazy("是 or 否")),
+        Column("founded_on", "成立日期", "2010-05-01", gettext_lazy("YYYY-MM-DD")),
+        Column("is_listed", "是否上市", "否", gettext_lazy("是 or 否")),
     ]
 
     def validate_rows(self, rows):

@@ -10,7 +10,7 @@ registry.register_nav(10, "enterprises:enterprise_list", _("Enterprises"))
 
 def enterprise_home_panel(request):
     from django.db.models import Count
-    from django.utils.translation import gettext as _g
+    from django.utils.translation import gettext
 
     from .choices import Tier
     from .models import Enterprise
@@ -18,7 +18,7 @@ def enterprise_home_panel(request):
     user = request.user
     if user.role == "enterprise":
         e = user.enterprise
-        return {"order": 5, "title": _g("My enterprise"),
+        return {"order": 5, "title": gettext("My enterprise"),
                 "items": [{"url": e.get_absolute_url(), "text": e.name, "meta": e.uscc}]}
     if user.role in ("city", "district"):
         qs = Enterprise.objects.restrict(user, "change" if user.role == "district" else "view")
@@ -30,9 +30,9 @@ def enterprise_home_panel(request):
             n=Count("pk")).values_list("top_tier", "n"))
         ladder = [{"label": str(label), "value": f"{tiers.get(value, 0):,}", "url": f"{url}?tier={value}"}
                   for value, label in Tier.choices]
-        return {"order": 50, "title": _g("Enterprise registry and tier ladder"), "stats": [
-            {"label": _g("Enterprises"), "value": f"{qs.count():,}", "url": url},
-            {"label": _g("Above designated size"), "value": f"{above:,}", "url": f"{url}?is_above_scale=true"},
+        return {"order": 50, "title": gettext("Enterprise registry and tier ladder"), "stats": [
+            {"label": gettext("Enterprises"), "value": f"{qs.count():,}", "url": url},
+            {"label": gettext("Above designated size"), "value": f"{above:,}", "url": f"{url}?is_above_scale=true"},
             *ladder,
         ]}
     return None

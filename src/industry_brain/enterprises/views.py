@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from industry_brain.chains.models import ChainMaster, ChainMembership
@@ -156,8 +156,9 @@ class EnterpriseImportView(ExcelImportView):
     importer_class = EnterpriseImporter
     template_filename = "企业导入模板.xlsx"
     success_url_name = "enterprises:enterprise_list"
-    title = _l("Import enterprises")
-    heading = _l("Import enterprises from Excel")
-    instructions = _l("1. Download the template, fill one enterprise per row (keep the header row). 2. Upload it. "
-                      "Every row is checked first: if any row is wrong, nothing is written and each wrong row is "
-                      "listed with its number and reason. Existing enterprises are updated by credit code.")
+    title = gettext_lazy("Import enterprises")
+    heading = gettext_lazy("Import enterprises from Excel")
+    instructions = gettext_lazy(
+        "1. Download the template, fill one enterprise per row (keep the header row). 2. Upload it. "
+        "Every row is checked first: if any row is wrong, nothing is written and each wrong row is "
+        "listed with its number and reason. Existing enterprises are updated by credit code.")

@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from industry_brain.core.events import event_record
 from industry_brain.core.excel import Column, ExcelImporter, RowError
@@ -26,14 +26,15 @@ MILESTONE_WORDS = {"签约": "signed", "供地": "land", "开工": "start", "竣
 class ProgressReportRowForm(forms.Form):
     """One row of the progress report template."""
 
-    code = forms.CharField(label=_l("Project code"), max_length=40)
-    period = forms.CharField(label=_l("Month"))
-    investment = forms.DecimalField(label=_l("Investment this month"), max_digits=14, decimal_places=2, min_value=0)
-    milestone = forms.CharField(label=_l("Milestone reached"), required=False)
-    physical_progress = forms.IntegerField(label=_l("Physical progress (%)"), required=False, min_value=0,
+    code = forms.CharField(label=gettext_lazy("Project code"), max_length=40)
+    period = forms.CharField(label=gettext_lazy("Month"))
+    investment = forms.DecimalField(label=gettext_lazy("Investment this month"), max_digits=14, decimal_places=2,
+                                    min_value=0)
+    milestone = forms.CharField(label=gettext_lazy("Milestone reached"), required=False)
+    physical_progress = forms.IntegerField(label=gettext_lazy("Physical progress (%)"), required=False, min_value=0,
                                            max_value=100)
-    problems = forms.CharField(label=_l("Problems needing help"), required=False)
-    note = forms.CharField(label=_l("Note"), required=False)
+    problems = forms.CharField(label=gettext_lazy("Problems needing help"), required=False)
+    note = forms.CharField(label=gettext_lazy("Note"), required=False)
 
     def clean_period(self):
         from .services import parse_period
@@ -59,12 +60,12 @@ class ProgressReportRowForm(forms.Form):
 class ProgressReportImporter(ExcelImporter):
     form_class = ProgressReportRowForm
     columns = [
-        Column("code", "项目代码", "XH-2025-0001", _l("The project code as registered on the platform")),
-        Column("period", "月份", "2026-10", _l("YYYY-MM; one row per project and month")),
-        Column("investment", "本月完成投资（万元）", 850, _l("Investment completed in the month, 10k yuan")),
-        Column("milestone", "本月达到节点", "", _l("Optional: 签约, 供地, 开工, 竣工, 投产 or 达产")),
-        Column("physical_progress", "形象进度（%）", 45, _l("Optional, 0–100")),
-        Column("problems", "需协调解决的问题", "", _l("Optional: what the project needs help with")),
+        Column("code", "项目代码", "XH-2025-0001", gettext_lazy("The project code as registered on the platform")),
+        Column("period", "月份", "2026-10", gettext_lazy("YYYY-MM; one row per project and month")),
+        Column("investment", "本月完成投资（万元）", 850, gettext_lazy("Investment completed in the month, 10k yuan")),
+        Column("milestone", "本月达到节点", "", gettext_lazy("Optional: 签约, 供地, 开工, 竣工, 投产 or 达产")),
+        Column("physical_progress", "形象进度（%）", 45, gettext_lazy("Optional, 0–100")),
+        Column("problems", "需协调解决的问题", "", gettext_lazy("Optional: what the project needs help with")),
         Column("note", "备注", "", ""),
     ]
 

@@ -16,7 +16,7 @@ registry.register_nav(34, "projects:rule_list", _("Warning rules"), ("city", "di
 def projects_home_panel(request):
     """The role's inbox: orders to answer, responses to review, red projects, reports due."""
     from django.utils import timezone
-    from django.utils.translation import gettext as _g
+    from django.utils.translation import gettext
 
     from . import selectors
 
@@ -28,33 +28,34 @@ def projects_home_panel(request):
     for o in selectors.supervisions_awaiting_response(user=user)[:8]:
         overdue = o.due_date < today
         items.append({"url": o.get_absolute_url(),
-                      "text": f"{_g('Respond')}: {o.project.code} {o.project.name}",
-                      "meta": f"{o.warning.rule.code} · {_g('due')} {o.due_date:%Y-%m-%d}"
-                              + (f" · {_g('overdue')}" if overdue else "")})
+                      "text": f"{gettext('Respond')}: {o.project.code} {o.project.name}",
+                      "meta": f"{o.warning.rule.code} · {gettext('due')} {o.due_date:%Y-%m-%d}"
+                              + (f" · {gettext('overdue')}" if overdue else "")})
     for o in selectors.supervisions_awaiting_review(user=user)[:8]:
-        items.append({"url": o.get_absolute_url(), "text": f"{_g('Review')}: {o.project.code} {o.project.name}",
+        items.append({"url": o.get_absolute_url(), "text": f"{gettext('Review')}: {o.project.code} {o.project.name}",
                       "meta": o.warning.rule.code})
     if user.role == "enterprise":
         for p in selectors.projects_due_report(user=user)[:5]:
-            items.append({"url": p.get_absolute_url(), "text": f"{_g('Monthly report due')}: {p.name}",
+            items.append({"url": p.get_absolute_url(), "text": f"{gettext('Monthly report due')}: {p.name}",
                           "meta": p.code})
     stats = []
     if user.role != "enterprise":
         url = reverse("projects:project_list")
         red = selectors.red_projects(user=user).count()
-        stats = [{"label": _g("Red projects"), "value": f"{red:,}", "url": f"{url}?warning_level=red"}]
+        stats = [{"label": gettext("Red projects"), "value": f"{red:,}", "url": f"{url}?warning_level=red"}]
         if user.role in ("city", "district") or user.is_superuser:
             sup = reverse("projects:supervision_list")
-            stats.append({"label": _g("Orders to answer"),
+            stats.append({"label": gettext("Orders to answer"),
                           "value": f"{selectors.supervisions_awaiting_response(user=user).count():,}",
                           "url": f"{sup}?status=open&status=rejected"})
-            stats.append({"label": _g("Responses to review"),
+            stats.append({"label": gettext("Responses to review"),
                           "value": f"{selectors.supervisions_awaiting_review(user=user).count():,}",
                           "url": f"{sup}?status=responded"})
     if not items and not stats:
         return None
-    return {"order": 20, "title": _g("Investment projects: supervision and warnings"), "items": items, "stats": stats,
-            "empty": _g("No supervision order awaits you.")}
+    return {"order": 20, "title": gettext("Investment projects: supervision and warnings"), "items": items,
+            "stats": stats,
+            "empty": gettext("No supervision order awaits you.")}
 
 
 registry.home_panels.append(projects_home_panel)

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from industry_brain.core.events import events_for
@@ -399,9 +399,10 @@ class ProgressReportImportView(ExcelImportView):
     importer_class = ProgressReportImporter
     template_filename = "项目月度进度导入模板.xlsx"
     success_url_name = "projects:project_list"
-    title = _l("Import monthly reports")
-    heading = _l("Import monthly progress reports from Excel")
-    instructions = _l("1. Download the template and fill one project and month per row (keep the header row); a "
-                      "district can report all its projects at once. 2. Upload it. Every row is checked first: if "
-                      "any row is wrong, nothing is written and each wrong row is listed with its number and reason. "
-                      "A month already reported is corrected.")
+    title = gettext_lazy("Import monthly reports")
+    heading = gettext_lazy("Import monthly progress reports from Excel")
+    instructions = gettext_lazy(
+        "1. Download the template and fill one project and month per row (keep the header row); a "
+        "district can report all its projects at once. 2. Upload it. Every row is checked first: if "
+        "any row is wrong, nothing is written and each wrong row is listed with its number and reason. "
+        "A month already reported is corrected.")
