@@ -248,7 +248,7 @@ def seed_projects(*, scale: str, seed: int, users: dict) -> None:
             code=f"XM{district}{(today.year - rng.randint(0, 2)) % 100:02d}{i + 1:05d}", name=name[:200],
             enterprise_id=enterprise_id, investor_name=investor_name, investor_origin=investor_origin,
             ecosystem_id=chain.ecosystem_id, chain_id=chain.pk, industry_id=industry, district_id=district,
-            street=street, address=f"{street}产业园{rng.randint(1, 99)}号", lat=_d(lat), lon=_d(lon),
+            street=street, address=f"{street}产业园{rng.randint(1, 99)}号", lat=Decimal(str(lat)), lon=Decimal(str(lon)),
             total_investment=_d(total), fixed_investment=_d(total * rng.uniform(0.6, 0.9)),
             funding="foreign" if investor_origin in ("德国", "日本", "新加坡", "香港") or rng.random() < 0.06 else "domestic",
             project_type="renovation" if renovation else rng.choice(["new", "new", "expansion"]),
