@@ -139,6 +139,7 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["industry_brain.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -209,6 +210,8 @@ SPECTACULAR_SETTINGS = {
         "DemandStatusEnum": "industry_brain.demands.choices.DemandStatus",
         "CoHandlingStatusEnum": "industry_brain.demands.choices.CoHandlingStatus",
         "AlertStatusEnum": "industry_brain.demands.choices.AlertStatus",
+        "DemandChannelEnum": "industry_brain.demands.choices.Channel",
+        "ReadChannelEnum": "industry_brain.enterprises.choices.ReadChannel",
     },
     "DISABLE_ERRORS_AND_WARNINGS": True,
 }

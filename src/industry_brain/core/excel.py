@@ -64,7 +64,6 @@ class ExcelImporter:
 
     columns: Sequence[Column] = ()
     form_class: type[forms.Form]
-    sheet_title = "data"
 
     def __init__(self, *, actor):
         self.actor = actor
@@ -160,11 +159,11 @@ class ExcelImporter:
         return workbook_response(filename, headers, [example], notes=notes)
 
 
-def write_workbook(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "data",
+def write_workbook(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None,
                    notes: Sequence[Sequence[str]] | None = None) -> bytes:
     wb = Workbook(write_only=False)
     ws = wb.active
-    ws.title = title
+    ws.title = title or str(_("Data"))
     ws.append(list(headers))
     for cell in ws[1]:
         cell.font = Font(bold=True)

@@ -157,6 +157,16 @@ class ObjectChange(models.Model):
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
+    @property
+    def changed_fields_labelled(self) -> list[tuple[str, object, object]]:
+        """The changed fields under their (translated) verbose names, for the history panel."""
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()  # cached: no query per entry
+        labels = {}
+        if model is not None:
+            for field in model._meta.concrete_fields:
+                labels[field.attname] = labels[field.name] = str(field.verbose_name)
+        return [(labels.get(k, k), b, a) for k, b, a in self.changed_fields]
+
 
 class Event(models.Model):
     """A business event written explicitly by a service (demand accepted, warning raised, ...)."""

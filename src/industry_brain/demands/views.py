@@ -186,7 +186,7 @@ class DemandActionView(LoginRequiredMixin, View):
         except ValidationError as exc:
             _errors_to_messages(request, exc)
             return redirect(demand.get_absolute_url())
-        messages.success(request, _("Done: %(step)s.") % {"step": _(workflow.ACTION_PAST[action])})
+        messages.success(request, _("Done: %(step)s.") % {"step": workflow.ACTION_PAST[action]})
         if not selectors.demand_list(user=request.user).filter(pk=pk).exists():
             return redirect("demands:demand_list")  # e.g. transferred away from the caller's department
         return redirect(demand.get_absolute_url())

@@ -14,6 +14,7 @@ import dataclasses
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from industry_brain.accounts.choices import Role
 from industry_brain.core.exceptions import TransitionNotAllowed
@@ -74,5 +75,6 @@ def allowed_actions(demand, user) -> list[str]:
     return [name for name, t in TRANSITIONS.items() if demand.status in t.sources and t.may(user, demand)]
 
 
-ACTION_PAST = {"accept": "accepted", "start": "started", "transfer": "transferred", "cohandle": "co-handled",
-               "resolve": "resolved", "rate": "rated"}
+ACTION_PAST = {"accept": gettext_lazy("accepted"), "start": gettext_lazy("started"),
+               "transfer": gettext_lazy("transferred"), "cohandle": gettext_lazy("co-handled"),
+               "resolve": gettext_lazy("resolved"), "rate": gettext_lazy("rated")}

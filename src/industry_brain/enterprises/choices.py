@@ -24,3 +24,11 @@ class RecognitionLevel(models.TextChoices):
 
 # 规上工业企业: annual main-business revenue of 20 million yuan (2,000 万元) or more.
 ABOVE_SCALE_THRESHOLD_WAN = 2000
+
+
+class ReadChannel(models.TextChoices):
+    """Where confidential figures were read."""
+
+    PAGE = "page", _("page")
+    API = "api", _("API")
+    EXPORT = "export", _("export")

@@ -15,7 +15,7 @@ from industry_brain.core.codes import validate_uscc
 from industry_brain.core.models import BaseModel
 from industry_brain.core.querysets import RestrictedManager
 
-from .choices import RecognitionLevel, Tier
+from .choices import ReadChannel, RecognitionLevel, Tier
 
 
 def enterprise_scope(user, action: str, prefix: str = "") -> Q | None:
@@ -208,7 +208,7 @@ class ConfidentialReadLog(models.Model):
                              verbose_name=_("reader"))
     organisation_name = models.CharField(_("reader's organisation"), max_length=200, blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
-    channel = models.CharField(_("channel"), max_length=10)  # page / api / export
+    channel = models.CharField(_("channel"), max_length=10, choices=ReadChannel.choices)
     what = models.CharField(_("what was read"), max_length=200)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
 

@@ -25,19 +25,21 @@ def projects_home_panel(request):
         return None
     items = []
     today = timezone.localdate()
+    # (gettext outside f-strings: makemessages does not look inside them)
+    respond, review, due_word, overdue_word = gettext("Respond"), gettext("Review"), gettext("due"), gettext("overdue")
+    report_due = gettext("Monthly report due")
     for o in selectors.supervisions_awaiting_response(user=user)[:8]:
         overdue = o.due_date < today
         items.append({"url": o.get_absolute_url(),
-                      "text": f"{gettext('Respond')}: {o.project.code} {o.project.name}",
-                      "meta": f"{o.warning.rule.code} · {gettext('due')} {o.due_date:%Y-%m-%d}"
-                              + (f" · {gettext('overdue')}" if overdue else "")})
+                      "text": f"{respond}: {o.project.code} {o.project.name}",
+                      "meta": f"{o.warning.rule.code} · {due_word} {o.due_date:%Y-%m-%d}"
+                              + (f" · {overdue_word}" if overdue else "")})
     for o in selectors.supervisions_awaiting_review(user=user)[:8]:
-        items.append({"url": o.get_absolute_url(), "text": f"{gettext('Review')}: {o.project.code} {o.project.name}",
+        items.append({"url": o.get_absolute_url(), "text": f"{review}: {o.project.code} {o.project.name}",
                       "meta": o.warning.rule.code})
     if user.role == "enterprise":
         for p in selectors.projects_due_report(user=user)[:5]:
-            items.append({"url": p.get_absolute_url(), "text": f"{gettext('Monthly report due')}: {p.name}",
-                          "meta": p.code})
+            items.append({"url": p.get_absolute_url(), "text": f"{report_due}: {p.name}", "meta": p.code})
     stats = []
     if user.role != "enterprise":
         url = reverse("projects:project_list")

@@ -11,11 +11,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Q, Sum, Window
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from industry_brain.accounts.choices import OrganisationKind, Role
@@ -538,6 +539,9 @@ def supervision_sync(*, today: dt.date, working_days: int = RESPONSE_WORKING_DAY
     escalate overdue ones."""
     now = timezone.now()
     due = add_working_days(today, working_days)
+    # Stored texts are written in the platform's language, whatever language the job runs in.
+    with translation.override(settings.LANGUAGE_CODE):
+        due_word, cleared_reason = _("due"), _("warning cleared")
     red = (ProjectWarning.objects.filter(level="red", cleared_at__isnull=True, supervision__isnull=True)
            .values_list("id", "project_id", "project__responsible_org_id"))
     orders = [SupervisionOrder(project_id=pid, warning_id=wid, unit_id=org, issued_on=today, due_date=due)
@@ -545,14 +549,14 @@ def supervision_sync(*, today: dt.date, working_days: int = RESPONSE_WORKING_DAY
     created = SupervisionOrder.objects.bulk_create(orders, batch_size=2000)
     if created and created[0].pk is None:
         created = list(SupervisionOrder.objects.filter(issued_on=today, warning_id__in=[o.warning_id for o in orders]))
-    _events_bulk("supervision.opened", created, lambda o: f"#{o.project_id} due {o.due_date:%Y-%m-%d}",
+    _events_bulk("supervision.opened", created, lambda o: f"#{o.project_id} {due_word} {o.due_date:%Y-%m-%d}",
                  lambda o: {"project": o.project_id, "warning": o.warning_id, "due_date": o.due_date.isoformat()})
     closing = list(SupervisionOrder.objects.filter(status__in=["open", "responded", "rejected"],
                                                    warning__cleared_at__isnull=False).only("id", "project_id"))
     for chunk in _chunks([o.pk for o in closing]):
         SupervisionOrder.objects.filter(pk__in=chunk).update(status=SupervisionStatus.CLOSED, closed_at=now,
-                                                            close_reason="warning cleared", updated=now)
-    _events_bulk("supervision.closed", closing, lambda o: f"#{o.project_id} closed: warning cleared",
+                                                            close_reason=cleared_reason, updated=now)
+    _events_bulk("supervision.closed", closing, lambda o: f"#{o.project_id}: {cleared_reason}",
                  lambda o: {"project": o.project_id, "reason": "warning cleared"})
     escalated = supervision_escalate_overdue(today=today, working_days=working_days)
     return {"supervisions_opened": len(created), "supervisions_closed": len(closing),

@@ -71,3 +71,11 @@ def test_history_panel_on_detail_page(client, world):
     client.force_login(world.user("city"))
     body = client.get(f"/enterprises/{world.ent_xihu.pk}/").content.decode()
     assert "历史面板路 1 号" in body
+
+
+def test_history_panel_names_fields_in_the_users_language(client, world):
+    world.ent_xihu.street = "蒋村街道"
+    world.ent_xihu.save()
+    client.force_login(world.user("city"))
+    body = client.get(f"/enterprises/{world.ent_xihu.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "街道（乡镇）: — → 蒋村街道" in body or "街道: — → 蒋村街道" in body

@@ -192,5 +192,9 @@ class TestSupervision:
                                           date=TODAY, today=TODAY)
         evaluate()
         order.refresh_from_db()
-        assert order.status == "closed" and order.close_reason == "warning cleared"
+        from django.conf import settings
+        from django.utils import translation
+
+        with translation.override(settings.LANGUAGE_CODE):
+            assert order.status == "closed" and order.close_reason == translation.gettext("warning cleared")
         assert Event.objects.filter(kind="supervision.closed", object_id=str(order.pk)).exists()

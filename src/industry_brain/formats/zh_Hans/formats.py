@@ -1,0 +1,13 @@
+"""Dates as GB/T 7408 (ISO 8601) everywhere in the Chinese UI: 2026-11-27, 2026-11-27 09:30."""
+
+DATE_FORMAT = "Y-m-d"
+SHORT_DATE_FORMAT = "Y-m-d"
+DATETIME_FORMAT = "Y-m-d H:i"
+SHORT_DATETIME_FORMAT = "Y-m-d H:i"
+MONTH_DAY_FORMAT = "m-d"
+YEAR_MONTH_FORMAT = "Y-m"
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"]
+FIRST_DAY_OF_WEEK = 1
+DECIMAL_SEPARATOR = "."
+THOUSAND_SEPARATOR = ","
+NUMBER_GROUPING = 3
