@@ -57,7 +57,8 @@ class ChainDetailView(ObjectDetailView):
     def get_extra_context(self, request, obj):
         graph = selectors.chain_graph(obj)
         graph["segments"] = {s.value: str(s.label) for s in Segment}
-        graph["labels"] = {"enterprises": _("enterprises"), "output": _("output (10k yuan)")}
+        # "{n}" is replaced in the browser, so that each language places the number where it belongs
+        graph["labels"] = {"enterprises": _("{n} local enterprises"), "output": _("output (10k yuan)")}
         nodes = list(obj.nodes.order_by(segment_order(), "order", "id"))
         by_id = {n["id"]: n for n in graph["nodes"]}
         members = selectors.nodes_enterprises(nodes)

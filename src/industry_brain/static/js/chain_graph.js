@@ -24,7 +24,8 @@
           symbolSize: 22 + 30 * Math.sqrt(n.enterprises / maxCount) + 26 * Math.sqrt(n.output / maxOutput),
           itemStyle: { color: COLORS[seg], borderColor: n.is_key ? "#d64545" : "#fff", borderWidth: n.is_key ? 3 : 1 },
           value: n.enterprises, output: n.output, segment: data.segments[seg],
-          label: { show: true, position: "right", formatter: n.name + "\n" + n.enterprises + " " + data.labels.enterprises }
+          label: { show: true, position: "right",
+                   formatter: n.name + "\n" + data.labels.enterprises.replace("{n}", n.enterprises) }
         });
       });
     });
@@ -32,7 +33,7 @@
     chart.setOption({
       tooltip: { formatter: function (p) {
         if (p.dataType === "edge") return "";
-        return p.data.segment + " · " + p.data.name + "<br>" + p.data.value + " " + data.labels.enterprises +
+        return p.data.segment + " · " + p.data.name + "<br>" + data.labels.enterprises.replace("{n}", p.data.value) +
           "<br>" + data.labels.output + ": " + Math.round(p.data.output).toLocaleString();
       } },
       legend: [{ data: Object.keys(COLORS).map(function (k) { return data.segments[k]; }) }],
