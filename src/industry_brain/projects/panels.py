@@ -1,6 +1,7 @@
 """Navigation entries and the home-page inboxes of the investment project platform."""
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from industry_brain.core import registry
@@ -61,3 +62,16 @@ def projects_home_panel(request):
 
 
 registry.home_panels.append(projects_home_panel)
+
+
+def enterprise_projects_panel(request, obj):
+    """The investment projects of an enterprise that the user may see, on the enterprise's page."""
+    from .models import Project
+
+    projects = list(Project.objects.restrict(request.user, "view").filter(enterprise=obj)
+                    .select_related("district").order_by("-created", "-pk")[:10])
+    return {"title": gettext("Investment projects"), "template": "projects/_enterprise_panel.html",
+            "data": {"projects": projects, "enterprise_id": obj.pk}}
+
+
+registry.detail_panels["enterprises.enterprise"].append(enterprise_projects_panel)
