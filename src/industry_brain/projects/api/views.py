@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -90,6 +91,9 @@ class ProjectViewSet(RestrictedModelViewSet):
             Prefetch("reports", queryset=ProgressReport.objects.order_by("period"), to_attr="oc4ids_reports"))
         paginator = OC4IDSPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
+        if not page:
+            # An OC4IDS package holds at least one project (minItems 1): an empty selection has no valid package.
+            raise NotFound(_("No project matches these filters; an OC4IDS package holds at least one project."))
         package = selectors.oc4ids_package(projects=list(page), uri=request.build_absolute_uri())
         response = Response(package)
         links = []

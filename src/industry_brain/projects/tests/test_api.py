@@ -166,6 +166,12 @@ def test_oc4ids_follows_filters_and_pages(api, world):
     assert response["X-Total-Count"] == "3"
 
 
+def test_oc4ids_empty_selection_is_not_an_invalid_package(api, world):
+    make_project(district="330106")
+    response = api.as_user(world.user("city")).get("/api/v1/projects/oc4ids/?district=330109")
+    assert response.status_code == 404 and "OC4IDS" in response.json()["detail"]
+
+
 def test_map_is_compact_geojson_with_filters(api, world):
     a = make_project(total=12345, lat=30.123456789, lon=120.987654321)
     make_project(lat=None, lon=None)  # not located: not on the map
