@@ -20,9 +20,7 @@ from .models import Chain, ChainMaster
 
 class ChainMasterActionView(LoginRequiredMixin, View):
     def post(self, request, pk: int, action: str):
-        chain = Chain.objects.restrict(request.user, "view").filter(pk=pk).first()
-        if chain is None:
-            raise Http404
+        chain = Chain.objects.get_in_scope(request.user, pk)
         try:
             if action == "nominate":
                 code = normalise_uscc(request.POST.get("uscc", ""))

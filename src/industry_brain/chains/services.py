@@ -11,14 +11,15 @@ from django.utils.translation import gettext as _
 
 from industry_brain.core.events import event_record
 from industry_brain.core.exceptions import TransitionNotAllowed
+from industry_brain.core.querysets import ensure_permitted
 
 from .choices import ChainMasterStatus
 from .models import Chain, ChainMaster, ChainMembership, ChainNode, Ecosystem, EcosystemStats
 
 
 def _ensure_chain(actor, chain: Chain, action: str = "change") -> None:
-    if not Chain.objects.permits(actor, chain, action):
-        raise PermissionDenied(_("Only the city bureau and the ecosystem's work team may change this chain."))
+    ensure_permitted(actor, chain, action,
+                     _("Only the city bureau and the ecosystem's work team may change this chain."))
 
 
 @transaction.atomic

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from rest_framework import exceptions, mixins, viewsets
 
 from . import context
 from .api_errors import exception_handler, validation_error_detail  # noqa: F401  (re-exported)
 from .pagination import StandardPagination  # noqa: F401
+from .querysets import ensure_permitted
 
 
 class RestrictedViewSetMixin:
@@ -31,9 +33,10 @@ class RestrictedViewSetMixin:
         return super().get_queryset().restrict(self.request.user, "view")
 
     def check_scope(self, obj, action: str) -> None:
-        model = type(obj)
-        if not model._default_manager.all().permits(self.request.user, obj, action):
-            raise exceptions.PermissionDenied()
+        try:
+            ensure_permitted(self.request.user, obj, action)
+        except DjangoPermissionDenied:
+            raise exceptions.PermissionDenied() from None
 
 
 class RestrictedModelViewSet(RestrictedViewSetMixin, viewsets.ModelViewSet):

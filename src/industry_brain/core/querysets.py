@@ -8,8 +8,11 @@ change everything.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 ACTIONS = ("view", "add", "change", "delete", "view_confidential")
 
@@ -35,6 +38,20 @@ class RestrictedQuerySet(models.QuerySet):
     def permits(self, user, obj, action: str) -> bool:
         """Whether `user` may perform `action` on `obj` (one indexed query)."""
         return self.model._default_manager.all().restrict(user, action).filter(pk=obj.pk).exists()
+
+    def get_in_scope(self, user, pk, action: str = "view"):
+        """The object with this pk if it is in the user's scope; otherwise 404, exactly like a missing one."""
+        obj = self.restrict(user, action).filter(pk=pk).first()
+        if obj is None:
+            raise Http404
+        return obj
+
+
+def ensure_permitted(user, obj, action: str, message=None) -> None:
+    """Raise PermissionDenied (403) unless `user` may perform `action` on `obj`: the check services make before
+    a write on an object the user can already see."""
+    if not type(obj)._default_manager.all().permits(user, obj, action):
+        raise PermissionDenied(message or _("You may not do this."))
 
 
 RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -95,10 +95,7 @@ class ObjectDetailView(LoginRequiredMixin, View):
     history = True
 
     def get_object(self, request, pk):
-        obj = self.queryset.all().restrict(request.user, "view").filter(pk=pk).first()
-        if obj is None:
-            raise Http404
-        return obj
+        return self.queryset.all().get_in_scope(request.user, pk)
 
     def get_extra_context(self, request, obj) -> dict:
         return {}

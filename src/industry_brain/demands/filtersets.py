@@ -5,17 +5,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from industry_brain.accounts.choices import OrganisationKind
 from industry_brain.accounts.models import Organisation
+from industry_brain.accounts.selectors import departments
 from industry_brain.chains.models import Chain
 from industry_brain.core.models import District
 
 from .choices import DemandStatus, Urgency, VisitMode
 from .models import Assignment, Cadre, Demand, DemandCategory, Notification, SystemicAlert, Visit
-
-
-def _departments(request):
-    return Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT).order_by("name")
 
 
 class DemandFilterSet(django_filters.FilterSet):
@@ -25,7 +21,7 @@ class DemandFilterSet(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(queryset=DemandCategory.objects.select_related("parent"),
                                                 to_field_name="code", method="filter_category", label=_("Category"))
     district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("District"))
-    department = django_filters.ModelChoiceFilter(queryset=_departments, label=_("Department"))
+    department = django_filters.ModelChoiceFilter(queryset=departments, label=_("Department"))
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
     chain = django_filters.ModelChoiceFilter(queryset=Chain.objects.all(), label=_("Chain"))
     cadre = django_filters.NumberFilter(field_name="cadre_id", label=_("Cadre"))

@@ -6,8 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from industry_brain.accounts.choices import OrganisationKind, Role
+from industry_brain.accounts.choices import Role
 from industry_brain.accounts.models import Organisation, User
+from industry_brain.accounts.selectors import departments
 from industry_brain.core.codes import normalise_uscc
 from industry_brain.enterprises.models import Enterprise
 
@@ -20,10 +21,6 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return str(obj)
-
-
-def _departments():
-    return Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT).order_by("name")
 
 
 class DemandForm(forms.Form):
@@ -87,7 +84,7 @@ class AcceptForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = _departments()
+        self.fields["department"].queryset = departments()
 
 
 class StartForm(forms.Form):
@@ -100,7 +97,7 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = _departments()
+        self.fields["department"].queryset = departments()
 
 
 class CohandleForm(forms.Form):
@@ -109,7 +106,7 @@ class CohandleForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = _departments()
+        self.fields["department"].queryset = departments()
 
 
 class ResolveForm(forms.Form):

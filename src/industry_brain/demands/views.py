@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from industry_brain.accounts.choices import OrganisationKind, Role
-from industry_brain.accounts.models import Organisation
+from industry_brain.accounts import selectors as account_selectors
+from industry_brain.accounts.choices import Role
 from industry_brain.chains.models import Chain
 from industry_brain.core.excel import workbook_response
 from industry_brain.core.exceptions import TransitionNotAllowed
@@ -194,9 +194,7 @@ class DemandActionView(LoginRequiredMixin, View):
 
 class CohandleAnswerView(LoginRequiredMixin, View):
     def post(self, request, pk):
-        task = CoHandlingTask.objects.restrict(request.user, "view").filter(pk=pk).select_related("demand").first()
-        if task is None:
-            raise Http404
+        task = CoHandlingTask.objects.select_related("demand").get_in_scope(request.user, pk)
         form = CohandleAnswerForm(request.POST)
         if form.is_valid():
             try:
@@ -293,7 +291,7 @@ class DemandStatsView(LoginRequiredMixin, View):
             "department_json": json.dumps(departments, ensure_ascii=False),
             "districts": District.objects.all(),
             "category_choices": DemandCategory.objects.filter(parent__isnull=True).order_by("order"),
-            "department_choices": Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT).order_by("name"),
+            "department_choices": account_selectors.departments(),
             "chain_choices": Chain.objects.order_by("ecosystem_id", "name"),
         }
         return render(request, self.template_name, ctx)

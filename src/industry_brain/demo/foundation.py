@@ -142,7 +142,7 @@ def _name(rng: random.Random, division: str, used: set[str]) -> str:
     return name
 
 
-def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
+def weighted_choice(rng: random.Random, weights: dict[str, int]) -> str:
     keys = list(weights)
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
@@ -164,8 +164,8 @@ def seed_enterprises(*, scale: str, rng: random.Random, nodes: list[ChainNode]) 
     plans: list[tuple[bool, str]] = []
     for i in range(total):
         above = i < above_n
-        district = _weighted(rng, DISTRICT_WEIGHTS)
-        division = _weighted(rng, division_weights)
+        district = weighted_choice(rng, DISTRICT_WEIGHTS)
+        division = weighted_choice(rng, division_weights)
         lon, lat = random_point_in_district(district, rng)
         founded = dt.date(rng.randint(1985 if above else 1995, 2022), rng.randint(1, 12), rng.randint(1, 28))
         street = rng.choice(STREETS[district])

@@ -20,6 +20,7 @@ from django.db import transaction
 from industry_brain.chains.models import Chain, ChainNode
 from industry_brain.core.context import acting_as
 from industry_brain.core.geo import random_point_in_district
+from industry_brain.demo.foundation import weighted_choice
 from industry_brain.enterprises.models import Enterprise
 from industry_brain.projects import services
 from industry_brain.projects.choices import MILESTONE_ORDER, MILESTONE_STAGE, SUPERVISION_AWAITING_RESPONSE
@@ -42,11 +43,6 @@ DUE_DAY = 10
 
 def _d(x: float) -> Decimal:
     return Decimal(str(round(x, 2)))
-
-
-def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
-    keys = list(weights)
-    return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
 
 class _Builder:
@@ -200,7 +196,7 @@ def seed_projects(*, scale: str, seed: int, users: dict) -> None:
     pending_reports: list[tuple[int, list]] = []
     year = today.year
     for i in range(count):
-        district = _weighted(rng, weights)
+        district = weighted_choice(rng, weights)
         if demo_enterprise is not None and i < 3:
             district = demo_enterprise.district_id
         chain = rng.choice(chains)
@@ -213,7 +209,7 @@ def seed_projects(*, scale: str, seed: int, users: dict) -> None:
             enterprise_id, _district, industry = rng.choice(by_district[district])
         else:
             investor_origin, investor_name = rng.choice(OUTSIDE_INVESTORS)
-        stage = _weighted(rng, STAGE_WEIGHTS)
+        stage = weighted_choice(rng, STAGE_WEIGHTS)
         renovation = rng.random() < 0.22
         roll = rng.random()
         health = "red" if roll < 0.042 else ("yellow" if roll < 0.148 else "green")

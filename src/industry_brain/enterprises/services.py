@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from industry_brain.core.codes import normalise_uscc
 from industry_brain.core.events import event_record
 from industry_brain.core.exceptions import TransitionNotAllowed
+from industry_brain.core.querysets import ensure_permitted
 
 from .choices import ABOVE_SCALE_THRESHOLD_WAN, TIER_ORDER
 from .models import ConfidentialReadLog, Enterprise, Recognition, YearlyFigures
@@ -21,11 +22,6 @@ from .models import ConfidentialReadLog, Enterprise, Recognition, YearlyFigures
 ENTERPRISE_SELF_FIELDS = frozenset({"street", "address", "lat", "lon", "founded_on", "is_listed"})
 ENTERPRISE_FIELDS = ("uscc", "name", "district", "street", "address", "lat", "lon", "industry", "is_above_scale",
                      "founded_on", "is_listed")
-
-
-def _ensure(actor, obj, action: str) -> None:
-    if not type(obj)._default_manager.all().permits(actor, obj, action):
-        raise PermissionDenied(_("You may not do this for this enterprise."))
 
 
 @transaction.atomic
@@ -47,7 +43,7 @@ def enterprise_create(*, actor, data: dict[str, Any]) -> Enterprise:
 @transaction.atomic
 def enterprise_update(*, actor, enterprise: Enterprise, data: dict[str, Any]) -> Enterprise:
     """Change an enterprise's profile; only the fields given are written."""
-    _ensure(actor, enterprise, "change")
+    ensure_permitted(actor, enterprise, "change", _("You may not do this for this enterprise."))
     if actor.role == "enterprise":
         refused = {f: [_("This registration fact is maintained by the bureau; ask your district bureau to correct "
                          "it.")] for f in data if f in ENTERPRISE_FIELDS and f not in ENTERPRISE_SELF_FIELDS
@@ -87,7 +83,7 @@ def _differs(enterprise: Enterprise, field: str, value) -> bool:
 
 @transaction.atomic
 def enterprise_delete(*, actor, enterprise: Enterprise) -> None:
-    _ensure(actor, enterprise, "delete")
+    ensure_permitted(actor, enterprise, "delete", _("You may not do this for this enterprise."))
     event_record(kind="enterprise.deleted", message=_("Enterprise %(name)s deleted") % {"name": enterprise.name},
                  obj=enterprise, actor=actor, data={"uscc": enterprise.uscc})
     try:
@@ -102,7 +98,7 @@ def enterprise_delete(*, actor, enterprise: Enterprise) -> None:
 @transaction.atomic
 def figures_record(*, actor, enterprise: Enterprise, year: int, values: dict[str, Any]) -> YearlyFigures:
     """Record (or correct) one year's figures and keep the above-scale flag in step with the latest year."""
-    _ensure(actor, enterprise, "change")
+    ensure_permitted(actor, enterprise, "change", _("You may not do this for this enterprise."))
     figures = YearlyFigures.objects.filter(enterprise=enterprise, year=year).first() or YearlyFigures(
         enterprise=enterprise, year=year)
     for field, value in values.items():

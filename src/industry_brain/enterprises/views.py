@@ -7,7 +7,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -100,9 +99,7 @@ class EnterpriseFormView(LoginRequiredMixin, View):
             if not (request.user.is_city or request.user.role == "district"):
                 raise PermissionDenied
             return None
-        obj = Enterprise.objects.restrict(request.user, "view").filter(pk=pk).first()
-        if obj is None:
-            raise Http404
+        obj = Enterprise.objects.get_in_scope(request.user, pk)
         if not Enterprise.objects.permits(request.user, obj, "change"):
             raise PermissionDenied
         return obj

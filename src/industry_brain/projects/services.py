@@ -25,6 +25,7 @@ from industry_brain.core import context
 from industry_brain.core.events import event_record
 from industry_brain.core.exceptions import TransitionNotAllowed
 from industry_brain.core.models import Event
+from industry_brain.core.querysets import ensure_permitted
 from industry_brain.core.workdays import add_working_days  # noqa: F401  (re-exported for callers)
 
 from . import rules as rule_engine
@@ -67,11 +68,6 @@ ENTERPRISE_WRITABLE = frozenset(ACTUAL_FIELDS)
 
 def today_local() -> dt.date:
     return timezone.localdate()
-
-
-def _ensure(actor, obj, action: str, message: str) -> None:
-    if not type(obj)._default_manager.all().permits(actor, obj, action):
-        raise PermissionDenied(message)
 
 
 def _fk_id(value):
@@ -205,7 +201,7 @@ def project_update(*, actor, project: Project, data: dict[str, Any], today: dt.d
     """Change a project. Setting an `actual_*` date records that milestone and moves the stage (checked);
     `stage="cancelled"` cancels it; any other stage is reached only through the actual dates."""
     today = today or today_local()
-    _ensure(actor, project, "change", _("You may not change this project."))
+    ensure_permitted(actor, project, "change", _("You may not change this project."))
     project = Project.objects.select_for_update().get(pk=project.pk)
     if actor.role == Role.ENTERPRISE:
         refused = {f: [_("This is maintained by the responsible bureau; ask it to change it.")] for f, v in data.items()
@@ -270,7 +266,7 @@ def project_record_milestone(*, actor, project: Project, milestone: str, date: d
 @transaction.atomic
 def project_cancel(*, actor, project: Project, reason: str, today: dt.date | None = None) -> Project:
     today = today or today_local()
-    _ensure(actor, project, "change", _("You may not change this project."))
+    ensure_permitted(actor, project, "change", _("You may not change this project."))
     if actor.role not in (Role.CITY, Role.DISTRICT) and not actor.is_city:
         raise PermissionDenied(_("Only the bureau can cancel a project."))
     if project.stage in (Stage.CANCELLED, Stage.FULL_PRODUCTION):
@@ -295,7 +291,7 @@ def _plan_set(*, project: Project, year: int, amount) -> YearlyPlan:
 @transaction.atomic
 def plan_set(*, actor, project: Project, year: int, amount) -> YearlyPlan:
     """Record a year's planned investment (bureau only)."""
-    _ensure(actor, project, "change", _("You may not change this project."))
+    ensure_permitted(actor, project, "change", _("You may not change this project."))
     if actor.role == Role.ENTERPRISE:
         raise PermissionDenied(_("The investment plan is set by the responsible bureau."))
     return _plan_set(project=project, year=year, amount=amount)
@@ -339,7 +335,7 @@ def progress_report_submit(*, actor, project: Project, period, investment, miles
     """Submit one month's report (responsible bureau or investor enterprise). The cumulative investment of
     this and the later months follows."""
     today = today or today_local()
-    _ensure(actor, project, "change", _("You may not report for this project."))
+    ensure_permitted(actor, project, "change", _("You may not report for this project."))
     period = parse_period(period)
     _validate_report(project, period, investment, physical_progress, today)
     if ProgressReport.objects.filter(project=project, period=period).exists():

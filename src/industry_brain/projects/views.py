@@ -45,10 +45,7 @@ def _error_text(exc: Exception) -> str:
 
 
 def _visible_project(request, pk) -> Project:
-    project = Project.objects.restrict(request.user, "view").filter(pk=pk).first()
-    if project is None:
-        raise Http404
-    return project
+    return Project.objects.get_in_scope(request.user, pk)
 
 
 class ProjectListView(ObjectListView):

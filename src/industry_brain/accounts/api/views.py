@@ -9,8 +9,7 @@ from rest_framework.views import APIView
 
 from industry_brain.core.api import RestrictedReadOnlyViewSet
 
-from ..choices import OrganisationKind
-from ..models import Organisation
+from ..selectors import departments
 from .serializers import DepartmentSerializer, MeSerializer, TokenRequestSerializer, TokenResponseSerializer
 
 
@@ -44,6 +43,6 @@ class MeView(APIView):
 class DepartmentViewSet(RestrictedReadOnlyViewSet):
     """Departments that coordinate enterprise demands (the ids that `accept` takes)."""
 
-    queryset = Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT).order_by("name")
+    queryset = departments()
     serializer_class = DepartmentSerializer
     pagination_class = None

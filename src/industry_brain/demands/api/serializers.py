@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from industry_brain.accounts.choices import OrganisationKind, Role
-from industry_brain.accounts.models import Organisation, User
+from industry_brain.accounts.choices import Role
+from industry_brain.accounts.models import User
+from industry_brain.accounts.selectors import departments
 from industry_brain.chains.models import ChainNode
 from industry_brain.enterprises.models import Enterprise
 
@@ -29,10 +30,6 @@ def _date(value):
 
 def _dt(value):
     return timezone.localtime(value).isoformat() if value else None
-
-
-def _departments():
-    return Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT)
 
 
 class CadreSerializer(serializers.ModelSerializer):
@@ -188,7 +185,7 @@ class DemandCreateSerializer(serializers.Serializer):
 
 
 class AcceptSerializer(serializers.Serializer):
-    department = serializers.PrimaryKeyRelatedField(queryset=_departments())
+    department = serializers.PrimaryKeyRelatedField(queryset=departments())
     handler = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(role=Role.DEPARTMENT), required=False,
                                                  allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -199,12 +196,12 @@ class StartSerializer(serializers.Serializer):
 
 
 class TransferSerializer(serializers.Serializer):
-    department = serializers.PrimaryKeyRelatedField(queryset=_departments())
+    department = serializers.PrimaryKeyRelatedField(queryset=departments())
     reason = serializers.CharField()
 
 
 class CohandleSerializer(serializers.Serializer):
-    department = serializers.PrimaryKeyRelatedField(queryset=_departments())
+    department = serializers.PrimaryKeyRelatedField(queryset=departments())
     request = serializers.CharField()
 
 
