@@ -44,26 +44,18 @@ def enterprise_create(*, actor, data: dict[str, Any]) -> Enterprise:
 def enterprise_update(*, actor, enterprise: Enterprise, data: dict[str, Any]) -> Enterprise:
     """Change an enterprise's profile; only the fields given are written."""
     ensure_permitted(actor, enterprise, "change", _("You may not do this for this enterprise."))
+    changed = [f for f, v in data.items() if f in ENTERPRISE_FIELDS and _differs(enterprise, f, v)]
     if actor.role == "enterprise":
         refused = {f: [_("This registration fact is maintained by the bureau; ask your district bureau to correct "
-                         "it.")] for f in data if f in ENTERPRISE_FIELDS and f not in ENTERPRISE_SELF_FIELDS
-                   and _differs(enterprise, f, data[f])}
+                         "it.")] for f in changed if f not in ENTERPRISE_SELF_FIELDS}
         if refused:
             raise ValidationError(refused)
-    changed = []
-    for field, value in data.items():
-        if field not in ENTERPRISE_FIELDS:
-            continue
-        if field == "uscc":
-            value = normalise_uscc(value)
+    for field in changed:
+        value = data[field]
         if field in ("district", "industry"):
-            if getattr(enterprise, f"{field}_id") != getattr(value, "pk", value):
-                setattr(enterprise, f"{field}_id", getattr(value, "pk", value))
-                changed.append(field)
-            continue
-        if getattr(enterprise, field) != value:
-            setattr(enterprise, field, value)
-            changed.append(field)
+            setattr(enterprise, f"{field}_id", getattr(value, "pk", value))
+        else:
+            setattr(enterprise, field, normalise_uscc(value) if field == "uscc" else value)
     if not changed:
         return enterprise
     enterprise.full_clean()

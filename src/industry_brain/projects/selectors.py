@@ -17,6 +17,7 @@ from django.db import connections
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     F,
     FloatField,
     Max,
@@ -321,8 +322,6 @@ def supervisions_awaiting_review(*, user) -> QuerySet[SupervisionOrder]:
     if user.role == Role.DISTRICT:
         own = SupervisionResponse.objects.filter(order=OuterRef("pk"), decision="",
                                                  responder_org_id=user.organisation_id)
-        from django.db.models import Exists
-
         qs = qs.filter(project__district_id=user.district_code).exclude(Exists(own))
     elif not user.is_city:
         return qs.none()
