@@ -206,17 +206,6 @@ def run(report: Report) -> None:
 
 
 if __name__ == "__main__":
-    import argparse
+    from harness import run_standalone
 
-    from harness import setup_django
-
-    parser = argparse.ArgumentParser(description="Foundation benchmark against an already seeded database")
-    parser.add_argument("--database-url", default=None)
-    args = parser.parse_args()
-    setup_django(args.database_url)
-    result = Report()
-    run(result)
-    print(f"\n{len(result.rows) - len(result.failed)} of {len(result.rows)} rows meet their target")
-    for line in result.notes.get(SECTION, []):
-        print(line)
-    sys.exit(1 if result.failed else 0)
+    run_standalone("Foundation benchmark against an already seeded database", SECTION, run)

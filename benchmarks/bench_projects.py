@@ -270,18 +270,8 @@ def run(report: Report, *, include_250k: bool = True) -> None:
 
 
 if __name__ == "__main__":
-    import argparse
+    from harness import run_standalone
 
-    from harness import setup_django
-
-    parser = argparse.ArgumentParser(description="Projects benchmark against an already seeded database")
-    parser.add_argument("--database-url", default=None)
-    parser.add_argument("--skip-250k", action="store_true")
-    args = parser.parse_args()
-    setup_django(args.database_url)
-    result = Report()
-    run(result, include_250k=not args.skip_250k)
-    print(f"\n{len(result.rows) - len(result.failed)} of {len(result.rows)} rows meet their target")
-    for line in result.notes.get(SECTION, []):
-        print(line)
-    sys.exit(1 if result.failed else 0)
+    run_standalone("Projects benchmark against an already seeded database", SECTION, run,
+                   extra_args=lambda parser: parser.add_argument("--skip-250k", action="store_true"),
+                   run_kwargs=lambda args: {"include_250k": not args.skip_250k})

@@ -203,3 +203,22 @@ def demo_user(username: str):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username=username)
+
+
+def run_standalone(description: str, section: str, run: Callable[..., None], extra_args: Callable | None = None,
+                   run_kwargs: Callable | None = None) -> None:
+    """The `__main__` of a bench module: against an already seeded database, print the rows, exit 1 on a miss."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--database-url", default=None)
+    if extra_args is not None:
+        extra_args(parser)
+    args = parser.parse_args()
+    setup_django(args.database_url)
+    result = Report()
+    run(result, **(run_kwargs(args) if run_kwargs is not None else {}))
+    print(f"\n{len(result.rows) - len(result.failed)} of {len(result.rows)} rows meet their target")
+    for line in result.notes.get(section, []):
+        print(line)
+    sys.exit(1 if result.failed else 0)
