@@ -8,7 +8,6 @@ from rest_framework.test import APIClient
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside the live server
 
 
-
 @pytest.fixture(autouse=True)
 def _fresh_content_types():
     """Transactional tests flush and restore the database; content-type ids cached from before would then

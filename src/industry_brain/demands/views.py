@@ -394,6 +394,7 @@ class AssignmentImportView(ExcelImportView):
     def success_message(self, result) -> str:
         return _("Import finished: %(c)s assignments created.") % {"c": result.created}
 
+
 class VisitListView(ObjectListView):
     queryset = Visit.objects.select_related("cadre", "enterprise")
     filterset_class = VisitFilterSet

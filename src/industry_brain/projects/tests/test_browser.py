@@ -15,6 +15,7 @@ from .helpers import make_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
+
 def test_one_map_draws_points_and_filters(browser_page):
     services.rules_ensure_defaults()
     world = build_world()
