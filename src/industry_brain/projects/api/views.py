@@ -58,7 +58,6 @@ class ProjectViewSet(RestrictedModelViewSet):
         serializer.instance = self.get_queryset().get(pk=project.pk)
 
     def perform_update(self, serializer):
-        self.check_scope(serializer.instance, "change")
         project = services.project_update(actor=self.request.user, project=serializer.instance,
                                           data=serializer.validated_data)
         serializer.instance = self.get_queryset().get(pk=project.pk)
