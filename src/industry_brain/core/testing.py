@@ -136,3 +136,14 @@ def login_page(page, username: str, password: str = PASSWORD) -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def xlsx(headers, rows, name: str = "import.xlsx"):
+    """An in-memory .xlsx upload (header row, then rows), written by the platform's own workbook writer."""
+    import io
+
+    from industry_brain.core.excel import write_workbook
+
+    buf = io.BytesIO(write_workbook(headers, rows))
+    buf.name = name
+    return buf

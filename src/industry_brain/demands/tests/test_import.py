@@ -4,9 +4,8 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import Workbook
 
-from industry_brain.core.testing import make_enterprise
+from industry_brain.core.testing import make_enterprise, xlsx
 from industry_brain.demands.importers import AssignmentImporter
 from industry_brain.demands.models import Assignment, Cadre
 
@@ -15,15 +14,7 @@ HEADERS = ["干部编号", "统一社会信用代码", "开始日期"]
 
 
 def workbook(rows, headers=HEADERS) -> BytesIO:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(headers)
-    for r in rows:
-        ws.append(r)
-    buf = BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    return buf
+    return xlsx(headers, rows)
 
 
 @pytest.fixture

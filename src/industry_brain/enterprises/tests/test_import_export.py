@@ -3,9 +3,9 @@
 import io
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
-from industry_brain.core.testing import new_uscc
+from industry_brain.core.testing import new_uscc, xlsx
 from industry_brain.enterprises.importers import EnterpriseImporter
 from industry_brain.enterprises.models import Enterprise
 
@@ -15,16 +15,7 @@ HEADERS = [c.header for c in EnterpriseImporter.columns]
 
 
 def workbook(rows):
-    wb = Workbook()
-    ws = wb.active
-    ws.append(HEADERS)
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    buf.name = "import.xlsx"
-    return buf
+    return xlsx(HEADERS, rows)
 
 
 def row(uscc, name="杭州导入科技有限公司", district="330106", industry="39", lat=30.27, lon=120.15):

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
+from industry_brain.core.testing import xlsx
 from industry_brain.projects.importers import ProgressReportImporter
 from industry_brain.projects.models import ProgressReport
 
@@ -17,15 +18,7 @@ HEADERS = ["项目代码", "月份", "本月完成投资（万元）", "本月�
 
 
 def workbook(rows):
-    wb = Workbook()
-    ws = wb.active
-    ws.append(HEADERS)
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    buf.seek(0)
-    return buf
+    return xlsx(HEADERS, rows)
 
 
 def test_a_district_imports_its_month(world):
