@@ -31,6 +31,15 @@ class Row:
     unit: str
     target: str
     ok: bool
+    baseline: float | None = None  # the simple way (per-row loop, live GROUP BY, brute force) in the same run
+    baseline_label: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        """How many times faster than the baseline (baseline / value)."""
+        if self.baseline is None or not self.value or math.isnan(self.value) or math.isnan(self.baseline):
+            return None
+        return self.baseline / self.value
 
 
 @dataclasses.dataclass
@@ -41,10 +50,15 @@ class Report:
     facts: dict[str, str] = dataclasses.field(default_factory=dict)
     counts: dict[str, int] = dataclasses.field(default_factory=dict)
     notes: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    section_facts: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)  # when/where measured
     verbose: bool = True
 
-    def add(self, section: str, metric: str, value: float, unit: str, target: str, ok: bool) -> None:
-        row = Row(section, metric, float(value), unit, target, bool(ok))
+    def add(self, section: str, metric: str, value: float, unit: str, target: str, ok: bool, *,
+            baseline: float | None = None, baseline_label: str = "") -> None:
+        """One measured row; `baseline` (same unit) is the simple way measured in the same run, and the results
+        show the ratio beside it."""
+        row = Row(section, metric, float(value), unit, target, bool(ok),
+                  None if baseline is None else float(baseline), baseline_label)
         self.rows.append(row)
         if self.verbose:
             flag = "ok " if row.ok else "MISS"

@@ -4,10 +4,12 @@ from pathlib import Path
 
 import polib
 
-ROOT = Path(__file__).resolve().parent.parent / "src" / "industry_brain" / "locale"
+ROOT = Path(__file__).resolve().parent.parent / "src" / "industry_brain"
 
 if __name__ == "__main__":
-    for po_path in sorted(ROOT.glob("*/LC_MESSAGES/django.po")):
+    # The project catalogue (locale/) and each app's own (<app>/locale/).
+    for po_path in sorted(ROOT.glob("**/locale/*/LC_MESSAGES/django.po")):
         po = polib.pofile(str(po_path))
         po.save_as_mofile(str(po_path.with_suffix(".mo")))
-        print(f"{po_path.parent.parent.name}: {len(po.translated_entries())} messages")
+        where = po_path.relative_to(ROOT).parts[0]
+        print(f"{where} {po_path.parent.parent.name}: {len(po.translated_entries())} messages")

@@ -5,7 +5,8 @@ from importlib import import_module
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-APPS = ["core", "accounts", "enterprises", "chains", "projects", "demands"]
+APPS = ["core", "accounts", "enterprises", "chains", "projects", "demands", "cultivation", "factories", "supply",
+        "matchmaking", "brains", "monitoring", "policies"]
 
 router = DefaultRouter(trailing_slash=True)
 extra = []

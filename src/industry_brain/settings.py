@@ -51,6 +51,13 @@ INSTALLED_APPS = [
     "industry_brain.chains",
     "industry_brain.projects",
     "industry_brain.demands",
+    "industry_brain.cultivation",
+    "industry_brain.factories",
+    "industry_brain.supply",
+    "industry_brain.matchmaking",
+    "industry_brain.brains",
+    "industry_brain.monitoring",
+    "industry_brain.policies",
     "industry_brain.demo",
 ]
 

@@ -197,3 +197,38 @@ class Event(models.Model):
     @classmethod
     def scope(cls, user, action: str) -> Q | None:
         return None
+
+
+class WorkflowStep(models.Model):
+    """One step of a workflow on the default timeline (`core.workflow`): who moved which object from which status
+    to which, when, with what note and input. Workflows with a timeline of their own (demands) write there."""
+
+    workflow = models.CharField(_("workflow"), max_length=60)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("object type"))
+    object_id = models.CharField(_("object id"), max_length=64)
+    action = models.CharField(_("action"), max_length=40)
+    from_status = models.CharField(_("from"), max_length=40, blank=True)
+    to_status = models.CharField(_("to"), max_length=40, blank=True)
+    at = models.DateTimeField(_("at"), db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("actor"))
+    actor_label = models.CharField(_("actor"), max_length=150)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="workflowstep_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.workflow}.{self.action} {self.from_status}→{self.to_status}"
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        # Steps are shown on the timeline of objects the user can already see; never listed on their own.
+        return None

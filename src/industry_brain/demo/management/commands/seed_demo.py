@@ -9,10 +9,18 @@ from django.core.management.base import BaseCommand
 from industry_brain.core.context import acting_as
 from industry_brain.enterprises.models import Enterprise
 
-# Each later module adds a seeder here: (module, function); it receives scale, seed and the demo users.
+# Each later module adds a seeder here: (module, function); it receives scale, seed and the demo users. The order
+# is the order of dependence (tiers before policies; the supply network before matchmaking and brains).
 SEEDERS = [
     ("industry_brain.demo.projects", "seed_projects"),
     ("industry_brain.demo.demands", "seed_demands"),
+    ("industry_brain.cultivation.demo", "seed_cultivation"),
+    ("industry_brain.factories.demo", "seed_factories"),
+    ("industry_brain.supply.demo", "seed_supply"),
+    ("industry_brain.matchmaking.demo", "seed_matchmaking"),
+    ("industry_brain.brains.demo", "seed_brains"),
+    ("industry_brain.monitoring.demo", "seed_monitoring"),
+    ("industry_brain.policies.demo", "seed_policies"),
 ]
 
 
@@ -41,7 +49,9 @@ class Command(BaseCommand):
             for module_name, func in SEEDERS:
                 try:
                     module = importlib.import_module(module_name)
-                except ModuleNotFoundError:
+                except ModuleNotFoundError as exc:
+                    if exc.name != module_name:  # a missing module inside the seeder is an error, not "no seeder"
+                        raise
                     continue
                 t = time.monotonic()
                 getattr(module, func)(scale=scale, seed=seed, users=result["users"])

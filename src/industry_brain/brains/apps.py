@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BrainsConfig(AppConfig):
+    name = "industry_brain.brains"
+    label = "brains"
+    verbose_name = _("Industry brains")

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FactoriesConfig(AppConfig):
+    name = "industry_brain.factories"
+    label = "factories"
+    verbose_name = _("Future factories")
