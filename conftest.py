@@ -34,7 +34,7 @@ def _test_settings(settings):
 
 @pytest.fixture
 def world(db):
-    from industry_brain.core.testing import build_world
+    from industry_brain.testing import build_world
 
     return build_world()
 

@@ -4,7 +4,7 @@ district, open a detail page, see the chain map drawn, with no errors in the con
 import pytest
 from playwright.sync_api import expect
 
-from industry_brain.core.testing import build_world, login_page, make_enterprise
+from industry_brain.testing import build_world, login_page, make_enterprise
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

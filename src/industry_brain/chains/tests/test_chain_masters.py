@@ -39,7 +39,7 @@ def test_other_roles_cannot_nominate(api, world, role):
 
 def test_team_of_another_ecosystem_cannot_nominate(api, world):
     from industry_brain.accounts.choices import OrganisationKind
-    from industry_brain.core.testing import make_org, make_user
+    from industry_brain.testing import make_org, make_user
 
     bio_team = make_org("生物医药专班（测试）", OrganisationKind.CHAIN_TEAM, ecosystem=world.other_ecosystem)
     bio_user = make_user("t_bio", "chain_team", organisation=bio_team)

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from industry_brain.chains import selectors, services
 from industry_brain.chains.models import ChainMembership, EcosystemStats
 from industry_brain.core.models import Event
-from industry_brain.core.testing import make_enterprise
+from industry_brain.testing import make_enterprise
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def test_refresh_counts_each_enterprise_once_per_ecosystem(world):
 
 
 def test_refresh_writes_every_ecosystem_even_without_members(world):
-    from industry_brain.core.testing import make_ecosystem
+    from industry_brain.testing import make_ecosystem
 
     make_ecosystem("energy", "绿色能源")
     rows = {s.ecosystem.code: s for s in services.ecosystem_stats_refresh()}

@@ -47,7 +47,7 @@ def test_chain_team_may_change_only_its_own_ecosystem(world):
 
 
 def test_chain_graph_is_computed_from_the_registry(world):
-    from industry_brain.core.testing import make_enterprise
+    from industry_brain.testing import make_enterprise
 
     mid = world.chain.nodes.get(segment="midstream")
     graph = selectors.chain_graph(world.chain)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from industry_brain.core.testing import ALL_ROLES
+from industry_brain.testing import ALL_ROLES
 
 pytestmark = pytest.mark.django_db
 

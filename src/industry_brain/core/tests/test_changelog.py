@@ -28,7 +28,7 @@ def test_api_update_records_who_before_after_and_request_id(api, world):
 
 
 def test_create_and_delete_are_logged(world):
-    from industry_brain.core.testing import make_enterprise
+    from industry_brain.testing import make_enterprise
 
     with acting_as(world.user("city")):
         e = make_enterprise("杭州日志测试有限公司", figures=False)
@@ -57,7 +57,7 @@ def test_jobs_are_recorded_under_their_label(world):
 
 
 def test_services_write_business_events(api, world):
-    from industry_brain.core.testing import new_uscc
+    from industry_brain.testing import new_uscc
 
     api.as_user(world.user("city")).post("/api/v1/enterprises/", {
         "uscc": new_uscc(), "name": "杭州事件测试有限公司", "district": "330106", "industry": "39"}, format="json")

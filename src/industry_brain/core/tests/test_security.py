@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from industry_brain.core.testing import PASSWORD
+from industry_brain.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Builders for the demand tests (on top of core.testing.build_world)."""
+"""Builders for the demand tests (on top of testing.build_world)."""
 
 from __future__ import annotations
 

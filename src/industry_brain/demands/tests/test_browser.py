@@ -3,8 +3,8 @@ and resolves it, the enterprise rates it; no console errors on the way."""
 
 import pytest
 
-from industry_brain.core.testing import login_page
 from industry_brain.demands.models import Demand, DemandCategory
+from industry_brain.testing import login_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -5,9 +5,9 @@ from io import BytesIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from industry_brain.core.testing import make_enterprise, xlsx
 from industry_brain.demands.importers import AssignmentImporter
 from industry_brain.demands.models import Assignment, Cadre
+from industry_brain.testing import make_enterprise, xlsx
 
 pytestmark = pytest.mark.django_db
 HEADERS = ["干部编号", "统一社会信用代码", "开始日期"]

@@ -21,7 +21,7 @@ def kinds(user):
 
 
 def test_new_cadre_assignment_tells_the_cadre(world):
-    from industry_brain.core.testing import make_enterprise
+    from industry_brain.testing import make_enterprise
 
     e = make_enterprise("杭州通知测试有限公司")
     services.assignment_create(actor=world.user("district"), cadre=world.cadre, enterprise=e)

@@ -3,7 +3,7 @@ list pages and the list API issue a bounded number of queries whatever the numbe
 
 import pytest
 
-from industry_brain.core.testing import make_enterprise
+from industry_brain.testing import make_enterprise
 
 from .helpers import accepted, in_progress, raise_demand, resolved
 

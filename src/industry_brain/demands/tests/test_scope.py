@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from industry_brain.core.testing import ALL_ROLES
 from industry_brain.demands import services
 from industry_brain.demands.models import Visit
+from industry_brain.testing import ALL_ROLES
 
 from .helpers import accepted, raise_demand
 

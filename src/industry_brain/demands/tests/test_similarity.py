@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from industry_brain.core.testing import make_enterprise
 from industry_brain.demands import similarity
 from industry_brain.demands.models import DemandFlag, Notification, SystemicAlert
+from industry_brain.testing import make_enterprise
 
 from .helpers import LOGISTICS_TEXT, LOGISTICS_TEXT_2, UNRELATED_TEXT, at, raise_demand
 

@@ -5,9 +5,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from industry_brain.core.testing import new_uscc, xlsx
 from industry_brain.enterprises.importers import EnterpriseImporter
 from industry_brain.enterprises.models import Enterprise
+from industry_brain.testing import new_uscc, xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from industry_brain.core.pagination import DeferredJoinPaginator
-from industry_brain.core.testing import make_enterprise
 from industry_brain.enterprises.models import Enterprise
+from industry_brain.testing import make_enterprise
 
 pytestmark = pytest.mark.django_db
 

@@ -65,8 +65,8 @@ def test_delete(api, world, role):
 
 
 def test_city_deletes_an_enterprise_nothing_refers_to(api, world):
-    from industry_brain.core.testing import make_enterprise
     from industry_brain.enterprises.models import Enterprise
+    from industry_brain.testing import make_enterprise
 
     lone = make_enterprise("杭州无关联制造有限公司", "330106")
     assert api.as_user(world.user("city")).delete(f"/api/v1/enterprises/{lone.pk}/").status_code == 204
@@ -76,8 +76,8 @@ def test_city_deletes_an_enterprise_nothing_refers_to(api, world):
 
 @pytest.mark.parametrize("role", list(CREATE_IN_XIHU))
 def test_create_in_xihu(api, world, role):
-    from industry_brain.core.testing import new_uscc
     from industry_brain.enterprises.models import Enterprise
+    from industry_brain.testing import new_uscc
 
     uscc = new_uscc("330106")
     response = api.as_user(world.user(role)).post("/api/v1/enterprises/", {

@@ -11,9 +11,9 @@ from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from industry_brain.core.testing import ALL_ROLES
 from industry_brain.projects import services
 from industry_brain.projects.models import Project, ProjectWarning, SupervisionOrder
+from industry_brain.testing import ALL_ROLES
 
 from .helpers import add_plan, add_reports, make_project, month
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from industry_brain.core.geo import random_point_in_district
-from industry_brain.core.testing import build_world, login_page
 from industry_brain.projects import services
+from industry_brain.testing import build_world, login_page
 
 from .helpers import make_project
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
-from industry_brain.core.testing import xlsx
 from industry_brain.projects.importers import ProgressReportImporter
 from industry_brain.projects.models import ProgressReport
+from industry_brain.testing import xlsx
 
 from .helpers import add_reports, make_project, month
 

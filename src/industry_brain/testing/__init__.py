@@ -1,5 +1,5 @@
-"""Test helpers shared by every app: factories for organisations, users of each role, enterprises and a
-small world with one object in and one out of each role's scope."""
+"""Test helpers shared by every app (the domain may be known here, never in core): factories for organisations,
+users of each role, enterprises and a small world with one object in and one out of each role's scope."""
 
 from __future__ import annotations
 
