@@ -1,7 +1,9 @@
 """The one FilterSet that serves the enterprise list page and the API."""
 
 import django_filters
-from django.db.models import Q
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection, models
+from django.db.models import Func, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -11,6 +13,14 @@ from industry_brain.core.models import District, IndustryDivision
 
 from .choices import Tier
 from .models import Enterprise
+
+
+class NameBigrams(Func):
+    """`ib_name_bigrams(name)`: the pairs of adjacent characters of a name (PostgreSQL, migration 0004)."""
+
+    function = "ib_name_bigrams"
+    template = "%(function)s(%(expressions)s::text)"
+    output_field = ArrayField(models.TextField())
 
 
 class EnterpriseFilterSet(django_filters.FilterSet):
@@ -45,6 +55,9 @@ class EnterpriseFilterSet(django_filters.FilterSet):
             return queryset.filter(uscc=value.upper())
         caseless = value.upper() == value.lower()
         names = Q(name__contains=value) if caseless and len(value) < 3 else Q(name__icontains=value)
+        if caseless and len(value) == 2 and connection.vendor == "postgresql":
+            # Two characters: the bigram index of migration 0004 finds the candidates, the LIKE keeps it exact.
+            queryset = queryset.alias(name_bigrams=NameBigrams("name")).filter(name_bigrams__contains=[value])
         return queryset.filter(names | Q(uscc__istartswith=value) if code_like else names)
 
     def filter_ecosystem(self, queryset, name, value):
