@@ -33,6 +33,7 @@ class Row:
     ok: bool
     baseline: float | None = None  # the simple way (per-row loop, live GROUP BY, brute force) in the same run
     baseline_label: str = ""
+    runs: list[float] = dataclasses.field(default_factory=list)  # the value of each pass, in order
 
     @property
     def ratio(self) -> float | None:
@@ -58,8 +59,19 @@ class Report:
         """One measured row; `baseline` (same unit) is the simple way measured in the same run, and the results
         show the ratio beside it."""
         row = Row(section, metric, float(value), unit, target, bool(ok),
-                  None if baseline is None else float(baseline), baseline_label)
-        self.rows.append(row)
+                  None if baseline is None else float(baseline), baseline_label, [float(value)])
+        previous = next((r for r in self.rows if r.section == section and r.metric == metric), None)
+        if previous is not None:
+            # A later pass of the same measurement: the row keeps every pass and stands for the worse one, so a
+            # target counts as met only when it was met in every pass.
+            previous.runs.append(row.value)
+            worse = row.value > previous.value if unit in ("ms", "s", "MB", "MiB", "KB") else False
+            if worse or not row.ok:
+                previous.value, previous.baseline, previous.baseline_label = row.value, row.baseline, row.baseline_label
+            previous.ok = previous.ok and row.ok
+            row = previous
+        else:
+            self.rows.append(row)
         if self.verbose:
             flag = "ok " if row.ok else "MISS"
             print(f"  [{flag}] {section} · {metric}: {format_value(row.value, unit)} (target {target})", flush=True)
@@ -190,6 +202,39 @@ def guarded(report: Report, section: str, label: str, fn: Callable[[], None]) ->
         fn()
     except Exception as exc:  # noqa: BLE001 - a benchmark reports failures, it does not stop on them
         report.add(section, f"{label}: {type(exc).__name__}: {str(exc)[:120]}", float("nan"), "", "no error", False)
+
+
+def calibrate() -> dict[str, float]:
+    """The machine's speed now: a fixed CPU loop and a fixed SQL query, best of three each (milliseconds), beside
+    the load average. Printed with the results so that runs on different days or machines can be compared."""
+    from django.db import connection
+
+    def best(fn, n=3) -> float:
+        times = []
+        for _ in range(n):
+            started = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - started) * 1000)
+        return min(times)
+
+    def cpu():
+        total = 0
+        for i in range(2_000_000):
+            total += i * i % 7
+        return total
+
+    if connection.vendor == "postgresql":
+        sql = "SELECT sum(g % 7) FROM generate_series(1, 2000000) AS g"
+    else:
+        sql = ("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 500000) "
+               "SELECT sum(x % 7) FROM c")
+
+    def query():
+        with connection.cursor() as cur:
+            cur.execute(sql)
+            cur.fetchone()
+
+    return {"cpu_ms": best(cpu), "sql_ms": best(query), "load1": os.getloadavg()[0]}
 
 
 def setup_django(database_url: str | None = None, var_dir: str | None = None) -> None:

@@ -31,7 +31,15 @@ from urllib.parse import unquote, urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import BENCH_DIR, DEFAULT_DATABASE_URL, ROOT, Report, format_value, setup_django  # noqa: E402
+from harness import (  # noqa: E402
+    BENCH_DIR,
+    DEFAULT_DATABASE_URL,
+    ROOT,
+    Report,
+    calibrate,
+    format_value,
+    setup_django,
+)
 
 META_TABLE = "ib_bench_meta"
 
@@ -45,6 +53,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--wait-idle", type=int, default=900, metavar="SECONDS",
                         help="before timing, wait up to this long for the 1-minute load average to fall below half "
                              "the cores (0: do not wait)")
+    parser.add_argument("--passes", type=int, default=2,
+                        help="timed passes over the bench modules, alternating order (every row keeps each pass and "
+                             "meets its target only if it did in every pass)")
     parser.add_argument("--output", default="", help="results file (default benchmarks/RESULTS.md, "
                                                       "benchmarks/RESULTS-sqlite.md on SQLite)")
     return parser.parse_args(argv)
@@ -239,7 +250,9 @@ def run_module(path: Path, report: Report) -> None:
         from django.db import connection
 
         connection.close()  # a module that broke its transaction must not poison the next one
-    report.facts[f"Duration of bench_{section}"] = f"{time.monotonic() - started:.0f} s"
+    key = f"Duration of bench_{section}"
+    took = f"{time.monotonic() - started:.0f} s"
+    report.facts[key] = f"{report.facts[key]} + {took}" if key in report.facts else took
 
 
 # --- output -----------------------------------------------------------------------------------------------
@@ -288,14 +301,16 @@ def render(report: Report) -> str:
         lines += ["", f"## {section}", ""]
         if section in report.section_facts:
             lines += ["Measured " + ", ".join(f"{k}: {v}" for k, v in report.section_facts[section].items()), ""]
-        lines += ["| metric | value | target | baseline (same run) | ratio | ok |", "|---|---:|---|---:|---:|:-:|"]
+        lines += ["| metric | value | passes | target | baseline (same run) | ratio | ok |",
+                  "|---|---:|---|---|---:|---:|:-:|"]
         for r in report.rows:
             if r.section == section:
                 baseline = "—" if r.baseline is None else \
                     f"{format_value(r.baseline, r.unit)}" + (f" ({r.baseline_label})" if r.baseline_label else "")
                 ratio = "—" if r.ratio is None else f"{r.ratio:,.1f}×"
-                lines.append(f"| {r.metric} | {format_value(r.value, r.unit)} | {r.target} | {baseline} | {ratio} | "
-                             f"{'✓' if r.ok else '✗'} |")
+                passes = " / ".join(format_value(v, r.unit) for v in r.runs) if len(r.runs) > 1 else "—"
+                lines.append(f"| {r.metric} | {format_value(r.value, r.unit)} | {passes} | {r.target} | {baseline} | "
+                             f"{ratio} | {'✓' if r.ok else '✗'} |")
         for text in report.notes.get(section, []):
             lines += ["", text]
     return "\n".join(lines) + "\n"
@@ -359,10 +374,23 @@ def main(argv: list[str] | None = None) -> int:
     if waited >= 1:
         report.facts["Waited for an idle machine"] = f"{waited:.0f} s"
     load_before = os.getloadavg()[0]
-    for path in bench_modules(args.only):
-        run_module(path, report)
-        report.section_facts[path.stem.removeprefix("bench_")] = {
-            "date": report.facts["Date"], "code": report.facts["Code"], "load average": f"{os.getloadavg()[0]:.2f}"}
+    before = calibrate()
+    report.facts["Calibration at start (CPU loop / SQL query, best of 3)"] = \
+        f"{before['cpu_ms']:.0f} ms / {before['sql_ms']:.0f} ms (load {before['load1']:.2f})"
+    modules = bench_modules(args.only)
+    for n in range(max(1, args.passes)):
+        print(f"\n#### pass {n + 1} of {args.passes}", flush=True)
+        for path in (modules if n % 2 == 0 else list(reversed(modules))):
+            run_module(path, report)
+            section = path.stem.removeprefix("bench_")
+            load = f"{os.getloadavg()[0]:.2f}"
+            facts = report.section_facts.setdefault(section, {"date": report.facts["Date"],
+                                                              "code": report.facts["Code"]})
+            facts["load average"] = (facts["load average"] + " / " + load) if "load average" in facts else load
+    after = calibrate()
+    report.facts["Calibration at end (CPU loop / SQL query, best of 3)"] = \
+        f"{after['cpu_ms']:.0f} ms / {after['sql_ms']:.0f} ms (load {after['load1']:.2f})"
+    report.facts["Passes"] = f"{args.passes} (alternating order; each row stands for its worse pass)"
     # Other work on the machine shifts the timings; the load average says whether there was any.
     report.facts["Load average (1 min) before / after the benches"] = f"{load_before:.2f} / {os.getloadavg()[0]:.2f}"
 
