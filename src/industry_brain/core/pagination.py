@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -28,6 +29,28 @@ class DeferredJoinPaginator(Paginator):
             keys = list(rows.values_list("pk", flat=True)[bottom:top])
             return self._get_page(rows.filter(pk__in=keys), number, self)
         return self._get_page(rows[bottom:top], number, self)
+
+
+class CappedCountPaginator(DeferredJoinPaginator):
+    """The pages' paginator: counts at most `count_cap` + 1 rows.
+
+    Counting every match of an unselective filter (a credit-code prefix such as 9133, which nearly every code in
+    the province shares) reads the whole index however it is built; a person needs "more than 10,000" and the
+    first pages, not the exact figure. `count_is_capped` says when the count stopped at the cap; the page then
+    reads "10,000+" and offers pages up to the cap. The API keeps exact counts (the contract's `count`)."""
+
+    count_cap = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        rows = self.object_list
+        if isinstance(rows, QuerySet):
+            return rows.order_by()[: self.count_cap + 1].count()
+        return len(rows)
+
+    @property
+    def count_is_capped(self) -> bool:
+        return self.count > self.count_cap
 
 
 class StandardPagination(PageNumberPagination):

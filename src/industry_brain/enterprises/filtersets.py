@@ -58,6 +58,10 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         if caseless and len(value) == 2 and connection.vendor == "postgresql":
             # Two characters: the bigram index of migration 0004 finds the candidates, the LIKE keeps it exact.
             queryset = queryset.alias(name_bigrams=NameBigrams("name")).filter(name_bigrams__contains=[value])
+        if code_like and value.isdigit() and len(value) >= 4:
+            # Four or more digits are the start of a credit code (no registered name is made of digits alone):
+            # the code's prefix index answers it without a trigram search of every name.
+            return queryset.filter(uscc__istartswith=value)
         return queryset.filter(names | Q(uscc__istartswith=value) if code_like else names)
 
     def filter_ecosystem(self, queryset, name, value):
