@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -25,8 +26,43 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("DEBUG", False)
-# A fixed key only for local development; production must set SECRET_KEY (check --deploy says so otherwise).
-SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-local-development-key-change-me-0123456789abcdef")
+
+# The key once committed for local development. It is public, so it signs nothing: with DEBUG=0 the platform
+# refuses to start on it (or on any "django-insecure" key).
+DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-key-change-me-0123456789abcdef"
+
+
+def installation_secret_key(path: Path) -> str:
+    """This installation's own key: SECRET_KEY from the environment, else the key kept in var/secret_key,
+    generated on first start (readable by the owner only). Several web machines share one key through
+    SECRET_KEY or a shared file (docs/deployment.md)."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    import secrets
+
+    if not path.exists():
+        # Written to a private temporary file, then linked into place: processes starting together (web
+        # workers, the test runner's workers) never read a half-written key, and the first link wins.
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_urlsafe(64) + "\n")
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < 50:
+        raise ImproperlyConfigured(f"{path.name} holds no usable secret key; remove it to generate a new one.")
+    return key
+
+
+SECRET_KEY = installation_secret_key(Path(os.environ.get("SECRET_KEY_FILE", VAR_DIR / "secret_key")))
+if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or SECRET_KEY.startswith("django-insecure")):
+    raise ImproperlyConfigured("SECRET_KEY is the public development key; set this installation's own key "
+                               "(unset SECRET_KEY to generate one in var/secret_key).")
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -99,15 +135,19 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'industry_brain.sqlite3'}",
+    # An empty DATABASE_URL (as an env file or a unit may leave it) means the embedded default, like an unset one.
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{VAR_DIR / 'industry_brain.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets the page server read while a job writes; a busy timeout rather than "database is locked".
+    # WAL lets the page server read while a job writes. Writers take the write lock when their transaction
+    # begins (IMMEDIATE) and wait up to 20 s for it: a deferred transaction that reads first and then writes
+    # cannot wait (SQLite answers "database is locked" at once to avoid a deadlock), an immediate one can.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {"timeout": 20, "transaction_mode": "IMMEDIATE",
+         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"].endswith("postgresql"):

@@ -89,10 +89,12 @@ class ExcelImporter:
         index = {i: by_header[h] for i, h in enumerate(header) if h in by_header}
         out: list[tuple[int, dict]] = []
         for number, values in enumerate(rows, start=2):
+            # Every row read counts, blank ones too: a sheet of a million empty formatted rows is as much work
+            # to read as a million filled ones.
+            if number - 1 > MAX_IMPORT_ROWS:
+                raise ImportFileError(_("At most %(n)s rows can be imported at once.") % {"n": MAX_IMPORT_ROWS})
             if values is None or all(v is None or str(v).strip() == "" for v in values):
                 continue
-            if len(out) >= MAX_IMPORT_ROWS:
-                raise ImportFileError(_("At most %(n)s rows can be imported at once.") % {"n": MAX_IMPORT_ROWS})
             data = {}
             for i, col in index.items():
                 v = values[i] if i < len(values) else None
@@ -159,6 +161,18 @@ class ExcelImporter:
         return workbook_response(filename, headers, [example], notes=notes)
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(cell) -> None:
+    """Keep user text a string in the sheet: openpyxl writes a value starting with "=" as a formula, and a
+    spreadsheet re-evaluates a text cell starting with =, +, -, @ (or a tab/CR before them) when it is edited
+    or the file is re-saved as CSV. The cell is typed as text and marked with Excel's quote prefix."""
+    if cell.value.startswith(FORMULA_TRIGGERS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def write_workbook(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None,
                    notes: Sequence[Sequence[str]] | None = None) -> bytes:
     wb = Workbook(write_only=False)
@@ -170,6 +184,9 @@ def write_workbook(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, tit
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for row in rows:
         ws.append(list(row))
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                as_text(cell)
     for i, h in enumerate(headers, start=1):
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(12, min(40, len(str(h)) * 2 + 4))
     ws.freeze_panes = "A2"
