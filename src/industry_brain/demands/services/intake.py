@@ -1,0 +1,133 @@
+"""Raising demands (every channel: enterprise, cadre, bureau, importer) and their first timeline step."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from industry_brain.accounts.choices import Role
+from industry_brain.chains.models import ChainMembership, ChainNode
+from industry_brain.core.events import event_record
+from industry_brain.enterprises.models import Enterprise
+
+from .. import similarity
+from ..choices import (
+    Channel,
+    DemandStatus,
+    StepAction,
+    Urgency,
+)
+from ..models import (
+    Assignment,
+    Cadre,
+    Demand,
+    DemandAttachment,
+    DemandCategory,
+    Visit,
+)
+from ._common import (
+    _after_step,
+    _local_date,
+    _now,
+    _step,
+)
+from .alerts import demand_detect_similar
+from .cadres import _may_manage_district
+
+# ---------------------------------------------------------------------------------------- raising demands
+
+def _project_of(project_ref: int, enterprise: Enterprise | None):
+    """The enterprise's own investment project with this id, or None."""
+    from industry_brain.projects.models import Project
+
+    if enterprise is None:
+        return None
+    return Project.objects.filter(pk=project_ref, enterprise=enterprise).first()
+
+
+def _current_cadre(enterprise: Enterprise) -> Cadre | None:
+    a = Assignment.objects.filter(enterprise=enterprise, ended_on__isnull=True).order_by("started_on", "id") \
+        .select_related("cadre").first()
+    return a.cadre if a else None
+
+
+def _enterprise_chain_id(enterprise: Enterprise) -> int | None:
+    m = ChainMembership.objects.filter(enterprise=enterprise).select_related("node").order_by("id").first()
+    return m.node.chain_id if m else None
+
+
+@transaction.atomic
+def demand_create(*, actor, category: DemandCategory, title: str, description: str,
+                  urgency: str = Urgency.NORMAL, enterprise: Enterprise | None = None, channel: str | None = None,
+                  visit: Visit | None = None, chain_node: ChainNode | None = None, project_ref: int | None = None,
+                  attachments: Iterable = (), at: dt.datetime | None = None) -> Demand:
+    """Raise a demand for an enterprise: by the enterprise itself, by a cadre serving it, by its district
+    bureau or the city bureau. Similar demands are flagged (never blocked) and systemic problems alerted."""
+    at = _now(at)
+    role = actor.role
+    cadre = None
+    errors: dict[str, list[str]] = {}
+    if role == Role.ENTERPRISE:
+        if enterprise is not None and enterprise.pk != actor.enterprise_id:
+            errors["enterprise"] = [_("You may raise demands only for your own enterprise.")]
+        enterprise = actor.enterprise
+        default_channel = Channel.ENTERPRISE
+    elif role == Role.CADRE:
+        cadre = getattr(actor, "cadre_profile", None)
+        if cadre is None:
+            raise PermissionDenied(_("Your account has no cadre profile."))
+        if enterprise is None:
+            errors["enterprise"] = [_("Choose the enterprise.")]
+        elif not Assignment.objects.filter(cadre=cadre, enterprise=enterprise, ended_on__isnull=True).exists():
+            errors["enterprise"] = [_("You do not serve this enterprise.")]
+        default_channel = Channel.CADRE
+    elif actor.is_city or role == Role.DISTRICT:
+        if enterprise is None:
+            errors["enterprise"] = [_("Choose the enterprise.")]
+        elif not _may_manage_district(actor, enterprise.district_id):
+            errors["enterprise"] = [_("You may raise demands only for enterprises of your district.")]
+        default_channel = Channel.STAFF
+    else:
+        raise PermissionDenied(_("Your role does not raise demands."))
+    if not category.is_active:
+        errors["category"] = [_("This category is no longer in use.")]
+    if urgency not in Urgency.values:
+        errors["urgency"] = [_("Choose urgent, normal or complex.")]
+    if visit is not None and enterprise is not None and visit.enterprise_id != enterprise.pk:
+        errors["visit"] = [_("The visit was to another enterprise.")]
+    project = _project_of(project_ref, enterprise) if project_ref is not None else None
+    if project_ref is not None and project is None:
+        errors["project"] = [_("No investment project of this enterprise has this id.")]
+    if not (title or "").strip():
+        errors["title"] = [_("Give the demand a short title.")]
+    if not (description or "").strip():
+        errors["description"] = [_("Describe the problem.")]
+    if errors:
+        raise ValidationError(errors)
+    if cadre is None:
+        cadre = visit.cadre if visit is not None else _current_cadre(enterprise)
+    demand = Demand(
+        enterprise=enterprise, district_id=enterprise.district_id,
+        chain_id=chain_node.chain_id if chain_node is not None else _enterprise_chain_id(enterprise),
+        chain_node=chain_node, project=project, visit=visit, cadre=cadre, category=category,
+        category_root_id=category.root_id, urgency=urgency, title=title.strip(), description=description.strip(),
+        channel=channel or default_channel, status=DemandStatus.SUBMITTED, raised_by=actor, submitted_at=at,
+        submitted_on=_local_date(at), terms=similarity.terms_text(title, description),
+        search_text=f"{title.strip()} {enterprise.name}".lower()[:420],
+    )
+    demand.full_clean()
+    demand.save()
+    for f in attachments:
+        DemandAttachment.objects.create(demand=demand, file=f, name=getattr(f, "name", "file")[:200],
+                                        uploaded_by=actor)
+    _step(demand, action=StepAction.SUBMITTED, actor=actor, at=at, to_status=DemandStatus.SUBMITTED,
+          note=demand.get_channel_display())
+    event_record(kind="demand.submitted", message=_("Demand raised: %(title)s") % {"title": demand.title},
+                 obj=demand, actor=actor, data={"enterprise": enterprise.pk, "category": category.code})
+    demand_detect_similar(demand=demand, at=at)
+    _after_step(demand)
+    return demand
