@@ -11,8 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from industry_brain.accounts.choices import Role
 from industry_brain.core.models import BaseModel
+from industry_brain.core.querysets import RestrictedManager, RestrictedQuerySet
 
 from .choices import ChainMasterStatus, Segment, TeamPosition
+
+# A node's output (a sum of firms' revenue) is published to readers who may not see every member's figures
+# only when at least this many firms make it up (docs/scope.md).
+MIN_GROUP = 3
 
 
 def _public(action: str) -> Q | None:
@@ -147,6 +152,12 @@ class NodeLink(BaseModel):
         return None
 
 
+class MembershipQuerySet(RestrictedQuerySet):
+    def counted(self) -> MembershipQuerySet:
+        """The memberships that count for chain maps, node figures and scope."""
+        return self
+
+
 class ChainMembership(BaseModel):
     """An enterprise's place in a chain node (what it makes there)."""
 
@@ -155,6 +166,8 @@ class ChainMembership(BaseModel):
     node = models.ForeignKey(ChainNode, on_delete=models.CASCADE, related_name="memberships",
                              verbose_name=_("chain node"))
     main_product = models.CharField(_("main product"), max_length=100, blank=True)
+
+    objects = RestrictedManager.from_queryset(MembershipQuerySet)()
 
     class Meta:
         ordering = ["node", "enterprise"]

@@ -4,13 +4,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum, Window
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum, Value, Window
 from django.db.models.functions import RowNumber
 
-from industry_brain.enterprises.models import Enterprise, YearlyFigures
+from industry_brain.core.permissions import can, is_city
+from industry_brain.enterprises.models import Enterprise, YearlyFigures, enterprise_scope
 
 from .choices import segment_order
-from .models import Chain, ChainMaster, ChainMembership, ChainNode, Ecosystem, EcosystemStats, NodeLink
+from .models import MIN_GROUP, Chain, ChainMaster, ChainMembership, ChainNode, Ecosystem, EcosystemStats, NodeLink
 
 
 def latest_figures_year() -> int | None:
@@ -20,23 +21,29 @@ def latest_figures_year() -> int | None:
 def ecosystem_member_counts() -> dict[int, tuple[int, int]]:
     """Per ecosystem: distinct member enterprises and the above-scale ones among them, counted over every
     membership. A whole-table aggregate: for `ecosystem_stats_refresh`, not for a page."""
-    rows = ChainMembership.objects.order_by().values("node__chain__ecosystem").annotate(
+    rows = ChainMembership.objects.counted().order_by().values("node__chain__ecosystem").annotate(
         n=Count("enterprise", distinct=True),
         above=Count("enterprise", filter=Q(enterprise__is_above_scale=True), distinct=True))
     return {r["node__chain__ecosystem"]: (r["n"], r["above"]) for r in rows}
 
 
-def ecosystem_overview() -> list[dict]:
+def ecosystem_overview(user) -> list[dict]:
     """Per ecosystem: chains, nodes, member enterprises (distinct), above-scale members, chain-masters, and when
     the member counts were computed. Member counts come from `EcosystemStats`; until the first refresh they are
-    counted here."""
+    counted here.
+
+    A published aggregate (docs/scope.md): counts of firms, hundreds per ecosystem, name nobody and carry no
+    confidential figure, so every signed-in role gets the same numbers. `user` is taken so that the decision
+    is made here, where the read is, and so that anonymous callers get nothing."""
+    if not can(user, "view", Ecosystem):
+        return []
     rows = []
     chain_counts = dict(Ecosystem.objects.annotate(n=Count("chains")).values_list("pk", "n"))
     node_counts = dict(ChainNode.objects.order_by().values("chain__ecosystem").annotate(n=Count("pk")).values_list(
         "chain__ecosystem", "n"))
     masters = dict(ChainMaster.objects.filter(status="designated").order_by().values("chain__ecosystem").annotate(
         n=Count("pk")).values_list("chain__ecosystem", "n"))
-    ecosystems = list(Ecosystem.objects.prefetch_related("chains"))
+    ecosystems = list(Ecosystem.objects.restrict(user, "view").prefetch_related("chains"))
     stats = {s.ecosystem_id: s for s in EcosystemStats.objects.all()}
     live = ecosystem_member_counts() if any(eco.pk not in stats for eco in ecosystems) else {}
     for eco in ecosystems:
@@ -48,13 +55,38 @@ def ecosystem_overview() -> list[dict]:
     return rows
 
 
-def chain_graph(chain: Chain) -> dict:
+def _members_scope(user, action: str) -> Q | None:
+    """Memberships whose enterprise lies in the user's scope for `action` (Q() = all, None = none)."""
+    if is_city(user):
+        return Q()
+    return enterprise_scope(user, action, prefix="enterprise__")
+
+
+def counted_memberships():
+    """The memberships that count for chain maps, figures and scope: confirmed ones (a chain team's proposal
+    counts only once the city confirms it)."""
+    return ChainMembership.objects.counted()
+
+
+def chain_graph(chain: Chain, user) -> dict:
     """Nodes with segment, local enterprise count and output (sum of members' latest-year revenue), and the
-    supply links between nodes. Live: a few indexed queries over the chain's own memberships."""
+    supply links between nodes. Live: a few indexed queries over the chain's own confirmed memberships.
+
+    Counts of firms are published to every role. A node's output is shown exactly when the reader may see the
+    figures of every member, and otherwise only when at least MIN_GROUP firms make it up (a published aggregate,
+    docs/scope.md); below that it is `None` with `suppressed: true`, so that nobody reads one firm's revenue
+    off a node with one or two members."""
     year = latest_figures_year()
     nodes = list(chain.nodes.order_by(segment_order(), "order", "id"))
-    members = ChainMembership.objects.filter(node_id__in=[n.pk for n in nodes]).order_by()
-    counts = dict(members.values("node").annotate(n=Count("pk")).values_list("node", "n"))
+    members = counted_memberships().filter(node_id__in=[n.pk for n in nodes]).order_by()
+    confidential = _members_scope(user, "view_confidential")
+    if confidential is None:
+        hidden = Count("pk")
+    elif not confidential:  # Q(): every member's figures are visible
+        hidden = Value(0)
+    else:
+        hidden = Count("pk", filter=~confidential)
+    stats = {r["node"]: r for r in members.values("node").annotate(n=Count("pk"), hidden=hidden)}
     output = {}
     if year is not None:
         # One figures row per enterprise and year (figures_one_row_per_year): each member's revenue that year,
@@ -63,29 +95,34 @@ def chain_graph(chain: Chain) -> dict:
             "revenue")
         output = dict(members.values("node").annotate(s=Sum(Subquery(revenue[:1]))).values_list("node", "s"))
     links = list(NodeLink.objects.filter(supplier__chain=chain).values_list("supplier_id", "customer_id"))
-    return {
-        "year": year,
-        "nodes": [{"id": n.pk, "name": n.name, "segment": n.segment, "is_key": n.is_key,
-                   "enterprises": counts.get(n.pk, 0), "output": float(output.get(n.pk) or 0)} for n in nodes],
-        "links": [{"source": s, "target": t} for s, t in links],
-    }
+    rows = []
+    for n in nodes:
+        st = stats.get(n.pk, {"n": 0, "hidden": 0})
+        shown = st["hidden"] == 0 or st["n"] >= MIN_GROUP
+        rows.append({"id": n.pk, "name": n.name, "segment": n.segment, "is_key": n.is_key, "enterprises": st["n"],
+                     "output": float(output.get(n.pk) or 0) if shown else None, "suppressed": not shown})
+    return {"year": year, "min_group": MIN_GROUP, "nodes": rows,
+            "links": [{"source": s, "target": t} for s, t in links]}
 
 
-def node_enterprises(node: ChainNode, limit: int = 8):
-    """The largest members of a node (above-scale first), for the chain page."""
-    ids = ChainMembership.objects.filter(node=node).values("enterprise_id")
-    return Enterprise.objects.filter(pk__in=ids).select_related("district").order_by("-is_above_scale", "name")[:limit]
+def node_enterprises(node: ChainNode, user, limit: int = 8):
+    """The largest members of a node (above-scale first) among the enterprises the user may see."""
+    return nodes_enterprises([node], user, limit)[node.pk]
 
 
-def nodes_enterprises(nodes: list[ChainNode], limit: int = 8) -> dict[int, list[Enterprise]]:
-    """`node_enterprises` for several nodes in one query (a window ranking members per node)."""
-    ranked = (ChainMembership.objects.filter(node_id__in=[n.pk for n in nodes])
+def nodes_enterprises(nodes: list[ChainNode], user, limit: int = 8) -> dict[int, list[Enterprise]]:
+    """`node_enterprises` for several nodes in one query (a window ranking members per node); only confirmed
+    memberships of enterprises within the user's view scope are listed."""
+    result: dict[int, list[Enterprise]] = {n.pk: [] for n in nodes}
+    visible = _members_scope(user, "view")
+    if visible is None or not nodes:
+        return result
+    ranked = (counted_memberships().filter(visible, node_id__in=[n.pk for n in nodes])
               .annotate(rank=Window(RowNumber(), partition_by=[F("node_id")],
                                     order_by=[F("enterprise__is_above_scale").desc(), F("enterprise__name").asc(),
                                               F("enterprise_id").asc()]))
               .filter(rank__lte=limit).select_related("enterprise", "enterprise__district")
               .order_by("node_id", "rank"))
-    result: dict[int, list[Enterprise]] = {n.pk: [] for n in nodes}
     for membership in ranked:
         result[membership.node_id].append(membership.enterprise)
     return result

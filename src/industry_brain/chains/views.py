@@ -20,7 +20,7 @@ class EcosystemListView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        rows = selectors.ecosystem_overview()
+        rows = selectors.ecosystem_overview(self.request.user)
         ctx["rows"] = rows
         computed = [r["computed_at"] for r in rows]
         ctx["stats_at"] = min(computed) if computed and None not in computed else None
@@ -55,13 +55,14 @@ class ChainDetailView(ObjectDetailView):
     template_name = "chains/chain_detail.html"
 
     def get_extra_context(self, request, obj):
-        graph = selectors.chain_graph(obj)
+        graph = selectors.chain_graph(obj, request.user)
         graph["segments"] = {s.value: str(s.label) for s in Segment}
         # "{n}" is replaced in the browser, so that each language places the number where it belongs
-        graph["labels"] = {"enterprises": _("{n} local enterprises"), "output": _("output (10k yuan)")}
+        graph["labels"] = {"enterprises": _("{n} local enterprises"), "output": _("output (10k yuan)"),
+                           "suppressed": _("not shown: fewer than {n} firms").replace("{n}", str(graph["min_group"]))}
         nodes = list(obj.nodes.order_by(segment_order(), "order", "id"))
         by_id = {n["id"]: n for n in graph["nodes"]}
-        members = selectors.nodes_enterprises(nodes)
+        members = selectors.nodes_enterprises(nodes, request.user)
         node_rows = [{"node": n, "stats": by_id[n.pk], "members": members[n.pk]} for n in nodes]
         return {
             "graph_json": json.dumps(graph, ensure_ascii=False),

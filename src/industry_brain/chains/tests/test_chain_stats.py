@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _overview():
-    return {r["ecosystem"].code: r for r in selectors.ecosystem_overview()}
+    from industry_brain.accounts.models import User
+
+    return {r["ecosystem"].code: r for r in selectors.ecosystem_overview(User.objects.get(username="t_city"))}
 
 
 def test_refresh_counts_each_enterprise_once_per_ecosystem(world):
@@ -75,7 +77,7 @@ def test_command_and_task_refresh_the_counts(world):
 def test_chain_graph_output_counts_only_the_latest_year(world):
     mid = world.chain.nodes.get(segment="midstream")
     make_enterprise("杭州无报表电子有限公司", node=mid, figures=False)
-    node = next(n for n in selectors.chain_graph(world.chain)["nodes"] if n["id"] == mid.pk)
+    node = next(n for n in selectors.chain_graph(world.chain, world.user("city"))["nodes"] if n["id"] == mid.pk)
     assert node["enterprises"] == 2 and node["output"] == 10000.0  # 2025 revenue of the one with figures
 
 
@@ -84,9 +86,10 @@ def test_nodes_enterprises_matches_node_enterprises(world):
     for i in range(12):
         make_enterprise(f"杭州排序{i:02d}测电子有限公司", above=i % 4 == 0, node=mid, figures=False)
     nodes = list(world.chain.nodes.all())
-    together = selectors.nodes_enterprises(nodes, limit=8)
+    city = world.user("city")
+    together = selectors.nodes_enterprises(nodes, city, limit=8)
     for node in nodes:
-        assert [e.pk for e in together[node.pk]] == [e.pk for e in selectors.node_enterprises(node, limit=8)]
+        assert [e.pk for e in together[node.pk]] == [e.pk for e in selectors.node_enterprises(node, city, limit=8)]
     assert len(together[mid.pk]) == 8 and together[mid.pk][0].is_above_scale
 
 

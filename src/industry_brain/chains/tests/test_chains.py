@@ -50,21 +50,21 @@ def test_chain_graph_is_computed_from_the_registry(world):
     from industry_brain.testing import make_enterprise
 
     mid = world.chain.nodes.get(segment="midstream")
-    graph = selectors.chain_graph(world.chain)
+    graph = selectors.chain_graph(world.chain, world.user("city"))
     node = next(n for n in graph["nodes"] if n["id"] == mid.pk)
     assert node["enterprises"] == 1 and node["output"] == 10000.0
     make_enterprise("杭州新加入电子有限公司", node=mid)
-    node = next(n for n in selectors.chain_graph(world.chain)["nodes"] if n["id"] == mid.pk)
+    node = next(n for n in selectors.chain_graph(world.chain, world.user("city"))["nodes"] if n["id"] == mid.pk)
     assert node["enterprises"] == 2 and node["output"] == 20000.0
     up, down = world.chain.nodes.get(segment="upstream"), world.chain.nodes.get(segment="downstream")
     assert {(link["source"], link["target"]) for link in graph["links"]} == {(up.pk, mid.pk), (mid.pk, down.pk)}
 
 
 def test_ecosystem_overview_counts(world):
-    rows = {r["ecosystem"].code: r for r in selectors.ecosystem_overview()}
+    rows = {r["ecosystem"].code: r for r in selectors.ecosystem_overview(world.user("city"))}
     assert rows["iot"]["enterprises"] == 1 and rows["iot"]["chains"] == 1 and rows["iot"]["nodes"] == 3
     ChainMembership.objects.create(enterprise=world.ent_xiaoshan, node=world.chain.nodes.get(segment="upstream"))
-    rows = {r["ecosystem"].code: r for r in selectors.ecosystem_overview()}
+    rows = {r["ecosystem"].code: r for r in selectors.ecosystem_overview(world.user("city"))}
     assert rows["iot"]["enterprises"] == 2
 
 

@@ -21,7 +21,7 @@
         nodes.push({
           id: String(n.id), name: n.name, x: COLUMN[seg] * 400, y: (i + 0.5) * (600 / Math.max(list.length, 1)),
           // size: half from the number of local enterprises, half from their output
-          symbolSize: 22 + 30 * Math.sqrt(n.enterprises / maxCount) + 26 * Math.sqrt(n.output / maxOutput),
+          symbolSize: 22 + 30 * Math.sqrt(n.enterprises / maxCount) + 26 * Math.sqrt((n.output || 0) / maxOutput),
           itemStyle: { color: COLORS[seg], borderColor: n.is_key ? "#d64545" : "#fff", borderWidth: n.is_key ? 3 : 1 },
           value: n.enterprises, output: n.output, segment: data.segments[seg],
           label: { show: true, position: "right",
@@ -34,7 +34,8 @@
       tooltip: { formatter: function (p) {
         if (p.dataType === "edge") return "";
         return p.data.segment + " · " + p.data.name + "<br>" + data.labels.enterprises.replace("{n}", p.data.value) +
-          "<br>" + data.labels.output + ": " + Math.round(p.data.output).toLocaleString();
+          "<br>" + data.labels.output + ": " +
+          (p.data.output === null ? data.labels.suppressed : Math.round(p.data.output).toLocaleString());
       } },
       legend: [{ data: Object.keys(COLORS).map(function (k) { return data.segments[k]; }) }],
       graphic: Object.keys(COLUMN).map(function (seg) {
