@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -10,14 +13,16 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from . import registry
 from .changelog import history_for
+from .excel import workbook_response
 from .forms import ImportUploadForm
-from .pagination import DeferredJoinPaginator
+from .pagination import CappedCountPaginator
 
 
 class ObjectListView(LoginRequiredMixin, View):
@@ -62,7 +67,7 @@ class ObjectListView(LoginRequiredMixin, View):
             per_page = min(int(request.GET.get("per_page", self.paginate_by)), 200)
         except ValueError:
             per_page = self.paginate_by
-        paginator = DeferredJoinPaginator(qs, per_page)
+        paginator = CappedCountPaginator(qs, per_page)
         page = paginator.get_page(request.GET.get("page"))
         table = self.table_class(page.object_list, request=request)
         ctx = {
@@ -73,6 +78,9 @@ class ObjectListView(LoginRequiredMixin, View):
             "page_obj": page,
             "paginator": paginator,
             "query_without_page": _query_without(request, "page"),
+            # The filters on screen: export, map and every derived link carry them (links marked
+            # `data-keep-query` are kept in step by app.js after each HTMX swap as well).
+            "current_query": current_query(request),
             "extra_actions": self.extra_actions,
         }
         ctx.update(self.get_extra_context(request))
@@ -85,6 +93,71 @@ def _query_without(request, key: str) -> str:
     params = request.GET.copy()
     params.pop(key, None)
     return params.urlencode()
+
+
+def current_query(request) -> str:
+    """The list's filters as a query string, without the page and sort (derived views start at their top)."""
+    params = request.GET.copy()
+    for key in ("page", "sort", "per_page"):
+        params.pop(key, None)
+    return "&".join(f"{k}={quote(v)}" for k, values in params.lists() for v in values if v != "")
+
+
+def filter_summary(filterset) -> list[str]:
+    """The chosen filters as readable words (`智能物联`, `专精特新中小企业`, `规上：是`), for file names and titles."""
+    if filterset is None or not filterset.is_bound or not filterset.is_valid():
+        return []
+    words = []
+    for name, value in filterset.form.cleaned_data.items():
+        if value in (None, "", [], ()) or (hasattr(value, "exists") and not value.exists()):
+            continue
+        field = filterset.form.fields[name]
+        if isinstance(value, bool):
+            words.append(f"{field.label}：{_('Yes') if value else _('No')}")
+            continue
+        values = list(value) if isinstance(value, list | tuple) or hasattr(value, "exists") else [value]
+        choices = dict(getattr(field, "choices", None) or []) if not hasattr(field, "queryset") else {}
+        for v in values:
+            words.append(str(choices.get(v, choices.get(str(v), v))))
+    return words
+
+
+def export_filename(base: str, filterset, extension: str = "xlsx") -> str:
+    """`企业名录_智能物联_专精特新中小企业_2026-12-03.xlsx`: what the file holds and on which day (Asia/Shanghai)."""
+    parts = [base, *filter_summary(filterset), timezone.localdate().isoformat()]
+    name = "_".join(re.sub(r'[\\/:*?"<>|\s]+', "", str(p))[:40] for p in parts if str(p).strip())
+    return f"{name}.{extension}"
+
+
+class ObjectExportView(LoginRequiredMixin, View):
+    """The Excel export of a list: the same restriction and FilterSet as the page, so the workbook holds
+    exactly the rows on screen. Subclasses give `filterset_class`, `filename_base`, `headers` and `row(obj)`."""
+
+    queryset = None
+    filterset_class = None
+    filename_base = "export"
+    headers: list = []
+    limit = 100_000
+    order_by: tuple[str, ...] = ("pk",)
+
+    def get_queryset(self, request):
+        return self.queryset.all().restrict(request.user, "view")
+
+    def row(self, obj) -> list:
+        raise NotImplementedError
+
+    def filtered(self, request):
+        qs = self.get_queryset(request)
+        filterset = self.filterset_class(request.GET or None, queryset=qs, request=request)
+        if filterset.is_bound:
+            qs = filterset.qs if filterset.is_valid() else qs.none()
+        return filterset, qs
+
+    def get(self, request):
+        filterset, qs = self.filtered(request)
+        rows = (self.row(obj) for obj in qs.order_by(*self.order_by)[:self.limit].iterator(chunk_size=2000))
+        return workbook_response(export_filename(str(self.filename_base), filterset), [str(h) for h in self.headers],
+                                 rows)
 
 
 class ObjectDetailView(LoginRequiredMixin, View):

@@ -24,7 +24,7 @@ from industry_brain.chains.models import Chain
 from industry_brain.core.excel import workbook_response
 from industry_brain.core.exceptions import TransitionNotAllowed
 from industry_brain.core.models import District
-from industry_brain.core.views import ExcelImportView, ObjectDetailView, ObjectListView
+from industry_brain.core.views import ExcelImportView, ObjectDetailView, ObjectListView, export_filename
 
 from . import selectors, services, workflow
 from .filtersets import AssignmentFilterSet, CadreFilterSet, DemandFilterSet, SystemicAlertFilterSet, VisitFilterSet
@@ -93,7 +93,7 @@ class DemandExportView(LoginRequiredMixin, View):
         headers = ["编号", "提交时间", "企业", "统一社会信用代码", "区县代码", "区县", "类别代码", "类别",
                    "紧急程度", "标题", "状态", "牵头部门", "办理期限", "办结日期", "办理工作日", "按期办结",
                    "企业评价", "转办次数", "重办次数", "升级督办"]
-        return workbook_response("企业诉求清单.xlsx", headers, rows)
+        return workbook_response(export_filename("企业诉求清单", fs), headers, rows)
 
 
 class DemandCreateView(LoginRequiredMixin, View):

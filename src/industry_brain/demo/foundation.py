@@ -246,6 +246,10 @@ def seed_recognitions_and_masters(*, rng: random.Random, scale: str) -> None:
     for tier, pks in by_tier.items():
         for k in range(0, len(pks), 900):
             Enterprise.objects.filter(pk__in=pks[k:k + 900]).update(top_tier=tier)
+    # Certificates past their end date no longer count: the highest tier each firm still validly holds.
+    from industry_brain.enterprises.services import recognitions_expire
+
+    recognitions_expire()
     masters = []
     for chain in Chain.objects.all():
         members = list(YearlyFigures.objects.filter(year=latest, enterprise__memberships__node__chain=chain,

@@ -191,6 +191,29 @@ class Recognition(BaseModel):
     def __str__(self) -> str:
         return f"{self.enterprise} {self.get_tier_display()} ({self.year})"
 
+    # A recognition without an end date is valid indefinitely; one whose date has passed no longer counts
+    # (top tier, lists, filters, exports, home counts), but stays on record, marked expired.
+    RENEWAL_WINDOW_DAYS = 90
+
+    def is_valid_on(self, day) -> bool:
+        return self.valid_until is None or self.valid_until >= day
+
+    def validity_on(self, day) -> str:
+        """`valid`, `expiring` (within the renewal window) or `expired`."""
+        import datetime as dt
+
+        if not self.is_valid_on(day):
+            return "expired"
+        if self.valid_until is not None and self.valid_until <= day + dt.timedelta(days=self.RENEWAL_WINDOW_DAYS):
+            return "expiring"
+        return "valid"
+
+    @property
+    def validity(self) -> str:
+        from django.utils import timezone
+
+        return self.validity_on(timezone.localdate())
+
     @classmethod
     def scope(cls, user, action: str) -> Q | None:
         # Recognitions are publicly announced (公示), so whoever sees the enterprise sees them.

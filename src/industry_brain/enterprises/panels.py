@@ -39,3 +39,44 @@ def enterprise_home_panel(request):
 
 
 registry.home_panels.append(enterprise_home_panel)
+
+
+def recognition_reminders_panel(request):
+    """Renewal and expiry reminders: the firm's own recognitions, or the district's firms', that end within the
+    renewal window or ended within it (to renew or re-apply)."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    from .models import Recognition
+
+    user = request.user
+    if user.role == "enterprise":
+        qs = Recognition.objects.filter(enterprise_id=user.enterprise_id)
+    elif user.role == "district":
+        qs = Recognition.objects.filter(enterprise__district_id=user.district_code)
+    elif user.is_city:
+        qs = Recognition.objects.all()
+    else:
+        return None
+    today = timezone.localdate()
+    window = dt.timedelta(days=Recognition.RENEWAL_WINDOW_DAYS)
+    qs = qs.filter(valid_until__gte=today - window, valid_until__lte=today + window)
+    total = qs.count()
+    if not total:
+        return None
+    items = []
+    for r in qs.select_related("enterprise").order_by("valid_until", "pk")[:8]:
+        expired = r.valid_until < today
+        items.append({
+            "url": r.enterprise.get_absolute_url() + "#recognitions",
+            "text": (gettext("%(tier)s of %(name)s expired on %(date)s: re-apply") if expired else
+                     gettext("%(tier)s of %(name)s expires on %(date)s: prepare the renewal")) % {
+                "tier": r.get_tier_display(), "name": r.enterprise.name, "date": r.valid_until.isoformat()},
+            "due": r.valid_until, "kind": "alert", "action": gettext("Open")})
+    return {"order": 60, "kind": "todo", "title": gettext("Tier recognitions to renew"), "items": items,
+            "more": total - len(items)}
+
+
+registry.home_panels.append(recognition_reminders_panel)

@@ -5,17 +5,20 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from industry_brain.core import context
 from industry_brain.core.codes import normalise_uscc
 from industry_brain.core.events import event_record
 from industry_brain.core.exceptions import TransitionNotAllowed
 from industry_brain.core.querysets import ensure_permitted
 
-from .choices import ABOVE_SCALE_THRESHOLD_WAN, TIER_ORDER
+from .choices import ABOVE_SCALE_THRESHOLD_WAN, TIER_ORDER, Tier
 from .models import ConfidentialReadLog, Enterprise, Recognition, YearlyFigures
 
 # What an enterprise's own users may correct themselves; registration facts are kept by the bureau.
@@ -127,9 +130,9 @@ def recognition_record(*, actor, enterprise: Enterprise, tier: str, level: str, 
 
 
 def enterprise_refresh_top_tier(*, enterprise: Enterprise, today=None) -> None:
-    import datetime as dt
+    from django.utils import timezone
 
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     tiers = [r.tier for r in enterprise.recognitions.all() if r.valid_until is None or r.valid_until >= today]
     top = max(tiers, key=TIER_ORDER.index) if tiers else ""
     if top != enterprise.top_tier:
@@ -150,3 +153,39 @@ def confidential_read_log(*, actor, enterprise: Enterprise, channel: str, what: 
 
 def validation_error_for(field: str, message: str) -> ValidationError:
     return ValidationError({field: [message]})
+
+
+@transaction.atomic
+def recognitions_expire(*, today=None) -> int:
+    """Set-based: every enterprise whose highest tier is no longer backed by a valid recognition (or that holds a
+    valid one above its recorded tier) gets the highest tier it still validly holds; one event per changed
+    enterprise. Run each morning, so an expired certificate stops counting on the day after its end date."""
+    from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Value, When
+    from django.utils import timezone
+
+    from industry_brain.core.models import Event
+
+    today = today or timezone.localdate()
+    valid = Recognition.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+                                       enterprise_id=OuterRef("pk"))
+    rank = Case(*[When(tier=t, then=Value(i)) for i, t in enumerate(TIER_ORDER)], output_field=IntegerField())
+    best = Subquery(valid.annotate(rank=rank).order_by("-rank").values("tier")[:1])
+    stale = Enterprise.objects.exclude(top_tier="").exclude(
+        Exists(valid.filter(tier=OuterRef("top_tier")))).values("pk")
+    missing = Enterprise.objects.filter(top_tier="").filter(Exists(valid)).values("pk")
+    changed = list(Enterprise.objects.filter(Q(pk__in=stale) | Q(pk__in=missing))
+                   .annotate(new_tier=Coalesce(best, Value(""))).values_list("pk", "name", "top_tier", "new_tier"))
+    if not changed:
+        return 0
+    Enterprise.objects.filter(pk__in=[c[0] for c in changed]).update(
+        top_tier=Coalesce(best, Value("")), updated=timezone.now())
+    ct = ContentType.objects.get_for_model(Enterprise)
+    labels = dict(Tier.choices)
+    actor_label = context.current_actor_label() or "job:enterprises.expire_recognitions"
+    Event.objects.bulk_create([
+        Event(kind="enterprise.tier_expired", content_type=ct, object_id=str(pk), actor_label=actor_label,
+              message=_("%(name)s: highest valid tier %(old)s → %(new)s") % {
+                  "name": name, "old": labels.get(old, "—"), "new": labels.get(new, "—")},
+              data={"before": old, "after": new, "on": today.isoformat()})
+        for pk, name, old, new in changed])
+    return len(changed)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from industry_brain.chains.models import ChainMaster, ChainMembership
-from industry_brain.core.excel import workbook_response
-from industry_brain.core.views import ExcelImportView, ObjectDetailView, ObjectListView
+from industry_brain.core.views import ExcelImportView, ObjectDetailView, ObjectExportView, ObjectListView, current_query
 
 from . import selectors, services
 from .filtersets import EnterpriseFilterSet
@@ -39,7 +41,7 @@ class EnterpriseListView(ObjectListView):
     def get_extra_context(self, request):
         user = request.user
         return {"can_add": user.is_city or user.role == "district",
-                "export_query": request.GET.urlencode()}
+                "export_query": current_query(request)}
 
 
 class EnterpriseDetailView(ObjectDetailView):
@@ -128,25 +130,38 @@ class EnterpriseFormView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"form": form, "object": obj}, status=400)
 
 
-class EnterpriseExportView(LoginRequiredMixin, View):
-    """Excel export of the filtered list (public profile fields only)."""
+class EnterpriseExportView(ObjectExportView):
+    """Excel export of the filtered list (public profile fields, current tier with its validity, chain places)."""
 
-    def get(self, request):
-        qs = Enterprise.objects.restrict(request.user, "view").select_related("district", "industry")
-        fs = EnterpriseFilterSet(request.GET or None, queryset=qs, request=request)
-        if fs.is_bound and not fs.is_valid():
-            qs = qs.none()
-        elif fs.is_bound:
-            qs = fs.qs
-        rows = ([e.uscc, e.name, e.district_id, e.district.name, e.industry_id, e.industry.name,
-                 "是" if e.is_above_scale else "否", e.street, e.address,
-                 float(e.lat) if e.lat is not None else None, float(e.lon) if e.lon is not None else None,
-                 e.founded_on.isoformat() if e.founded_on else None, "是" if e.is_listed else "否",
-                 e.get_top_tier_display() if e.top_tier else ""]
-                for e in qs.order_by("name", "pk")[:EXPORT_LIMIT].iterator(chunk_size=2000))
-        headers = ["统一社会信用代码", "企业名称", "区县代码", "区县", "行业代码", "行业", "是否规上", "街道（乡镇）",
-                   "地址", "纬度", "经度", "成立日期", "是否上市", "最高梯队"]
-        return workbook_response("企业名录.xlsx", headers, rows)
+    queryset = Enterprise.objects.select_related("district", "industry").prefetch_related(
+        Prefetch("memberships", queryset=ChainMembership.objects.select_related("node__chain__ecosystem")),
+        "recognitions")
+    filterset_class = EnterpriseFilterSet
+    filename_base = gettext_lazy("Enterprise registry")
+    order_by = ("name", "pk")
+    limit = EXPORT_LIMIT
+    headers = ["统一社会信用代码", "企业名称", "区县代码", "区县", "行业代码", "行业", "是否规上", "街道（乡镇）",
+               "地址", "纬度", "经度", "成立日期", "是否上市", "当前最高梯队", "认定级别", "认定年份", "有效期至",
+               "已过期认定", "生态", "产业链", "链上环节"]
+
+    def row(self, e):
+        today = timezone.localdate()
+        current = [r for r in e.recognitions.all() if r.tier == e.top_tier and r.is_valid_on(today)]
+        top = max(current, key=lambda r: (r.valid_until or dt.date.max, r.year)) if current else None
+        expired = [f"{r.get_tier_display()}（{r.valid_until.isoformat()}）" for r in e.recognitions.all()
+                   if not r.is_valid_on(today)]
+        nodes = [m.node for m in e.memberships.all()]
+        return [e.uscc, e.name, e.district_id, e.district.name, e.industry_id, e.industry.name,
+                "是" if e.is_above_scale else "否", e.street, e.address,
+                float(e.lat) if e.lat is not None else None, float(e.lon) if e.lon is not None else None,
+                e.founded_on.isoformat() if e.founded_on else None, "是" if e.is_listed else "否",
+                e.get_top_tier_display() if e.top_tier else "",
+                top.get_level_display() if top else "", top.year if top else None,
+                (top.valid_until.isoformat() if top.valid_until else "长期") if top else "",
+                "；".join(expired),
+                "、".join(dict.fromkeys(n.chain.ecosystem.name for n in nodes)),
+                "、".join(dict.fromkeys(n.chain.name for n in nodes)),
+                "、".join(dict.fromkeys(n.name for n in nodes))]
 
 
 class EnterpriseImportView(ExcelImportView):

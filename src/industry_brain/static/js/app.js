@@ -42,4 +42,34 @@
     drawCharts(document);
   });
   document.addEventListener("htmx:afterSwap", function (e) { drawCharts(e.target); });
+
+  // Links derived from a filtered list (export, map, statistics) follow the filters on screen: they are
+  // marked `data-keep-query` and take the address's query (without page and sort) whenever it changes.
+  function syncQueryLinks() {
+    var params = new URLSearchParams(window.location.search);
+    ["page", "sort", "per_page"].forEach(function (k) { params.delete(k); });
+    Array.from(params.keys()).forEach(function (k) {
+      if (params.getAll(k).every(function (v) { return v === ""; })) params.delete(k);
+    });
+    var query = params.toString();
+    document.querySelectorAll("a[data-keep-query]").forEach(function (a) {
+      var base = a.getAttribute("href").split("?")[0];
+      a.setAttribute("href", query ? base + "?" + query : base);
+    });
+  }
+  window.IB.syncQueryLinks = syncQueryLinks;
+  ["htmx:pushedIntoHistory", "htmx:replacedInHistory", "htmx:historyRestore"].forEach(function (name) {
+    document.addEventListener(name, syncQueryLinks);
+  });
+  window.addEventListener("popstate", function () { window.setTimeout(syncQueryLinks, 0); });
+
+  // The menu button of narrow screens, and foldable filter panels.
+  document.addEventListener("click", function (e) {
+    var toggle = e.target.closest("[data-toggle]");
+    if (!toggle) return;
+    var target = document.getElementById(toggle.dataset.toggle);
+    if (!target) return;
+    var open = target.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
 })();
