@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test setup assets browser-deps serve migrate lint messages benchmark clean
+.PHONY: demo test setup assets browser-deps serve migrate lint messages benchmark clean deploy-check
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ benchmark: setup  # the harness migrates and seeds its own database (benchmarks/
 
 lint: setup
 	$(VENV)/bin/ruff check src tests benchmarks scripts
+
+# The production stack on this machine: gunicorn + Celery worker + beat against PostgreSQL and Redis, over HTTP
+# on 127.0.0.1; everything started is stopped again (docs/deployment.md).
+deploy-check: setup
+	scripts/deploy_check_services.sh
+	$(PY) scripts/deploy_check.py
 
 clean:
 	rm -rf $(VENV) node_modules var src/industry_brain/static/vendor

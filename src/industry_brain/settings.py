@@ -277,7 +277,14 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-demand-stats": {"task": "demands.refresh_stats", "schedule": crontab(minute=30)},
     # The ecosystem overview's pre-aggregated member counts (the chain maps themselves are live).
     "refresh-chain-stats": {"task": "chains.refresh_stats", "schedule": crontab(minute=45)},
+    # Tier recognitions past their end date stop counting (highest valid tier recomputed).
+    "expire-recognitions": {"task": "enterprises.expire_recognitions", "schedule": crontab(hour=5, minute=30)},
 }
+
+# Optional end-to-end check of beat and worker: HEARTBEAT_SECONDS=N schedules core.heartbeat every N seconds.
+if os.environ.get("HEARTBEAT_SECONDS"):
+    CELERY_BEAT_SCHEDULE["worker-heartbeat"] = {"task": "core.heartbeat",
+                                                "schedule": float(os.environ["HEARTBEAT_SECONDS"])}
 
 CACHES = {
     "default": (

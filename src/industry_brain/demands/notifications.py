@@ -53,5 +53,14 @@ def notify(*, users: Iterable, kind: str, text: str, link: str = "", demand=None
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)
-    transaction.on_commit(lambda: deliver(created))
+    ids = [n.pk for n in created]
+    transaction.on_commit(lambda: queue_delivery(ids))
     return created
+
+
+def queue_delivery(ids: list[int]) -> None:
+    """Hand the delivery to the background queue: a slow SMS gateway never holds a page request. In the
+    embedded default (no Redis) the task runs at once, in the same process."""
+    from .tasks import deliver_notifications
+
+    deliver_notifications.delay(ids)

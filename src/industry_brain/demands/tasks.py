@@ -22,3 +22,14 @@ def refresh_stats() -> int:
 
     with acting_as(None, label="job:demands.refresh_stats"):
         return services.demand_stats_refresh()
+
+
+@shared_task(name="demands.deliver_notifications")
+def deliver_notifications(ids: list[int]) -> dict:
+    """Give stored notifications to the delivery backends (queued by notifications.notify after commit)."""
+    from .models import Notification
+    from .notifications import deliver
+
+    notifications = list(Notification.objects.filter(pk__in=ids).select_related("recipient"))
+    deliver(notifications)
+    return {"delivered": len(notifications)}

@@ -1,0 +1,16 @@
+"""Platform-level background tasks."""
+
+from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
+
+HEARTBEAT_KEY = "ib:worker-heartbeat"
+
+
+@shared_task(name="core.heartbeat")
+def heartbeat() -> str:
+    """Beat → broker → worker, end to end: the worker stores the time it ran the scheduled task (shared
+    cache), so monitoring can tell a stalled scheduler or worker from an idle one."""
+    now = timezone.now().isoformat()
+    cache.set(HEARTBEAT_KEY, now, timeout=None)
+    return now
