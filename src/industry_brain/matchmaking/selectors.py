@@ -1,0 +1,279 @@
+"""Reads of the matchmaking module. Every read that feeds a page or the API takes the user and restricts,
+aggregates included (the statistics sum only the deals the user may see)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from industry_brain.enterprises.choices import Tier
+
+from .choices import IntentionKind, IntentionStatus, ListingKind, ListingStatus
+from .models import AttractionTarget, Event, Intention, Listing, ListingTerm, Registration
+
+MAX_CANDIDATES = 3000  # candidates scored for one listing (the inverted index hands over at most this many)
+
+# Weights of the partner score; a material or node match (0.35) outweighs any text similarity (at most 0.25).
+W_NODE, W_MATERIAL, W_TEXT, W_CAPACITY, W_DISTANCE, W_TIER, W_DEALS = 0.35, 0.35, 0.25, 0.10, 0.05, 0.03, 0.05
+
+
+def listing_list(*, user) -> QuerySet[Listing]:
+    return Listing.objects.restrict(user, "view").select_related("enterprise", "node")
+
+
+def event_list(*, user) -> QuerySet[Event]:
+    return Event.objects.restrict(user, "view").select_related("chain")
+
+
+def intention_list(*, user) -> QuerySet[Intention]:
+    return Intention.objects.restrict(user, "view").select_related("event", "buyer", "seller", "owner")
+
+
+def target_list(*, user) -> QuerySet[AttractionTarget]:
+    return AttractionTarget.objects.restrict(user, "view").select_related("chain", "node", "project")
+
+
+def registrations_for(*, user, event: Event) -> QuerySet[Registration]:
+    return Registration.objects.restrict(user, "view").filter(event=event).select_related("enterprise")
+
+
+def meetings_for(*, user, event: Event):
+    from .models import Meeting
+
+    return Meeting.objects.restrict(user, "view").filter(event=event).select_related("buyer", "seller")
+
+
+# --- partner recommendations -------------------------------------------------------------------------------------
+
+def distance_km(a, b) -> float | None:
+    """Great-circle distance between two firms' registered locations (WGS-84), or None when one is unknown."""
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (float(a.lat), float(a.lon), float(b.lat), float(b.lon)))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
+
+
+@dataclasses.dataclass
+class Recommendation:
+    listing: Listing
+    score: float
+    reasons: list[str]
+    distance_km: float | None
+    spare: Decimal | None
+
+    @property
+    def enterprise(self):
+        return self.listing.enterprise
+
+
+def _idf(terms: list[str], kind: str) -> dict[str, float]:
+    """Inverse document frequency of each term among the active listings of a kind (the index's own counts)."""
+    total = ListingTerm.objects.filter(kind=kind).values("listing").distinct().count() or 1
+    counts = dict(ListingTerm.objects.filter(term__in=terms, kind=kind).values("term").annotate(n=Count("pk"))
+                  .values_list("term", "n"))
+    return {t: math.log((1 + total) / (1 + counts.get(t, 0))) + 1 for t in terms}
+
+
+def _cosine(a: set[str], b: set[str], idf: dict[str, float]) -> tuple[float, list[str]]:
+    common = a & b
+    if not common:
+        return 0.0, []
+    weight = lambda terms: math.sqrt(sum(idf.get(t, 1.0) ** 2 for t in terms))  # noqa: E731
+    num = sum(idf.get(t, 1.0) ** 2 for t in common)
+    return num / (weight(a) * weight(b)), sorted(common, key=lambda t: -idf.get(t, 1.0))
+
+
+def score_pair(need: Listing, offer: Listing, idf: dict[str, float], deals: int = 0) -> tuple[float, list[str],
+                                                                                                  float | None]:
+    """How well `offer` serves `need` (0–1.13) and why, in words a firm can check."""
+    score, reasons = 0.0, []
+    if need.node_id and need.node_id == offer.node_id:
+        score += W_NODE
+        reasons.append(_("Same chain node: %(n)s") % {"n": offer.node.name})
+    if need.material.strip() and need.material.strip().lower() == offer.material.strip().lower():
+        score += W_MATERIAL
+        reasons.append(_("Same product or material: %(m)s") % {"m": offer.material})
+    cos, common = _cosine(set(need.terms.split()), set(offer.terms.split()), idf)
+    if cos > 0:
+        score += W_TEXT * cos
+        if cos >= 0.1:
+            reasons.append(_("Similar description (%(c).2f), shared words: %(w)s") % {"c": cos,
+                                                                                    "w": "、".join(common[:4])})
+    if need.volume and offer.capacity:
+        if (need.unit or "") == (offer.unit or ""):
+            cover = min(float(offer.capacity) / float(need.volume), 1.0)
+            score += W_CAPACITY * cover
+            reasons.append(_("Spare capacity %(c)s %(u)s a month covers %(p).0f%% of the need") % {
+                "c": f"{offer.capacity.normalize():f}", "u": offer.unit, "p": cover * 100})
+        else:
+            score += W_CAPACITY / 2
+            reasons.append(_("Capacity in %(a)s, need in %(b)s: check the quantities") % {"a": offer.unit or "—",
+                                                                                          "b": need.unit or "—"})
+    km = distance_km(need.enterprise, offer.enterprise)
+    if km is not None:
+        score += W_DISTANCE * math.exp(-km / 30)
+        reasons.append(_("About %(k).0f km away") % {"k": km})
+    tier = offer.enterprise.top_tier if offer.kind == ListingKind.OFFER else need.enterprise.top_tier
+    if tier:
+        score += W_TIER
+        reasons.append(Tier(tier).label)
+    if deals:
+        score += W_DEALS
+        reasons.append(_("%(n)s earlier deals between the two firms") % {"n": deals})
+    return score, [str(r) for r in reasons], km
+
+
+def _past_deals(firm_id: int, others: list[int], *, as_buyer: bool) -> dict[int, int]:
+    done = Intention.objects.filter(status__in=[IntentionStatus.SIGNED, IntentionStatus.DELIVERED],
+                                    kind=IntentionKind.ORDER)
+    if as_buyer:
+        rows = done.filter(buyer_id=firm_id, seller_id__in=others).values("seller").annotate(n=Count("pk"))
+        return {r["seller"]: r["n"] for r in rows}
+    rows = done.filter(seller_id=firm_id, buyer_id__in=others).values("buyer").annotate(n=Count("pk"))
+    return {r["buyer"]: r["n"] for r in rows}
+
+
+def recommendations(*, user, listing: Listing, limit: int = 20, on: dt.date | None = None) -> list[Recommendation]:
+    """Ranked partners for a listing: suppliers for a need, buyers for an offer. Candidates come from the index
+    (same node, same material, shared words) among active listings of other firms; a supplier with no spare
+    capacity is never recommended. Ties are broken by spare capacity, then distance.
+
+    The caller has checked that `user` may see `listing` (a firm sees recommendations for its own listings only);
+    the rows show the partners' published listings, never their private figures."""
+    if not Listing.objects.permits(user, listing, "view"):
+        return []
+    on = on or timezone.localdate()
+    want = ListingKind.OFFER if listing.kind == ListingKind.NEED else ListingKind.NEED
+    terms = listing.terms.split()
+    active = Listing.objects.filter(kind=want, status=ListingStatus.ACTIVE, expires_on__gte=on).exclude(
+        enterprise_id=listing.enterprise_id)
+    if want == ListingKind.OFFER:
+        active = active.filter(capacity__gt=0)
+    found = Q(pk__in=ListingTerm.objects.filter(term__in=terms, kind=want).values("listing_id")) if terms else Q()
+    if listing.node_id:
+        found |= Q(node_id=listing.node_id)
+    if not terms and not listing.node_id:
+        return []
+    candidates = list(active.filter(found).select_related("enterprise", "node")[:MAX_CANDIDATES])
+    if not candidates:
+        return []
+    idf = _idf(terms, want)
+    deals = _past_deals(listing.enterprise_id, [c.enterprise_id for c in candidates],
+                        as_buyer=listing.kind == ListingKind.NEED)
+    rows = []
+    for c in candidates:
+        need, offer = (listing, c) if listing.kind == ListingKind.NEED else (c, listing)
+        score, reasons, km = score_pair(need, offer, idf, deals.get(c.enterprise_id, 0))
+        rows.append(Recommendation(c, round(score, 4), reasons, None if km is None else round(km, 1),
+                                   offer.capacity))
+    rows.sort(key=lambda r: (-r.score, -(r.spare or 0), r.distance_km if r.distance_km is not None else 1e9,
+                             r.listing.pk))
+    seen, best = set(), []
+    for r in rows:  # one row per firm: its best listing
+        if r.listing.enterprise_id not in seen:
+            seen.add(r.listing.enterprise_id)
+            best.append(r)
+        if len(best) >= limit:
+            break
+    return best
+
+
+def recommendations_bruteforce(*, listing: Listing, limit: int = 20, on: dt.date | None = None) -> list[int]:
+    """The baseline of the benchmark: score every active listing of the other kind, no index (same scoring)."""
+    on = on or timezone.localdate()
+    want = ListingKind.OFFER if listing.kind == ListingKind.NEED else ListingKind.NEED
+    terms = listing.terms.split()
+    idf = _idf(terms, want)
+    rows = []
+    for c in (Listing.objects.filter(kind=want, status=ListingStatus.ACTIVE, expires_on__gte=on)
+              .exclude(enterprise_id=listing.enterprise_id).select_related("enterprise", "node").iterator(2000)):
+        if want == ListingKind.OFFER and not c.capacity:
+            continue
+        need, offer = (listing, c) if listing.kind == ListingKind.NEED else (c, listing)
+        score, _reasons, _km = score_pair(need, offer, idf)
+        if score >= W_NODE or any(t in c.terms.split() for t in terms):
+            rows.append((score, c.enterprise_id))
+    rows.sort(key=lambda r: -r[0])
+    return [e for _s, e in rows[:limit]]
+
+
+def pair_scores(event: Event) -> list[tuple[int, int, float]]:
+    """(buyer, supplier, score) for the registered firms of an event, from their active listings."""
+    regs = list(Registration.objects.filter(event=event).values_list("enterprise_id", "role"))
+    buyers = {e for e, r in regs if r in ("buyer", "both")}
+    sellers = {e for e, r in regs if r in ("seller", "both")}
+    on = event.date
+    needs = list(Listing.objects.filter(enterprise_id__in=buyers, kind=ListingKind.NEED, status=ListingStatus.ACTIVE)
+                 .select_related("enterprise", "node"))
+    offers = list(Listing.objects.filter(enterprise_id__in=sellers, kind=ListingKind.OFFER,
+                                         status=ListingStatus.ACTIVE, capacity__gt=0, expires_on__gte=on)
+                  .select_related("enterprise", "node"))
+    if not needs or not offers:
+        return []
+    idf = _idf(sorted({t for x in needs + offers for t in x.terms.split()}), ListingKind.OFFER)
+    best: dict[tuple[int, int], float] = {}
+    for need in needs:
+        for offer in offers:
+            if need.enterprise_id == offer.enterprise_id:
+                continue
+            score, _reasons, _km = score_pair(need, offer, idf)
+            if score >= 0.2:
+                key = (need.enterprise_id, offer.enterprise_id)
+                best[key] = max(best.get(key, 0.0), score)
+    return [(b, s, v) for (b, s), v in best.items()]
+
+
+# --- statistics ---------------------------------------------------------------------------------------------------
+
+def _yi(wan: Decimal | float | None) -> str:
+    """万元 → 亿元 with one decimal, as the source writes it."""
+    return f"{float(wan or 0) / 10_000:,.1f}"
+
+
+def event_stats(*, user, date_from: dt.date | None = None, date_to: dt.date | None = None) -> dict:
+    """The source's sentence, with declared and signed amounts apart: "举办对接会X场，累计参加企业Y家，对接订单
+    额度Z亿元（已签约…）". Events and participants of the events the user may see; amounts of the deals the user
+    may see."""
+    events = Event.objects.restrict(user, "view").order_by()
+    if date_from:
+        events = events.filter(date__gte=date_from)
+    if date_to:
+        events = events.filter(date__lte=date_to)
+    event_ids = list(events.values_list("pk", flat=True).distinct())
+    participants = (Registration.objects.filter(event_id__in=event_ids).exclude(attended=False)
+                    .values("enterprise").distinct().count())
+    deals = Intention.objects.restrict(user, "view").filter(event_id__in=event_ids).order_by()
+    done = [IntentionStatus.SIGNED, IntentionStatus.DELIVERED]
+    sums = deals.aggregate(
+        orders_declared=Sum("amount", filter=Q(kind=IntentionKind.ORDER)),
+        orders_signed=Sum("signed_amount", filter=Q(kind=IntentionKind.ORDER, status__in=done)),
+        orders_delivered=Sum("delivered_amount", filter=Q(kind=IntentionKind.ORDER, status=IntentionStatus.DELIVERED)),
+        financing_declared=Sum("amount", filter=Q(kind=IntentionKind.FINANCING)),
+        financing_signed=Sum("signed_amount", filter=Q(kind=IntentionKind.FINANCING, status__in=done)),
+        intentions=Count("pk"), dropped=Count("pk", filter=Q(status=IntentionStatus.DROPPED)),
+        open=Count("pk", filter=Q(status__in=[IntentionStatus.DECLARED, IntentionStatus.SIGNED])))
+    result = {"events": len(event_ids), "participants": participants}
+    for key in ("orders_declared", "orders_signed", "orders_delivered", "financing_declared", "financing_signed"):
+        result[key] = (sums[key] or Decimal(0)).quantize(Decimal("0.01"))
+    for key in ("intentions", "dropped", "open"):
+        result[key] = sums[key]
+    result["summary"] = _(
+        "%(e)s matchmaking events held, %(p)s firms took part; orders of %(od)s亿元 declared (%(os)s亿元 signed) and "
+        "financing of %(fd)s亿元 declared (%(fs)s亿元 signed).") % {
+        "e": result["events"], "p": result["participants"], "od": _yi(result["orders_declared"]),
+        "os": _yi(result["orders_signed"]), "fd": _yi(result["financing_declared"]),
+        "fs": _yi(result["financing_signed"])}
+    return result
+
+
+def follow_up_overdue(*, user, on: dt.date | None = None) -> QuerySet[Intention]:
+    on = on or timezone.localdate()
+    return intention_list(user=user).filter(status__in=[IntentionStatus.DECLARED, IntentionStatus.SIGNED],
+                                            follow_up_due__lt=on)
