@@ -8,4 +8,4 @@ class ChainsConfig(AppConfig):
     verbose_name = _("Ecosystems and chains")
 
     def ready(self) -> None:
-        from . import panels  # noqa: F401
+        from . import memberships, panels  # noqa: F401  (memberships declares its workflow)

@@ -14,6 +14,12 @@ class ChainMasterStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+class MembershipStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
 class TeamPosition(models.TextChoices):
     LEADER = "leader", _("Team leader")
     DEPUTY = "deputy", _("Deputy leader")

@@ -13,7 +13,7 @@ from industry_brain.accounts.choices import Role
 from industry_brain.core.models import BaseModel
 from industry_brain.core.querysets import RestrictedManager, RestrictedQuerySet
 
-from .choices import ChainMasterStatus, Segment, TeamPosition
+from .choices import ChainMasterStatus, MembershipStatus, Segment, TeamPosition
 
 # A node's output (a sum of firms' revenue) is published to readers who may not see every member's figures
 # only when at least this many firms make it up (docs/scope.md).
@@ -154,18 +154,29 @@ class NodeLink(BaseModel):
 
 class MembershipQuerySet(RestrictedQuerySet):
     def counted(self) -> MembershipQuerySet:
-        """The memberships that count for chain maps, node figures and scope."""
-        return self
+        """The memberships that count for chain maps, node figures and scope: confirmed ones. A work team's
+        proposal counts only once the city bureau confirms it, so that no write widens its author's read scope
+        (docs/scope.md)."""
+        return self.filter(status=MembershipStatus.CONFIRMED)
 
 
 class ChainMembership(BaseModel):
-    """An enterprise's place in a chain node (what it makes there)."""
+    """An enterprise's place in a chain node (what it makes there). Placed by the city bureau it is confirmed at
+    once; proposed by the ecosystem's work team it waits for the city's confirmation (or rejection)."""
 
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="memberships",
                                    verbose_name=_("enterprise"))
     node = models.ForeignKey(ChainNode, on_delete=models.CASCADE, related_name="memberships",
                              verbose_name=_("chain node"))
     main_product = models.CharField(_("main product"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=MembershipStatus.choices,
+                              default=MembershipStatus.CONFIRMED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("proposed by"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("note on the decision"), max_length=200, blank=True)
 
     objects = RestrictedManager.from_queryset(MembershipQuerySet)()
 
@@ -174,10 +185,18 @@ class ChainMembership(BaseModel):
         verbose_name = _("chain membership")
         verbose_name_plural = _("chain memberships")
         # Members of nodes, chains and ecosystems (filters, scope sub-queries, chain maps) from the index alone.
-        indexes = [models.Index(fields=["node", "enterprise"], name="membership_node_enterprise_idx")]
+        indexes = [
+            models.Index(fields=["node", "enterprise"], name="membership_node_enterprise_idx"),
+            models.Index(fields=["status", "node"], name="membership_status_node_idx"),
+        ]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "node"], name="membership_unique",
+            # A rejected proposal stays on record and does not block a later one.
+            models.UniqueConstraint(fields=["enterprise", "node"], condition=~Q(status="rejected"),
+                                    name="membership_unique",
                                     violation_error_message=_("The enterprise is already in this node.")),
+            models.CheckConstraint(condition=Q(status__in=["proposed", "confirmed", "rejected"]),
+                                   name="membership_status_known",
+                                   violation_error_message=_("Unknown membership status.")),
         ]
 
     def __str__(self) -> str:
@@ -188,9 +207,12 @@ class ChainMembership(BaseModel):
         from industry_brain.enterprises.models import enterprise_scope
 
         if user.role == Role.CHAIN_TEAM:
-            return Q(node__chain__ecosystem_id=user.ecosystem_id)
+            # The team sees and maintains its ecosystem's memberships, its own proposals included; what a
+            # proposal opens (the firm's figures) waits for the city's confirmation (enterprise_scope).
+            return Q(node__chain__ecosystem_id=user.ecosystem_id) if action != "view_confidential" else None
         if action == "view":
-            return enterprise_scope(user, "view", prefix="enterprise__")
+            firms = enterprise_scope(user, "view", prefix="enterprise__")
+            return None if firms is None else firms & Q(status=MembershipStatus.CONFIRMED)
         return None
 
 

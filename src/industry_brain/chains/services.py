@@ -1,4 +1,5 @@
-"""Writes for chains: memberships of enterprises in nodes and chain-master nominations/designations."""
+"""Writes for chains: chain-master nominations/designations and the member counts; memberships of enterprises in
+nodes live in `memberships.py` (re-exported here)."""
 
 from __future__ import annotations
 
@@ -14,30 +15,13 @@ from industry_brain.core.exceptions import TransitionNotAllowed
 from industry_brain.core.querysets import ensure_permitted
 
 from .choices import ChainMasterStatus
-from .models import Chain, ChainMaster, ChainMembership, ChainNode, Ecosystem, EcosystemStats
+from .memberships import membership_add, membership_confirm, membership_reject, membership_remove  # noqa: F401
+from .models import Chain, ChainMaster, ChainMembership, Ecosystem, EcosystemStats
 
 
 def _ensure_chain(actor, chain: Chain, action: str = "change") -> None:
     ensure_permitted(actor, chain, action,
                      _("Only the city bureau and the ecosystem's work team may change this chain."))
-
-
-@transaction.atomic
-def membership_add(*, actor, node: ChainNode, enterprise, main_product: str = "") -> ChainMembership:
-    """Place an enterprise in a chain node (chain team of the ecosystem or city bureau)."""
-    _ensure_chain(actor, node.chain)
-    if ChainMembership.objects.filter(node=node, enterprise=enterprise).exists():
-        raise ValidationError({"enterprise": [_("The enterprise is already in this node.")]})
-    membership = ChainMembership(node=node, enterprise=enterprise, main_product=main_product)
-    membership.full_clean()
-    membership.save()
-    return membership
-
-
-@transaction.atomic
-def membership_remove(*, actor, membership: ChainMembership) -> None:
-    _ensure_chain(actor, membership.node.chain)
-    membership.delete()
 
 
 @transaction.atomic

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import json
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
+from industry_brain.core.codes import normalise_uscc
+from industry_brain.core.exceptions import TransitionNotAllowed
+from industry_brain.core.permissions import can
 from industry_brain.core.views import ObjectDetailView
+from industry_brain.enterprises.models import Enterprise
 
-from . import selectors
-from .choices import Segment, segment_order
-from .models import Chain, ChainMaster, Ecosystem, TeamMember
+from . import memberships, selectors
+from .choices import MembershipStatus, Segment, segment_order
+from .models import Chain, ChainMaster, ChainMembership, Ecosystem, TeamMember
 
 
 class EcosystemListView(LoginRequiredMixin, TemplateView):
@@ -69,6 +78,55 @@ class ChainDetailView(ObjectDetailView):
             "node_rows": node_rows,
             "masters": obj.masters.select_related("enterprise").order_by("status", "enterprise__name"),
             "team": TeamMember.objects.filter(ecosystem=obj.ecosystem),
-            "can_nominate": Chain.objects.permits(request.user, obj, "change"),
+            "can_nominate": can(request.user, "change", obj),
+            "may_place": can(request.user, "change", obj),
+            "nodes": nodes,
+            "proposals": ChainMembership.objects.restrict(request.user, "view").filter(
+                node__chain=obj, status=MembershipStatus.PROPOSED).select_related("enterprise", "node",
+                                                                                  "proposed_by"),
             "year": graph["year"],
         }
+
+
+class MembershipActionView(LoginRequiredMixin, View):
+    """Page actions on a chain's memberships (POST, then back to the chain page): `add` (the city places, the
+    work team proposes), `confirm` and `reject` (the city), `remove`."""
+
+    def post(self, request, pk: int, action: str):
+        chain = Chain.objects.get_in_scope(request.user, pk)
+        if action not in ("add", "confirm", "reject", "remove"):
+            raise Http404
+        try:
+            if action == "add":
+                node = chain.nodes.filter(pk=request.POST.get("node") or None).first()
+                if node is None:
+                    raise ValidationError({"node": [_("Choose a node of this chain.")]})
+                enterprise = Enterprise.objects.filter(uscc=normalise_uscc(request.POST.get("uscc", ""))).first()
+                if enterprise is None:
+                    raise ValidationError({"uscc": [_("No enterprise with this credit code.")]})
+                membership = memberships.membership_add(actor=request.user, node=node, enterprise=enterprise,
+                                                        main_product=request.POST.get("main_product", "")[:100])
+                messages.success(request, _("Enterprise placed in the chain.") if membership.status == "confirmed"
+                                 else _("Proposal recorded; it counts once the city bureau confirms it."))
+            else:
+                membership = ChainMembership.objects.restrict(request.user, "view").filter(
+                    node__chain=chain, pk=request.POST.get("membership") or None).first()
+                if membership is None:
+                    raise Http404
+                note = request.POST.get("note", "")
+                if action == "confirm":
+                    memberships.membership_confirm(actor=request.user, membership=membership, note=note)
+                    messages.success(request, _("Membership confirmed."))
+                elif action == "reject":
+                    memberships.membership_reject(actor=request.user, membership=membership, note=note)
+                    messages.success(request, _("Proposal rejected."))
+                else:
+                    memberships.membership_remove(actor=request.user, membership=membership)
+                    messages.success(request, _("Enterprise taken out of the node."))
+        except ValidationError as exc:
+            for errors in exc.message_dict.values():
+                for e in errors:
+                    messages.error(request, e)
+        except (PermissionDenied, TransitionNotAllowed) as exc:
+            messages.error(request, str(exc) or _("You may not do this."))
+        return redirect(chain.get_absolute_url())

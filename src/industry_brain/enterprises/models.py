@@ -34,7 +34,8 @@ def enterprise_scope(user, action: str, prefix: str = "") -> Q | None:
         return Q(**{f"{p}district_id": user.district_code})
     if role == Role.CHAIN_TEAM:
         if action in ("view", "view_confidential"):
-            members = apps.get_model("chains", "ChainMembership").objects.filter(
+            # Confirmed memberships only: a team's own proposal does not open the firm (docs/scope.md).
+            members = apps.get_model("chains", "ChainMembership").objects.counted().filter(
                 node__chain__ecosystem_id=user.ecosystem_id).values("enterprise_id")
             return Q(**{f"{p}pk__in": members})
         return None

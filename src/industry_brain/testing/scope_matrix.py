@@ -230,6 +230,15 @@ class ScopeWorld(World):
                                           nominated_on=dt.date(2025, 3, 3), nominated_by=self.user("chain_team"))
 
     @functools.cached_property
+    def proposal(self):
+        """The work team's proposal to place ent_xihu (already a member elsewhere in the chain) in its upstream
+        node, waiting for the city's confirmation."""
+        from industry_brain.chains.models import ChainMembership
+
+        return ChainMembership.objects.create(node=self.chain.nodes.get(segment="upstream"), enterprise=self.ent_xihu,
+                                              status="proposed", proposed_by=self.user("chain_team"))
+
+    @functools.cached_property
     def project(self):
         from industry_brain.projects.models import Project
 

@@ -60,4 +60,14 @@ class ReasonSerializer(serializers.Serializer):
 class ChainMembershipSerializer(serializers.ModelSerializer):
     class Meta:
         model = ChainMembership
-        fields = ["id", "enterprise", "node", "main_product"]
+        fields = ["id", "enterprise", "node", "main_product", "status", "proposed_by", "decided_by", "decided_at",
+                  "decision_note"]
+        read_only_fields = ["status", "proposed_by", "decided_by", "decided_at", "decision_note"]
+
+
+class MembershipDecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class MembershipRejectionSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=200)

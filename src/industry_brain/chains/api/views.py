@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from industry_brain.core.api import RestrictedListCreateViewSet, RestrictedReadOnlyViewSet
 
-from .. import services
+from .. import memberships, services
 from ..choices import segment_order
 from ..models import Chain, ChainMaster, ChainMembership, ChainNode, Ecosystem, NodeLink
 from .serializers import (
@@ -14,6 +14,8 @@ from .serializers import (
     ChainMembershipSerializer,
     ChainSerializer,
     EcosystemSerializer,
+    MembershipDecisionSerializer,
+    MembershipRejectionSerializer,
     ReasonSerializer,
 )
 
@@ -67,17 +69,36 @@ class ChainMasterViewSet(RestrictedListCreateViewSet):
 
 
 class ChainMembershipViewSet(RestrictedListCreateViewSet, mixins.DestroyModelMixin):
-    """Enterprises placed in chain nodes; the ecosystem's work team and the city maintain them."""
+    """Enterprises placed in chain nodes. The city bureau places them (confirmed at once); the ecosystem's work
+    team proposes them, and a proposal counts for scope and figures only once the city confirms it."""
 
     queryset = ChainMembership.objects.select_related("node").order_by("node", "enterprise")
     serializer_class = ChainMembershipSerializer
-    filterset_fields = ["node", "enterprise", "node__chain"]
+    filterset_fields = ["node", "enterprise", "node__chain", "status"]
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = services.membership_add(actor=self.request.user, node=data["node"],
-                                                      enterprise=data["enterprise"],
-                                                      main_product=data.get("main_product", ""))
+        serializer.instance = memberships.membership_add(actor=self.request.user, node=data["node"],
+                                                         enterprise=data["enterprise"],
+                                                         main_product=data.get("main_product", ""))
 
     def perform_destroy(self, instance):
-        services.membership_remove(actor=self.request.user, membership=instance)
+        memberships.membership_remove(actor=self.request.user, membership=instance)
+
+    @extend_schema(request=MembershipDecisionSerializer, responses=ChainMembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        body = MembershipDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        membership = memberships.membership_confirm(actor=request.user, membership=self.get_object(),
+                                                    note=body.validated_data.get("note", ""))
+        return Response(ChainMembershipSerializer(membership).data)
+
+    @extend_schema(request=MembershipRejectionSerializer, responses=ChainMembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        body = MembershipRejectionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        membership = memberships.membership_reject(actor=request.user, membership=self.get_object(),
+                                                   note=body.validated_data["note"])
+        return Response(ChainMembershipSerializer(membership).data)
