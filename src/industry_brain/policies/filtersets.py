@@ -8,7 +8,7 @@ from .models import Eligibility, LedgerEntry, PolicyItem
 
 class EligibilityFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
-    result = django_filters.BooleanFilter(field_name="result", null_label="unknown")
+    result = django_filters.BooleanFilter(field_name="result")
     unknown = django_filters.BooleanFilter(field_name="result", lookup_expr="isnull")
 
     class Meta:
