@@ -2,7 +2,8 @@ from django.utils.translation import gettext_lazy as _
 
 from industry_brain.core import registry
 
-registry.register_nav(20, "chains:ecosystem_list", _("Ecosystems and chains"))
+registry.register_nav(20, "chains:ecosystem_list", _("Ecosystems and chains"),
+                      ("city", "district", "chain_team", "department", "cadre"))
 
 
 def chain_team_home_panel(request):

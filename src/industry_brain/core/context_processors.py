@@ -13,9 +13,15 @@ def platform(request):
     if role:
         for _order, url_name, label, roles in registry.navigation:
             if roles is None or role in roles or user.is_superuser:
+                override = registry.nav_overrides.get(url_name)
+                personal = override(user) if override else None
                 try:
-                    url = reverse(url_name)
+                    url, label = personal if personal else (reverse(url_name), label)
                 except NoReverseMatch:
                     continue
                 items.append({"url": url, "label": label, "active": request.path.startswith(url) and url != "/"})
+        # The longest matching entry alone is active (/projects/map/ is not also /projects/).
+        active = [i for i in items if i["active"]]
+        for i in active:
+            i["active"] = len(i["url"]) == max(len(a["url"]) for a in active)
     return {"nav_items": items, "demo_notice": settings.DEMO_DATA_NOTICE}

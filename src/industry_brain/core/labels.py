@@ -35,6 +35,23 @@ def register(kind: str, mapping: dict[str, Any]) -> None:
     _registry.setdefault(kind, {}).update(mapping)
 
 
+def humanize(text: str) -> str:
+    """Free text written by the platform (a timeline note) with any registered code inside replaced by its label:
+    `#261 (similar_text)` → `#261（文本相似）`. Codes not registered anywhere are left as they are."""
+    _discover()
+    if not text:
+        return text
+    known = {}
+    for mapping in _registry.values():
+        known.update({k: v for k, v in mapping.items() if k != "*"})
+
+    def swap(m):
+        found = known.get(m.group(0))
+        return str(found) if found is not None else m.group(0)
+
+    return re.sub(r"\b[a-z][a-z0-9_]*(?:[.:][a-z][a-z0-9_]*)*\b", swap, text)
+
+
 def register_facts(kind: str, sentence: Callable[[dict], str]) -> None:
     """A function turning one kind of structured facts (a warning's figures and thresholds) into a sentence."""
     _facts[kind] = sentence

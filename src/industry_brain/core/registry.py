@@ -13,6 +13,9 @@ from collections.abc import Callable
 home_panels: list[Callable] = []
 navigation: list[tuple[int, str, object, tuple[str, ...] | None]] = []
 detail_panels: dict[str, list[Callable]] = defaultdict(list)
+# url name -> callable(user) -> (url, label) or None: a menu entry that points somewhere personal for some users
+# (an enterprise user's "enterprises" entry opens their own firm).
+nav_overrides: dict[str, Callable] = {}
 
 
 def register_nav(order: int, url_name: str, label, roles: tuple[str, ...] | None = None) -> None:

@@ -32,3 +32,12 @@ def _statuses():
 
 
 labels.register("demand_status", _statuses())
+
+
+def _flag_kinds():
+    from .choices import FlagKind
+
+    return dict(FlagKind.choices)
+
+
+labels.register("flag_kind", _flag_kinds())

@@ -10,7 +10,7 @@ registry.register_nav(40, "demands:demand_list", _("Enterprise demands"))
 registry.register_nav(41, "demands:demand_stats", _("Demand statistics"),
                       ("city", "district", "department", "chain_team", "cadre"))
 registry.register_nav(42, "demands:cadre_list", _("Cadres and coverage"), ("city", "district", "cadre"))
-registry.register_nav(43, "demands:visit_list", _("Visits"), ("city", "district", "cadre", "enterprise"))
+registry.register_nav(43, "demands:visit_list", _("Visits"), ("city", "district", "cadre"))
 registry.register_nav(44, "demands:alert_list", _("Systemic alerts"), ("city", "district", "chain_team"))
 registry.register_nav(45, "demands:inbox", _("Inbox"))
 

@@ -8,6 +8,15 @@ from industry_brain.core import registry
 registry.register_nav(10, "enterprises:enterprise_list", _("Enterprises"))
 
 
+def _own_enterprise_entry(user):
+    if user.role == "enterprise" and user.enterprise_id:
+        return reverse("enterprises:enterprise_detail", args=[user.enterprise_id]), _("My enterprise")
+    return None
+
+
+registry.nav_overrides["enterprises:enterprise_list"] = _own_enterprise_entry
+
+
 def enterprise_home_panel(request):
     from django.db.models import Count
     from django.utils.translation import gettext

@@ -54,3 +54,14 @@ labels.register_facts("report_missing", lambda f: gettext(
 labels.register_facts("investment_stalled", lambda f: gettext(
     "No investment from %(start)s to %(end)s (%(months)s months) although construction started on %(started)s") % {
     "start": f["from"], "end": f["to"], "months": f["months"], "started": f["actual_start"]})
+
+
+def _choices():
+    from .choices import SupervisionLevel, SupervisionStatus, WarningLevel
+
+    return {"supervision_level": dict(SupervisionLevel.choices), "supervision_status": dict(SupervisionStatus.choices),
+            "warning_level": dict(WarningLevel.choices)}
+
+
+for _kind, _mapping in _choices().items():
+    labels.register(_kind, _mapping)

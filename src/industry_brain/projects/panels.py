@@ -8,9 +8,9 @@ from industry_brain.core import registry
 
 registry.register_nav(30, "projects:project_list", _("Investment projects"))
 registry.register_nav(31, "projects:project_map", _("Project map"),
-                      ("city", "district", "chain_team", "enterprise", "cadre"))
+                      ("city", "district", "chain_team", "cadre"))
 registry.register_nav(32, "projects:dashboard", _("Projects dashboard"), ("city", "district", "chain_team"))
-registry.register_nav(33, "projects:supervision_list", _("Supervision"), ("city", "district", "enterprise"))
+registry.register_nav(33, "projects:supervision_list", _("Supervision"), ("city", "district"))
 registry.register_nav(34, "projects:rule_list", _("Warning rules"), ("city", "district", "chain_team"))
 
 

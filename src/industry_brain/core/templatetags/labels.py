@@ -20,6 +20,12 @@ def actor(value, user=None):
 
 
 @register.filter
+def humanize(text):
+    """`{{ s.note|humanize }}`: codes inside platform-written text replaced by their labels."""
+    return labels.humanize(text)
+
+
+@register.filter
 def person(user):
     return labels.person(user)
 
