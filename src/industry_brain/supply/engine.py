@@ -1,0 +1,413 @@
+"""The TTR/TTS risk-exposure model (Simchi-Levi et al.; multi-tier form) as linear programs solved with HiGHS.
+
+Pure Python + numpy, no Django: the stateless API, the stored scenario runs, the tests and the benchmark all call
+these functions. Continuous variables throughout, so PI and TTS are exact fractions (10/3, 1.5, ...).
+
+Network: nodes with capacity per period (inf = unlimited), on-hand inventory, demand per period (products only)
+and loss per unit (products only); links supplier → customer for a material with `per_unit` (units of that
+material per unit the customer makes) and an optional cap per period (a supplier's usual rate to this customer
+times its headroom, plus whatever it holds in stock; inf = uncapped).
+A customer needs every material it has links for, from any of that material's suppliers (AND over materials,
+OR over suppliers).
+
+One generalisation of the reference LP: a node may both make a product (demand) and ship to customers. Its
+final sales z_j then share its stock and production with its shipments (Σ y_out + z_j ≤ u_j + s_j) and the
+demand row reads z_j + l_j ≥ d_j·t. For networks where products ship nothing (the reference's case, example C)
+this is exactly the reference LP.
+
+TTR LP (performance impact PI over horizon t):
+    min Σ f_j l_j
+    u_j − Σ_{i∈P_jk} y_ij / r_kj ≤ 0        every consumer j and material k
+    Σ_i' y_ji' + z_j − u_j ≤ s_j             every node
+    z_j + l_j ≥ d_j t                         products
+    0 ≤ u_j ≤ c_j t   (disrupted: ≤ (1−δ_j) c_j t),   0 ≤ y_e ≤ cap_e t + s_supplier
+TTS LP: the same rows without loss (z_j ≥ d_j t), t a variable in [0, cap], max t. Several independent blocks
+(one per firm: that firm's upstream, only its demand required) go into ONE LP with one t per block; maximising
+Σ t_b maximises each t_b because the blocks share no variable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Iterable, Sequence
+
+import highspy
+import numpy as np
+
+INF = math.inf
+TTS_CAP_DEFAULT = 999.0
+
+
+class SolveError(Exception):
+    """HiGHS did not reach an optimum (infeasible input, numerical trouble): the status is in the message."""
+
+    def __init__(self, status: str):
+        super().__init__(status)
+        self.status = status
+
+
+@dataclasses.dataclass
+class Network:
+    """Nodes and links in index form (see the module docstring)."""
+
+    ids: list
+    capacity: np.ndarray
+    inventory: np.ndarray
+    demand: np.ndarray
+    unit_value: np.ndarray
+    sup: np.ndarray  # link supplier index
+    cus: np.ndarray  # link customer index
+    mat: np.ndarray  # link material code (int)
+    per_unit: np.ndarray
+    link_cap: np.ndarray  # per period, inf = uncapped
+
+    @classmethod
+    def build(cls, nodes: Sequence[dict], links: Sequence[dict]) -> Network:
+        """From dicts: nodes {id, capacity (None = unlimited), inventory, demand, unit_value}; links {supplier,
+        customer, material, per_unit, cap (optional, per period)}."""
+        ids = [n["id"] for n in nodes]
+        index = {v: i for i, v in enumerate(ids)}
+        materials: dict = {}
+        f = np.array
+        return cls(
+            ids=ids,
+            capacity=f([INF if n.get("capacity") is None else float(n["capacity"]) for n in nodes], dtype=float),
+            inventory=f([float(n.get("inventory") or 0) for n in nodes], dtype=float),
+            demand=f([float(n.get("demand") or 0) for n in nodes], dtype=float),
+            unit_value=f([float(n.get("unit_value") or 0) for n in nodes], dtype=float),
+            sup=f([index[e["supplier"]] for e in links], dtype=np.int64),
+            cus=f([index[e["customer"]] for e in links], dtype=np.int64),
+            mat=f([materials.setdefault(e["material"], len(materials)) for e in links], dtype=np.int64),
+            per_unit=f([float(e["per_unit"]) for e in links], dtype=float),
+            link_cap=f([INF if e.get("cap") is None else float(e["cap"]) for e in links], dtype=float),
+        )
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    def upstream(self, roots: Iterable[int]) -> np.ndarray:
+        """Indices of the roots and every node that supplies them, directly or through others."""
+        preds: dict[int, list[int]] = {}
+        for s, c in zip(self.sup.tolist(), self.cus.tolist(), strict=True):
+            preds.setdefault(c, []).append(s)
+        seen = set(roots)
+        stack = list(seen)
+        while stack:
+            for p in preds.get(stack.pop(), ()):
+                if p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+        return np.array(sorted(seen), dtype=np.int64)
+
+    def downstream(self, roots: Iterable[int]) -> np.ndarray:
+        succ: dict[int, list[int]] = {}
+        for s, c in zip(self.sup.tolist(), self.cus.tolist(), strict=True):
+            succ.setdefault(s, []).append(c)
+        seen = set(roots)
+        stack = list(seen)
+        while stack:
+            for p in succ.get(stack.pop(), ()):
+                if p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+        return np.array(sorted(seen), dtype=np.int64)
+
+
+@dataclasses.dataclass
+class LpStats:
+    rows: int = 0
+    columns: int = 0
+    nonzeros: int = 0
+    build_seconds: float = 0.0
+    solve_seconds: float = 0.0
+    status: str = ""
+
+    def add(self, other: LpStats) -> None:
+        self.rows += other.rows
+        self.columns += other.columns
+        self.nonzeros += other.nonzeros
+        self.build_seconds += other.build_seconds
+        self.solve_seconds += other.solve_seconds
+        self.status = other.status if not self.status or self.status == "Optimal" else self.status
+
+
+def _cat(parts) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+class _Lp:
+    """A small builder: columns with bounds and costs, rows as COO triplets with bounds."""
+
+    def __init__(self):
+        self.cost: list[np.ndarray] = []
+        self.lo: list[np.ndarray] = []
+        self.hi: list[np.ndarray] = []
+        self.ncol = 0
+        self.r: list[np.ndarray] = []
+        self.c: list[np.ndarray] = []
+        self.v: list[np.ndarray] = []
+        self.rlo: list[np.ndarray] = []
+        self.rhi: list[np.ndarray] = []
+        self.nrow = 0
+
+    def cols(self, k: int, cost=0.0, lo=0.0, hi=INF) -> np.ndarray:
+        start = self.ncol
+        self.ncol += k
+        self.cost.append(np.broadcast_to(np.asarray(cost, dtype=float), (k,)).copy())
+        self.lo.append(np.broadcast_to(np.asarray(lo, dtype=float), (k,)).copy())
+        self.hi.append(np.broadcast_to(np.asarray(hi, dtype=float), (k,)).copy())
+        return np.arange(start, start + k, dtype=np.int64)
+
+    def rows(self, k: int, lo, hi) -> np.ndarray:
+        start = self.nrow
+        self.nrow += k
+        self.rlo.append(np.broadcast_to(np.asarray(lo, dtype=float), (k,)).copy())
+        self.rhi.append(np.broadcast_to(np.asarray(hi, dtype=float), (k,)).copy())
+        return np.arange(start, start + k, dtype=np.int64)
+
+    def coef(self, rows: np.ndarray, cols: np.ndarray, vals) -> None:
+        rows = np.asarray(rows, dtype=np.int64)
+        self.r.append(rows)
+        self.c.append(np.asarray(cols, dtype=np.int64))
+        self.v.append(np.broadcast_to(np.asarray(vals, dtype=float), rows.shape).copy())
+
+    def solve(self, maximize: bool) -> tuple[str, np.ndarray, np.ndarray, LpStats]:
+        t0 = time.perf_counter()
+        r, c, v = _cat(self.r).astype(np.int64), _cat(self.c).astype(np.int64), _cat(self.v)
+        keep = v != 0
+        r, c, v = r[keep], c[keep], v[keep]
+        order = np.lexsort((r, c))
+        r, c, v = r[order], c[order], v[order]
+        start = np.zeros(self.ncol + 1, dtype=np.int64)
+        np.cumsum(np.bincount(c, minlength=self.ncol), out=start[1:])
+        lp = highspy.HighsLp()
+        lp.num_col_ = self.ncol
+        lp.num_row_ = self.nrow
+        lp.col_cost_ = _cat(self.cost)
+        lp.col_lower_ = _cat(self.lo)
+        lp.col_upper_ = np.where(np.isinf(_cat(self.hi)), highspy.kHighsInf, _cat(self.hi))
+        lp.row_lower_ = np.where(np.isneginf(_cat(self.rlo)), -highspy.kHighsInf, _cat(self.rlo))
+        lp.row_upper_ = np.where(np.isposinf(_cat(self.rhi)), highspy.kHighsInf, _cat(self.rhi))
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = start
+        lp.a_matrix_.index_ = r
+        lp.a_matrix_.value_ = v
+        lp.a_matrix_.num_col_ = self.ncol
+        lp.a_matrix_.num_row_ = self.nrow
+        lp.sense_ = highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.passModel(lp)
+        t1 = time.perf_counter()
+        h.run()
+        t2 = time.perf_counter()
+        status = h.modelStatusToString(h.getModelStatus())
+        sol = h.getSolution()
+        x = np.asarray(sol.col_value, dtype=float) if status == "Optimal" else np.zeros(self.ncol)
+        duals = np.asarray(sol.row_dual, dtype=float) if status == "Optimal" else np.zeros(self.nrow)
+        stats = LpStats(rows=self.nrow, columns=self.ncol, nonzeros=int(len(v)), build_seconds=t1 - t0,
+                        solve_seconds=t2 - t1, status=status)
+        return status, x, duals, stats
+
+
+def _down_factor(net: Network, down: dict[int, float]) -> np.ndarray:
+    """Share of capacity left per node (1 − δ for disrupted nodes)."""
+    left = np.ones(net.n)
+    for i, loss in down.items():
+        left[i] = 1.0 - loss
+    return left
+
+
+def _scaled(capacity: np.ndarray, left: np.ndarray) -> np.ndarray:
+    """Capacity times the share left; an unlimited node fully down has none (not inf × 0 = nan)."""
+    with np.errstate(invalid="ignore"):
+        return np.where(left <= 0, 0.0, capacity * left)
+
+
+def _bom_groups(net: Network, link_idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(customer, material) groups of the given links: group id per link, group customer, group per-unit need."""
+    keys = net.cus[link_idx] * (int(net.mat.max()) + 1 if len(net.mat) else 1) + net.mat[link_idx]
+    uniq, gid = np.unique(keys, return_inverse=True)
+    g_cus = np.zeros(len(uniq), dtype=np.int64)
+    g_cus[gid] = net.cus[link_idx]
+    g_r = np.zeros(len(uniq))
+    np.maximum.at(g_r, gid, net.per_unit[link_idx])
+    return gid, g_cus, g_r
+
+
+@dataclasses.dataclass
+class PiResult:
+    pi: float
+    lost_units: np.ndarray  # per node (products; 0 elsewhere)
+    stats: LpStats
+
+
+def solve_pi(net: Network, down: dict[int, float], periods: float, nodes: np.ndarray | None = None) -> PiResult:
+    """Performance impact: the least total lost value over `periods` when the `down` nodes lose their share of
+    capacity; optionally over a sub-network `nodes` (links inside it only)."""
+    nodes = np.arange(net.n) if nodes is None else nodes
+    local = -np.ones(net.n, dtype=np.int64)
+    local[nodes] = np.arange(len(nodes))
+    links = np.nonzero((local[net.sup] >= 0) & (local[net.cus] >= 0))[0]
+    lp = _Lp()
+    left = _down_factor(net, down)
+    cap = _scaled(net.capacity[nodes], left[nodes]) * periods
+    u = lp.cols(len(nodes), 0.0, 0.0, cap)
+    # A link carries at most its rate over the horizon plus what the supplier holds in stock.
+    y = lp.cols(len(links), 0.0, 0.0, net.link_cap[links] * periods + net.inventory[net.sup[links]])
+    prod = np.nonzero(net.demand[nodes] > 0)[0]
+    z = lp.cols(len(prod))
+    loss = lp.cols(len(prod), net.unit_value[nodes][prod])
+    if len(links):
+        gid, g_cus, g_r = _bom_groups(net, links)
+        rows = lp.rows(len(g_cus), -INF, 0.0)
+        lp.coef(rows, u[local[g_cus]], 1.0)
+        lp.coef(rows[gid], y, -1.0 / g_r[gid])
+    ship = lp.rows(len(nodes), -INF, net.inventory[nodes])
+    lp.coef(ship[local[net.sup[links]]], y, 1.0)
+    lp.coef(ship, u, -1.0)
+    lp.coef(ship[prod], z, 1.0)
+    dem = lp.rows(len(prod), net.demand[nodes][prod] * periods, INF)
+    lp.coef(dem, z, 1.0)
+    lp.coef(dem, loss, 1.0)
+    status, x, _duals, stats = lp.solve(maximize=False)
+    if status != "Optimal":
+        raise SolveError(status)
+    lost = np.zeros(net.n)
+    lost[nodes[prod]] = x[loss]
+    return PiResult(pi=float(np.dot(net.unit_value[nodes][prod], x[loss])), lost_units=lost, stats=stats)
+
+
+@dataclasses.dataclass
+class TtsBlock:
+    nodes: np.ndarray  # node indices of the block
+    products: np.ndarray  # node indices whose demand must be met
+
+
+@dataclasses.dataclass
+class TtsResult:
+    tts: np.ndarray  # per block
+    capped: np.ndarray  # per block: bool
+    binding_material: list  # per block: the material code of the first product's scarcest input, or None
+    stats: LpStats
+
+
+def solve_tts(net: Network, down: dict[int, float], blocks: Sequence[TtsBlock], cap: float = TTS_CAP_DEFAULT
+              ) -> TtsResult:
+    """Time to survive of each block in one LP (see the module docstring)."""
+    lp = _Lp()
+    left = _down_factor(net, down)
+    t_cols = lp.cols(len(blocks), 1.0, 0.0, cap)
+    bom_rows_of: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for b, block in enumerate(blocks):
+        nodes = block.nodes
+        t = t_cols[b]
+        local = -np.ones(net.n, dtype=np.int64)
+        local[nodes] = np.arange(len(nodes))
+        links = np.nonzero((local[net.sup] >= 0) & (local[net.cus] >= 0))[0]
+        c_rate = _scaled(net.capacity[nodes], left[nodes])
+        fixed_zero = (left[nodes] <= 0)  # a node fully down produces nothing, whatever its capacity
+        u = lp.cols(len(nodes), 0.0, 0.0, np.where(fixed_zero, 0.0, INF))
+        finite = np.nonzero(np.isfinite(c_rate) & ~fixed_zero)[0]
+        if len(finite):
+            rows = lp.rows(len(finite), -INF, 0.0)
+            lp.coef(rows, u[finite], 1.0)
+            lp.coef(rows, np.full(len(finite), t), -c_rate[finite])
+        y = lp.cols(len(links))
+        capped_links = np.nonzero(np.isfinite(net.link_cap[links]))[0]
+        if len(capped_links):
+            rows = lp.rows(len(capped_links), -INF, net.inventory[net.sup[links][capped_links]])
+            lp.coef(rows, y[capped_links], 1.0)
+            lp.coef(rows, np.full(len(capped_links), t), -net.link_cap[links][capped_links])
+        prod_local = local[block.products]
+        z = lp.cols(len(prod_local))
+        if len(links):
+            gid, g_cus, g_r = _bom_groups(net, links)
+            rows = lp.rows(len(g_cus), -INF, 0.0)
+            lp.coef(rows, u[local[g_cus]], 1.0)
+            lp.coef(rows[gid], y, -1.0 / g_r[gid])
+            g_mat = np.zeros(len(g_cus), dtype=np.int64)
+            g_mat[gid] = net.mat[links]
+            bom_rows_of.append((rows, g_cus, g_mat))
+        else:
+            bom_rows_of.append((np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)))
+        ship = lp.rows(len(nodes), -INF, net.inventory[nodes])
+        lp.coef(ship[local[net.sup[links]]], y, 1.0)
+        lp.coef(ship, u, -1.0)
+        lp.coef(ship[prod_local], z, 1.0)
+        dem = lp.rows(len(prod_local), 0.0, INF)
+        lp.coef(dem, z, 1.0)
+        lp.coef(dem, np.full(len(prod_local), t), -net.demand[block.products])
+    status, x, duals, stats = lp.solve(maximize=True)
+    if status != "Optimal":
+        raise SolveError(status)
+    tts = x[t_cols]
+    binding: list = []
+    for block, (rows, g_cus, g_mat) in zip(blocks, bom_rows_of, strict=True):
+        first = block.products[0] if len(block.products) else -1
+        mine = np.nonzero(g_cus == first)[0]
+        if len(mine) and np.any(np.abs(duals[rows[mine]]) > 1e-9):
+            binding.append(int(g_mat[mine[np.argmax(np.abs(duals[rows[mine]]))]]))
+        else:
+            binding.append(None)
+    return TtsResult(tts=tts, capped=tts >= cap - 1e-6, binding_material=binding, stats=stats)
+
+
+def analyse(nodes: Sequence[dict], links: Sequence[dict], scenarios: Sequence[dict], tts_cap: float = TTS_CAP_DEFAULT
+            ) -> list[dict]:
+    """The stateless analysis of the API: per scenario PI (TTR LP over `periods`), REI = PI / max PI, TTS of the
+    whole network (every product's demand met) and the lost units per product."""
+    net = Network.build(nodes, links)
+    index = {v: i for i, v in enumerate(net.ids)}
+    products = np.nonzero(net.demand > 0)[0]
+    out = []
+    for sc in scenarios:
+        down = {index[d]: 1.0 for d in sc["down"]}
+        pi = solve_pi(net, down, float(sc["periods"]))
+        tts = solve_tts(net, down, [TtsBlock(np.arange(net.n), products)], cap=tts_cap)
+        out.append({"scenario": sc["id"], "pi": _clean(pi.pi), "tts": _clean(float(tts.tts[0])),
+                    "tts_capped": bool(tts.capped[0]),
+                    "lost_units": {str(net.ids[i]): _clean(float(pi.lost_units[i])) for i in products}})
+    worst = max((r["pi"] for r in out), default=0.0)
+    for r in out:
+        r["rei"] = _clean(r["pi"] / worst) if worst > 0 else 0.0
+    return out
+
+
+def _clean(x: float, digits: int = 9) -> float:
+    """Round away solver noise (3.3333333333 stays, 2.0000000001 becomes 2.0, -0.0 becomes 0.0)."""
+    v = round(x, digits)
+    return 0.0 if v == 0 else v
+
+
+def structural_breaks(n: int, sup: Sequence[int], cus: Sequence[int], mat: Sequence[int]) -> list[frozenset]:
+    """AND/OR chain-break points (reference §2.2) of every node: the nodes whose removal leaves it unable to make
+    its product. Break(j) = {j} ∪ ⋃_k ⋂_{i∈P_jk} Break(i) over the materials k it needs, computed in topological
+    order (suppliers first); links that close a cycle are ignored (a cycle cannot be the only source)."""
+    groups: dict[int, dict[int, list[int]]] = {}
+    indeg = [0] * n
+    succ: list[list[int]] = [[] for _ in range(n)]
+    for s, c, m in zip(sup, cus, mat, strict=True):
+        groups.setdefault(c, {}).setdefault(m, []).append(s)
+        succ[s].append(c)
+        indeg[c] += 1
+    order = [i for i in range(n) if indeg[i] == 0]
+    k = 0
+    while k < len(order):
+        for c in succ[order[k]]:
+            indeg[c] -= 1
+            if indeg[c] == 0:
+                order.append(c)
+        k += 1
+    done: list[frozenset | None] = [None] * n
+    for j in order + [i for i in range(n) if indeg[i] > 0]:
+        acc = {j}
+        for suppliers in groups.get(j, {}).values():
+            sets = [done[i] for i in suppliers if done[i] is not None]
+            if len(sets) == len(suppliers) and sets:
+                acc |= frozenset.intersection(*sets)
+        done[j] = frozenset(acc)
+    return [d or frozenset() for d in done]

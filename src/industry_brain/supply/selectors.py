@@ -1,0 +1,291 @@
+"""Reads of the supply module (public API for other apps): every function takes the user and restricts, aggregates
+too. Out of scope is an empty answer here and a 404 at the edge."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Cast
+from django.http import Http404
+
+from industry_brain.accounts.choices import Role
+from industry_brain.chains.models import ChainMembership
+from industry_brain.core.permissions import is_city
+from industry_brain.enterprises.models import Enterprise
+
+from . import engine
+from .models import (
+    BomLine,
+    DailyReport,
+    Emergency,
+    EmergencyRequest,
+    ExternalFirm,
+    FirmProfile,
+    MatchReview,
+    Material,
+    Scenario,
+    ScenarioResult,
+    ScenarioRun,
+    SupplyLink,
+    WhitelistEntry,
+    settings_province_prefix,
+)
+
+
+def material_list(*, user):
+    return Material.objects.restrict(user, "view").select_related("node")
+
+
+def external_firm_list(*, user):
+    return ExternalFirm.objects.restrict(user, "view")
+
+
+def link_list(*, user):
+    return SupplyLink.objects.restrict(user, "view").select_related(
+        "supplier_enterprise", "supplier_external", "customer", "material")
+
+
+def match_review_list(*, user):
+    return MatchReview.objects.restrict(user, "view").select_related(
+        "new_firm", "candidate_enterprise", "candidate_external")
+
+
+def scenario_list(*, user):
+    return Scenario.objects.restrict(user, "view").select_related("last_run")
+
+
+def result_list(*, user, run: ScenarioRun | None):
+    """Results of one run that lie within the user's scope, in rank order."""
+    if run is None:
+        return ScenarioResult.objects.none()
+    return ScenarioResult.objects.restrict(user, "view").filter(run=run).select_related(
+        "enterprise", "district", "chain", "missing_material").order_by("rank")
+
+
+def scenario_losses(*, user, run: ScenarioRun | None) -> dict:
+    """Lost value, affected and flagged firms summed by chain and by district, over the rows the user may see."""
+    qs = result_list(user=user, run=run).order_by()
+    measures = {"lost": Sum("lost_value"), "firms": Count("id"),
+                "flagged": Sum(Case(When(flagged=True, then=1), default=0, output_field=IntegerField()))}
+    by_chain = list(qs.values("chain_id", "chain__name").annotate(**measures).order_by("-lost"))
+    by_district = list(qs.values("district_id", "district__name").annotate(**measures).order_by("-lost"))
+    total = qs.aggregate(**measures)
+    return {"by_chain": by_chain, "by_district": by_district, "total": total}
+
+
+def scenario_map_points(*, user, run: ScenarioRun | None) -> list[dict]:
+    """Affected local firms with a position, for the map coloured by TTS."""
+    rows = result_list(user=user, run=run).filter(enterprise__lat__isnull=False).values_list(
+        "enterprise_id", "enterprise__name", "enterprise__lat", "enterprise__lon", "tts_days", "tts_capped",
+        "flagged", "stops_on_day", "lost_value")
+    return [{"id": e, "name": n, "lat": float(la), "lon": float(lo), "tts": t, "capped": c, "flagged": f,
+             "stops_on_day": d, "lost_value": round(v, 1)} for e, n, la, lo, t, c, f, d, v in rows]
+
+
+def compare_runs(*, user, runs: list[ScenarioRun]) -> list[dict]:
+    """Side-by-side figures of several runs over the rows the user may see."""
+    out = []
+    for run in runs:
+        agg = result_list(user=user, run=run).order_by().aggregate(
+            lost=Sum("lost_value"), firms=Count("id"),
+            flagged=Sum(Case(When(flagged=True, then=1), default=0, output_field=IntegerField())))
+        out.append({"run": run, "scenario": run.scenario, **agg})
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- pre-screen
+
+def input_concentration(*, user):
+    """Per local customer and input material, set-based: number of suppliers, HHI of volume shares, and how many
+    suppliers are inside the province (0: sourced only outside it). One GROUP BY over the links."""
+    prov = settings_province_prefix()
+    vol = Cast(F("monthly_volume"), FloatField())
+    return (SupplyLink.objects.restrict(user, "view").order_by()
+            .values("customer_id", "material_id")
+            .annotate(suppliers=Count("id"), volume=Sum(vol), volume_sq=Sum(vol * vol),
+                      in_province=Sum(Case(When(Q(supplier_enterprise__isnull=False)
+                                                | Q(supplier_external__region__startswith=prov), then=1),
+                                           default=0, output_field=IntegerField())))
+            .annotate(hhi=Case(When(volume__gt=0, then=F("volume_sq") / (F("volume") * F("volume"))),
+                               default=Value(1.0), output_field=FloatField())))
+
+
+def prescreen_summary(*, user) -> dict:
+    """Counts of the structural pre-screen over the inputs the user may see."""
+    rows = input_concentration(user=user)
+    agg = {"inputs": 0, "single_source": 0, "concentrated": 0, "outside_province_only": 0}
+    for r in rows.values_list("suppliers", "hhi", "in_province"):
+        agg["inputs"] += 1
+        agg["single_source"] += r[0] == 1
+        agg["concentrated"] += r[1] > 0.4
+        agg["outside_province_only"] += r[2] == 0
+    return agg
+
+
+def network_arrays() -> dict:
+    """The whole link graph as index arrays (firms 'e<id>', external firms 'x<id>')."""
+    links = list(SupplyLink.objects.order_by().values_list("supplier_enterprise_id", "supplier_external_id",
+                                                           "customer_id", "material_id"))
+    ids: dict[str, int] = {}
+    sup, cus, mat = [], [], []
+    for se, sx, c, m in links:
+        s = f"e{se}" if se else f"x{sx}"
+        sup.append(ids.setdefault(s, len(ids)))
+        cus.append(ids.setdefault(f"e{c}", len(ids)))
+        mat.append(m)
+    return {"ids": list(ids), "sup": sup, "cus": cus, "mat": mat}
+
+
+def chain_break_points(*, user, enterprises: list[int] | None = None) -> dict[int, list[str]]:
+    """AND/OR structural chain-break points (reference §2.2) of the local firms the user may see: the suppliers
+    (anywhere upstream) whose loss alone stops the firm. Keys 'e<id>' / 'x<id>'."""
+    arrays = network_arrays()
+    breaks = engine.structural_breaks(len(arrays["ids"]), arrays["sup"], arrays["cus"], arrays["mat"])
+    allowed = set(Enterprise.objects.restrict(user, "view").values_list("pk", flat=True)) if not is_city(user) \
+        else None
+    if user.role == Role.ENTERPRISE:
+        allowed = {user.enterprise_id}
+    out = {}
+    for i, key in enumerate(arrays["ids"]):
+        if key[0] != "e":
+            continue
+        eid = int(key[1:])
+        if (allowed is not None and eid not in allowed) or (enterprises is not None and eid not in enterprises):
+            continue
+        points = sorted(arrays["ids"][b] for b in breaks[i] if b != i)
+        if points:
+            out[eid] = points
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- risk card
+
+def latest_run_for(enterprise_id: int) -> ScenarioRun | None:
+    r = ScenarioResult.objects.filter(enterprise_id=enterprise_id).order_by("-run_id").select_related("run").first()
+    return r.run if r else None
+
+
+def risk_card(*, user, enterprise_id: int) -> dict:
+    """An enterprise's own risk card: its inputs with suppliers and shares (single-source flagged) and its TTS in
+    the last scenario. 404 outside the user's scope."""
+    ent = Enterprise.objects.filter(pk=enterprise_id).first()
+    if ent is None or not enterprise_in_scope(user, enterprise_id):
+        raise Http404
+    links = list(SupplyLink.objects.filter(customer_id=enterprise_id).select_related(
+        "supplier_enterprise", "supplier_external", "material").order_by("material__name", "-share"))
+    by_material: dict[int, dict] = {}
+    for lk in links:
+        entry = by_material.setdefault(lk.material_id, {"material": lk.material_id, "material_name": lk.material.name,
+                                                        "unit": lk.material.unit, "suppliers": []})
+        s = lk.supplier
+        entry["suppliers"].append({"link": lk.pk, "supplier_enterprise": lk.supplier_enterprise_id,
+                                   "supplier_external": lk.supplier_external_id, "name": s.name,
+                                   "region": getattr(s, "region", None) or getattr(s, "district_id", ""),
+                                   "share": float(lk.share), "monthly_volume": float(lk.monthly_volume)})
+    for entry in by_material.values():
+        entry["single_source"] = len(entry["suppliers"]) == 1
+        entry["share"] = round(sum(s["share"] for s in entry["suppliers"]), 4)
+    last = ScenarioResult.objects.filter(enterprise_id=enterprise_id, run__status="done").order_by(
+        "-run_id").select_related("run__scenario", "missing_material").first()
+    bom = list(BomLine.objects.filter(enterprise_id=enterprise_id).select_related("material"))
+    profile = FirmProfile.objects.filter(enterprise_id=enterprise_id).select_related("product").first()
+    return {
+        "enterprise": ent.pk, "name": ent.name, "inputs": list(by_material.values()),
+        "bom": [{"material": b.material_id, "material_name": b.material.name, "per_unit": float(b.per_unit),
+                 "inventory": float(b.inventory)} for b in bom],
+        "profile": None if profile is None else {
+            "product": profile.product_id, "product_name": profile.product.name,
+            "monthly_capacity": float(profile.monthly_capacity), "monthly_output": float(profile.monthly_output),
+            "inventory": float(profile.inventory), "unit_value": float(profile.unit_value)},
+        "tts_days": last.tts_days if last else None, "tts_capped": last.tts_capped if last else None,
+        "ttr_days": last.ttr_days if last else None, "stops_on_day": last.stops_on_day if last else None,
+        "scenario": last.run.scenario.name if last else None,
+        "missing_material": last.missing_material.name if last and last.missing_material_id else None,
+    }
+
+
+# ---------------------------------------------------------------------------------------------- chain pages
+
+def node_security(user, chain) -> list[dict]:
+    """Per chain node, local supply security over the member firms the user may see: share of inputs
+    single-sourced, share sourced only outside the province, worst TTS among its firms and the last scenario's
+    losses (for the chain page)."""
+    members = ChainMembership.objects.filter(node__chain=chain).values_list("node_id", "enterprise_id")
+    firms_by_node: dict[int, set[int]] = defaultdict(set)
+    for node, ent in members:
+        firms_by_node[node].add(ent)
+    all_firms = {e for firms in firms_by_node.values() for e in firms}
+    visible = None if is_city(user) else set(
+        Enterprise.objects.filter(pk__in=all_firms).filter(_enterprise_q(user)).values_list("pk", flat=True))
+    conc = {(r["customer_id"], r["material_id"]): r for r in input_concentration(user=user).filter(
+        customer__memberships__node__chain=chain)}
+    last_run = ScenarioRun.objects.filter(status="done").order_by("-id").first()
+    results = {}
+    if last_run is not None:
+        for e, tts, capped, lost in result_list(user=user, run=last_run).filter(
+                enterprise__memberships__node__chain=chain).values_list("enterprise_id", "tts_days", "tts_capped",
+                                                                         "lost_value"):
+            results[e] = (tts, capped, lost)
+    out = []
+    for node in chain.nodes.all().order_by("segment", "order", "id"):
+        firms = firms_by_node.get(node.pk, set())
+        if visible is not None:
+            firms = firms & visible
+        inputs = [r for (c, _m), r in conc.items() if c in firms]
+        n = len(inputs)
+        tts = [results[e][0] for e in firms if e in results and not results[e][1]]
+        out.append({"node": node.pk, "name": node.name, "firms": len(firms), "inputs": n,
+                    "single_source_share": round(sum(1 for r in inputs if r["suppliers"] == 1) / n, 3) if n else None,
+                    "outside_share": round(sum(1 for r in inputs if r["in_province"] == 0) / n, 3) if n else None,
+                    "worst_tts": round(min(tts), 1) if tts else None,
+                    "lost_value": round(sum(results[e][2] for e in firms if e in results), 1),
+                    "scenario": last_run.scenario.name if last_run else None})
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- emergency
+
+def emergency_list(*, user):
+    return Emergency.objects.restrict(user, "view").select_related("coordinator", "scenario")
+
+
+def whitelist(*, user, emergency: Emergency):
+    return WhitelistEntry.objects.restrict(user, "view").filter(emergency=emergency).select_related(
+        "enterprise", "enterprise__district")
+
+
+def ledger(*, user, emergency: Emergency, date) -> dict:
+    """The daily dispatch ledger (每日调度台账): each confirmed key firm in scope with its status of the day, and
+    the emergency's requests raised that day."""
+    entries = whitelist(user=user, emergency=emergency).filter(status="confirmed")
+    reports = {r.enterprise_id: r for r in DailyReport.objects.restrict(user, "view").filter(
+        emergency=emergency, date=date)}
+    rows = []
+    for e in entries:
+        r = reports.get(e.enterprise_id)
+        rows.append({"enterprise": e.enterprise_id, "name": e.enterprise.name, "district": e.enterprise.district.name,
+                     "status": r.status if r else None, "status_label": r.get_status_display() if r else "",
+                     "capacity_use": float(r.capacity_use) if r else None, "issue": r.issue if r else "",
+                     "reported": r is not None})
+    requests = EmergencyRequest.objects.restrict(user, "view").filter(
+        emergency=emergency, demand__submitted_on=date).select_related("demand", "demand__enterprise")
+    return {"date": date, "rows": rows, "requests": [
+        {"demand": q.demand_id, "kind": q.kind, "kind_label": str(q.get_kind_display()), "title": q.demand.title,
+         "enterprise": q.demand.enterprise.name, "status": q.demand.status,
+         "due_date": q.demand.due_date} for q in requests],
+        "reported": sum(1 for r in rows if r["reported"]), "stopped": sum(1 for r in rows if r["status"] == "stopped")}
+
+
+def enterprise_in_scope(user, enterprise_id: int) -> bool:
+    """Whether the user may see this local enterprise's supply facts and risk results (issue item 8)."""
+    if is_city(user):
+        return True
+    return Enterprise.objects.filter(pk=enterprise_id).filter(_enterprise_q(user)).exists()
+
+
+def _enterprise_q(user) -> Q:
+    from .models import supply_scope
+
+    q = supply_scope(user, "view", prefix="")
+    return q if q is not None else Q(pk__in=[])

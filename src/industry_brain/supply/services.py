@@ -1,0 +1,811 @@
+"""Writes of the supply module (public API for other apps, e.g. matchmaking and brains): keyword-only, `actor=`,
+atomic, validated before saving. Scenario computation builds the affected part of the network from the database
+with a few set-based queries, solves it with the LP engine and stores the run and its results in bulk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import time
+import zlib
+from collections import defaultdict
+from decimal import Decimal
+
+import numpy as np
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from industry_brain.accounts.choices import Role
+from industry_brain.chains.models import ChainMembership
+from industry_brain.core.events import event_record
+from industry_brain.core.permissions import ensure_can, ensure_can_after_write, is_city
+from industry_brain.enterprises.models import Enterprise
+
+from . import engine
+from .choices import EmergencyStatus, MatchStatus, RunStatus, WhitelistStatus
+from .models import (
+    REGION_RE,
+    BomLine,
+    DailyReport,
+    Emergency,
+    EmergencyRequest,
+    ExternalFirm,
+    FirmProfile,
+    MatchReview,
+    Material,
+    RecoveryEstimate,
+    Scenario,
+    ScenarioResult,
+    ScenarioRun,
+    SupplyLink,
+    WhitelistEntry,
+    settings_province_prefix,
+)
+from .regions import region_centroid
+
+DAYS_PER_MONTH = 30.0
+ALTERNATIVES_PER_ROW = 3
+
+
+# ---------------------------------------------------------------------------------------------- network inputs
+
+def _clean_or_raise(obj) -> None:
+    obj.full_clean()
+
+
+@transaction.atomic
+def material_create(*, actor, name: str, unit: str = "件", node=None, hs_code: str = "") -> Material:
+    """A new material (city bureau and chain teams; importers create unknown materials through this too)."""
+    if not (is_city(actor) or actor.role in (Role.CHAIN_TEAM, Role.DISTRICT, Role.ENTERPRISE)):
+        raise PermissionDenied(_("You may not add materials."))
+    m = Material(name=(name or "").strip(), unit=(unit or "件").strip(), node=node, hs_code=hs_code or "")
+    _clean_or_raise(m)
+    m.save()
+    return m
+
+
+def _region_ok(region: str) -> bool:
+    import re
+
+    return bool(re.match(REGION_RE, region or ""))
+
+
+@transaction.atomic
+def external_firm_create(*, actor, name: str, region: str, uscc: str = "", address: str = "",
+                         monthly_capacity: Decimal | None = None, inventory: Decimal = Decimal(0)) -> ExternalFirm:
+    """Register a supplier outside the city; the map position defaults to the centre of its region."""
+    if not (is_city(actor) or actor.role in (Role.DISTRICT, Role.CHAIN_TEAM, Role.ENTERPRISE)):
+        raise PermissionDenied(_("You may not add external firms."))
+    lat, lon = region_centroid(region)
+    firm = ExternalFirm(name=(name or "").strip(), region=(region or "").strip().upper(), uscc=(uscc or "").strip(),
+                        address=address or "", lat=lat, lon=lon, monthly_capacity=monthly_capacity,
+                        inventory=inventory)
+    _clean_or_raise(firm)
+    firm.save()
+    return firm
+
+
+@transaction.atomic
+def link_create(*, actor, customer: Enterprise, material: Material, share: Decimal, monthly_volume: Decimal,
+                supplier_enterprise: Enterprise | None = None, supplier_external: ExternalFirm | None = None
+                ) -> SupplyLink:
+    """Record that a supplier supplies a local customer; the customer must lie within the actor's scope."""
+    link = SupplyLink(customer=customer, material=material, share=share, monthly_volume=monthly_volume,
+                      supplier_enterprise=supplier_enterprise, supplier_external=supplier_external)
+    _clean_or_raise(link)
+    link.save()
+    ensure_can_after_write(actor, link, "add", _("You may record supply links only for enterprises in your scope."))
+    event_record(kind="supply.link_created", message=str(link), obj=link, actor=actor)
+    return link
+
+
+@transaction.atomic
+def link_update(*, actor, link: SupplyLink, **fields) -> SupplyLink:
+    """Correct a link (share, volume, material, supplier); an enterprise corrects only its own inputs."""
+    ensure_can(actor, "change", link)
+    allowed = {"share", "monthly_volume", "material", "supplier_enterprise", "supplier_external"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({k: [_("This field cannot be changed here.")] for k in unknown})
+    for k, v in fields.items():
+        setattr(link, k, v)
+    _clean_or_raise(link)
+    link.save()
+    event_record(kind="supply.link_corrected", message=str(link), obj=link, actor=actor,
+                 data={k: str(getattr(v, "pk", v)) for k, v in fields.items()})
+    return link
+
+
+@transaction.atomic
+def link_delete(*, actor, link: SupplyLink) -> None:
+    ensure_can(actor, "change", link)
+    event_record(kind="supply.link_deleted", message=str(link), obj=link, actor=actor)
+    link.delete()
+
+
+@transaction.atomic
+def profile_set(*, actor, enterprise: Enterprise, product: Material, monthly_capacity: Decimal,
+                monthly_output: Decimal, inventory: Decimal = Decimal(0), unit_value: Decimal = Decimal(0)
+                ) -> FirmProfile:
+    """Create or correct an enterprise's production profile."""
+    profile = FirmProfile.objects.filter(enterprise=enterprise).first() or FirmProfile(enterprise=enterprise)
+    profile.product, profile.monthly_capacity, profile.monthly_output = product, monthly_capacity, monthly_output
+    profile.inventory, profile.unit_value = inventory, unit_value
+    _clean_or_raise(profile)
+    profile.save()
+    ensure_can_after_write(actor, profile, "change" if not is_city(actor) else "view")
+    return profile
+
+
+@transaction.atomic
+def bom_set(*, actor, enterprise: Enterprise, material: Material, per_unit: Decimal, inventory: Decimal = Decimal(0)
+            ) -> BomLine:
+    """Create or correct one input of an enterprise's bill of materials."""
+    line = BomLine.objects.filter(enterprise=enterprise, material=material).first() or BomLine(
+        enterprise=enterprise, material=material)
+    line.per_unit, line.inventory = per_unit, inventory
+    _clean_or_raise(line)
+    line.save()
+    ensure_can_after_write(actor, line, "change" if not is_city(actor) else "view")
+    return line
+
+
+@transaction.atomic
+def recovery_estimate_set(*, actor, ttr_days: Decimal, source: str, supplier_enterprise: Enterprise | None = None,
+                          supplier_external: ExternalFirm | None = None, note: str = "") -> RecoveryEstimate:
+    """Record a supplier site's time to recover with its source (one estimate per site, replaced when newer)."""
+    key = {"supplier_enterprise": supplier_enterprise} if supplier_enterprise else {
+        "supplier_external": supplier_external}
+    est = RecoveryEstimate.objects.filter(**key).first() or RecoveryEstimate(**key)
+    est.ttr_days, est.source, est.note = ttr_days, source, note
+    _clean_or_raise(est)
+    est.save()
+    ensure_can_after_write(actor, est, "view")
+    return est
+
+
+# ---------------------------------------------------------------------------------------------- matching review
+
+@transaction.atomic
+def match_confirm(*, actor, review: MatchReview) -> MatchReview:
+    """The new firm is the candidate: its links move to the candidate and the new firm is removed."""
+    review = MatchReview.objects.select_for_update().get(pk=review.pk)
+    if not (is_city(actor) or review.uploaded_by_id == actor.pk):
+        raise PermissionDenied(_("You may not decide this match."))
+    if review.status != MatchStatus.PENDING:
+        raise ValidationError({"status": [_("This match is already decided.")]})
+    firm = review.new_firm
+    target = {"supplier_enterprise": review.candidate_enterprise} if review.candidate_enterprise_id else {
+        "supplier_external": review.candidate_external}
+    key = "supplier_enterprise" if review.candidate_enterprise_id else "supplier_external"
+    for link in SupplyLink.objects.filter(supplier_external=firm):
+        clash = SupplyLink.objects.filter(customer_id=link.customer_id, material_id=link.material_id,
+                                          **{key: target[key]}).first()
+        if clash:  # the customer already had this supplier for this material: keep one link, the larger volume
+            clash.share = max(clash.share, link.share)
+            clash.monthly_volume = max(clash.monthly_volume, link.monthly_volume)
+            clash.save(update_fields=["share", "monthly_volume", "updated"])
+            link.delete()
+        else:
+            SupplyLink.objects.filter(pk=link.pk).update(**{"supplier_enterprise": None, "supplier_external": None,
+                                                             **target})
+    review.status, review.decided_by, review.decided_at = MatchStatus.CONFIRMED, actor, timezone.now()
+    review.save(update_fields=["status", "decided_by", "decided_at", "updated"])
+    MatchReview.objects.filter(new_firm=firm, status=MatchStatus.PENDING).exclude(pk=review.pk).update(
+        status=MatchStatus.REJECTED, decided_by=actor, decided_at=timezone.now())
+    event_record(kind="supply.match_confirmed", message=str(review), obj=review, actor=actor)
+    # The provisional firm goes once nothing refers to it; the review keeps the decision (pointing at the candidate
+    # when that is an external firm, since the review's new firm cannot stay empty).
+    if review.candidate_external_id:
+        MatchReview.objects.filter(new_firm=firm).update(new_firm=review.candidate_external)
+        review.new_firm = review.candidate_external
+        firm.delete()
+    elif not MatchReview.objects.filter(new_firm=firm).exclude(pk=review.pk).exists():
+        review.new_firm = firm  # a confirmed local candidate: the provisional firm stays, without links
+    return review
+
+
+@transaction.atomic
+def match_reject(*, actor, review: MatchReview) -> MatchReview:
+    """The new firm is a different firm: it stays as it is."""
+    review = MatchReview.objects.select_for_update().get(pk=review.pk)
+    if not (is_city(actor) or review.uploaded_by_id == actor.pk):
+        raise PermissionDenied(_("You may not decide this match."))
+    if review.status != MatchStatus.PENDING:
+        raise ValidationError({"status": [_("This match is already decided.")]})
+    review.status, review.decided_by, review.decided_at = MatchStatus.REJECTED, actor, timezone.now()
+    review.save(update_fields=["status", "decided_by", "decided_at", "updated"])
+    event_record(kind="supply.match_rejected", message=str(review), obj=review, actor=actor)
+    return review
+
+
+# ---------------------------------------------------------------------------------------------- scenarios
+
+@transaction.atomic
+def scenario_create(*, actor, name: str, periods: int, regions: list[str] = (), districts: list[str] = (),
+                    enterprises: list[int] = (), materials: list[int] = (), capacity_loss: Decimal = Decimal(1)
+                    ) -> Scenario:
+    """Save a scenario (city bureau, district bureaus, chain teams)."""
+    ensure_can(actor, "add", Scenario, _("Your role does not run supply-risk scenarios."))
+    errors: dict[str, list[str]] = {}
+    regions = [str(r).strip().upper() for r in regions or []]
+    bad = [r for r in regions if not _region_ok(r)]
+    if bad:
+        errors["regions"] = [_("Not a prefecture code or country code: %(codes)s") % {"codes": "、".join(bad)}]
+    from industry_brain.core.models import District
+
+    districts = [str(d) for d in districts or []]
+    unknown = set(districts) - set(District.objects.filter(code__in=districts).values_list("code", flat=True))
+    if unknown:
+        errors["districts"] = [_("Unknown district codes: %(codes)s") % {"codes": "、".join(sorted(unknown))}]
+    enterprises = [int(e) for e in enterprises or []]
+    if len(set(enterprises)) != Enterprise.objects.filter(pk__in=enterprises).count():
+        errors["enterprises"] = [_("Some enterprise ids do not exist.")]
+    materials = [int(m) for m in materials or []]
+    if len(set(materials)) != Material.objects.filter(pk__in=materials).count():
+        errors["materials"] = [_("Some material ids do not exist.")]
+    if not (regions or districts or enterprises or materials):
+        errors["regions"] = [_("Name at least one region, district, enterprise or material that goes down.")]
+    if errors:
+        raise ValidationError(errors)
+    sc = Scenario(name=(name or "").strip(), periods=periods, regions=regions, districts=districts,
+                  enterprises=enterprises, materials=materials, capacity_loss=capacity_loss, created_by=actor)
+    _clean_or_raise(sc)
+    sc.save()
+    event_record(kind="supply.scenario_created", message=sc.name, obj=sc, actor=actor)
+    return sc
+
+
+def scenario_run(*, actor, scenario: Scenario, background: bool | None = None) -> ScenarioRun:
+    """Queue a run of the scenario on the job queue (executed at once when Celery runs eagerly)."""
+    ensure_can(actor, "view", scenario)
+    if not (is_city(actor) or actor.role in (Role.DISTRICT, Role.CHAIN_TEAM)):
+        raise PermissionDenied(_("Your role does not run supply-risk scenarios."))
+    with transaction.atomic():
+        run = ScenarioRun.objects.create(scenario=scenario, status=RunStatus.QUEUED, requested_by=actor)
+        Scenario.objects.filter(pk=scenario.pk).update(status=RunStatus.QUEUED)
+        event_record(kind="supply.scenario_queued", message=scenario.name, obj=scenario, actor=actor,
+                     data={"run": run.pk})
+    from django.conf import settings
+
+    from .tasks import compute_scenario
+
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False) if background is None else not background:
+        compute_scenario.delay(run.pk)  # embedded default: computed now, inside this request
+    else:
+        transaction.on_commit(lambda: compute_scenario.delay(run.pk))  # a worker must see the committed run
+    return run
+
+
+def _fetch_inputs(scenario: Scenario) -> dict:
+    """The network as arrays, read with one query per table (values_list), never per firm."""
+    f = float
+    profiles = list(FirmProfile.objects.values_list("enterprise_id", "product_id", "monthly_capacity",
+                                                    "monthly_output", "inventory", "unit_value"))
+    boms = list(BomLine.objects.values_list("enterprise_id", "material_id", "per_unit", "inventory"))
+    links = list(SupplyLink.objects.values_list("id", "supplier_enterprise_id", "supplier_external_id", "customer_id",
+                                                "material_id", "share", "monthly_volume"))
+    externals = list(ExternalFirm.objects.values_list("id", "region", "monthly_capacity", "inventory"))
+    districts = dict(Enterprise.objects.filter(pk__in=[p[0] for p in profiles]).values_list("id", "district_id"))
+    ttr = {("e", a): f(d) for a, d in RecoveryEstimate.objects.filter(supplier_enterprise__isnull=False)
+           .values_list("supplier_enterprise_id", "ttr_days")}
+    ttr.update({("x", a): f(d) for a, d in RecoveryEstimate.objects.filter(supplier_external__isnull=False)
+                .values_list("supplier_external_id", "ttr_days")})
+    return {"profiles": profiles, "boms": boms, "links": links, "externals": externals, "districts": districts,
+            "ttr": ttr}
+
+
+def build_scenario_network(scenario: Scenario, inputs: dict | None = None) -> dict:
+    """The affected cone of the scenario as an engine.Network: the disrupted nodes, every local firm downstream
+    of them, their input stocks (one stock node per firm and input, holding the BOM inventory) and the direct
+    suppliers of those firms (as sources limited by their usual rate times their headroom)."""
+    inputs = inputs or _fetch_inputs(scenario)
+    f = float
+    loss = f(scenario.capacity_loss)
+    regions = set(scenario.regions)
+    districts_down = set(scenario.districts)
+    firms_down = set(scenario.enterprises)
+    materials_down = set(scenario.materials)
+    profile = {p[0]: p for p in inputs["profiles"]}
+    committed: dict[tuple, float] = defaultdict(float)
+    for _id, se, sx, _c, _m, _s, vol in inputs["links"]:
+        committed[("e", se) if se else ("x", sx)] += f(vol)
+    ext = {x[0]: x for x in inputs["externals"]}
+    bom = {(e, m): (f(r), f(inv)) for e, m, r, inv in inputs["boms"]}
+    # Disrupted nodes.
+    down: dict[tuple, float] = {}
+    for xid, region, _cap, _inv in inputs["externals"]:
+        if region in regions:
+            down[("x", xid)] = loss
+    for eid, dist in inputs["districts"].items():
+        if dist in districts_down or eid in firms_down:
+            down[("e", eid)] = loss
+    # Links into local firms that have the input in their BOM (others do not constrain production).
+    links = [lk for lk in inputs["links"] if lk[3] in profile and (lk[3], lk[4]) in bom]
+    cut_links = {lk[0] for lk in links if lk[4] in materials_down}
+    succ: dict[tuple, list[int]] = defaultdict(list)
+    for lk in links:
+        succ[("e", lk[1]) if lk[1] else ("x", lk[2])].append(lk[3])
+    affected: set[int] = {k[1] for k in down if k[0] == "e" and k[1] in profile}
+    stack = [k for k in down] + [("e", lk[3]) for lk in links if lk[0] in cut_links]
+    for k in stack:
+        if k[0] == "e" and k[1] in profile:
+            affected.add(k[1])
+    while stack:
+        k = stack.pop()
+        for c in succ.get(k, ()):
+            if c not in affected:
+                affected.add(c)
+                stack.append(("e", c))
+    cone_links = [lk for lk in links if lk[3] in affected]
+    nodes: list[dict] = []
+    seen: set = set()
+
+    def headroom(key) -> float:
+        if key[0] == "e":
+            p = profile.get(key[1])
+            if p is None or f(p[3]) <= 0:
+                return 1.0
+            return max(f(p[2]) / max(f(p[3]), 1e-9), 1.0)
+        cap = ext[key[1]][2]
+        used = committed.get(key, 0.0)
+        return max(f(cap) / used, 1.0) if cap is not None and used > 0 else 1.0
+
+    def add_node(key) -> None:
+        if key in seen:
+            return
+        seen.add(key)
+        if key[0] == "e" and key[1] in profile:
+            p = profile[key[1]]
+            in_cone = key[1] in affected
+            nodes.append({"id": f"e{key[1]}", "capacity": f(p[2]) / DAYS_PER_MONTH, "inventory": f(p[4]),
+                          "demand": 0.0, "unit_value": f(p[5]), "_affected": in_cone})
+        elif key[0] == "e":
+            nodes.append({"id": f"e{key[1]}", "capacity": None, "inventory": 0.0, "demand": 0.0, "unit_value": 0.0})
+        else:
+            x = ext[key[1]]
+            cap = f(x[2]) / DAYS_PER_MONTH if x[2] is not None else committed.get(key, 0.0) / DAYS_PER_MONTH
+            nodes.append({"id": f"x{key[1]}", "capacity": cap, "inventory": f(x[3]), "demand": 0.0,
+                          "unit_value": 0.0})
+
+    for e in sorted(affected):
+        add_node(("e", e))
+    engine_links: list[dict] = []
+    local_out: dict[int, float] = defaultdict(float)
+    for lk in links:
+        if lk[1]:
+            local_out[lk[1]] += f(lk[6])
+    for lid, se, sx, cust, mat, _share, vol in cone_links:
+        key = ("e", se) if se else ("x", sx)
+        add_node(key)
+        rate = f(vol) / DAYS_PER_MONTH * headroom(key)
+        if lid in cut_links:
+            rate *= (1.0 - loss)
+        engine_links.append({"supplier": f"{key[0]}{key[1]}", "customer": f"e{cust}", "material": mat,
+                             "per_unit": bom[(cust, mat)][0], "cap": rate, "_link": lid})
+    # Input stocks: one node per affected firm and BOM input with stock on hand.
+    for (e, m), (r, inv) in bom.items():
+        if e in affected and inv > 0:
+            sid = f"s{e}_{m}"
+            nodes.append({"id": sid, "capacity": 0.0, "inventory": inv, "demand": 0.0, "unit_value": 0.0})
+            engine_links.append({"supplier": sid, "customer": f"e{e}", "material": m, "per_unit": r, "cap": None})
+    # Final sales per day of affected firms: output not shipped to local customers.
+    for node in nodes:
+        if node.get("_affected"):
+            eid = int(node["id"][1:])
+            p = profile[eid]
+            node["demand"] = max(f(p[3]) - local_out.get(eid, 0.0), 0.0) / DAYS_PER_MONTH
+    down_ids = {f"{k[0]}{k[1]}": v for k, v in down.items() if k in seen}
+    ttr = {f"{k[0]}{k[1]}": v for k, v in inputs["ttr"].items()}
+    return {"nodes": nodes, "links": engine_links, "down": down_ids, "affected": sorted(affected), "ttr": ttr,
+            "periods": scenario.periods}
+
+
+def compute_cone(cone: dict, *, cap: float = engine.TTS_CAP_DEFAULT, per_firm_lps: bool = False) -> dict:
+    """Solve the cone: PI over the scenario's days (one LP), TTS of every affected firm (one LP of independent
+    blocks, or one LP per firm when `per_firm_lps`, the baseline), binding inputs, TTR and flags."""
+    t0 = time.perf_counter()
+    net = engine.Network.build(cone["nodes"], cone["links"])
+    index = {v: i for i, v in enumerate(net.ids)}
+    down = {index[k]: v for k, v in cone["down"].items()}
+    periods = float(cone["periods"])
+    # Only affected firms have demand in the cone network (others are sources), so products = affected firms.
+    pi = engine.solve_pi(net, down, periods)
+    firms = [index[f"e{e}"] for e in cone["affected"]]
+    blocks = [engine.TtsBlock(net.upstream([j]), np.array([j], dtype=np.int64)) for j in firms]
+    stats = engine.LpStats()
+    if per_firm_lps:
+        tts_vals, capped, binding = [], [], []
+        for b in blocks:
+            r = engine.solve_tts(net, down, [b], cap=cap)
+            tts_vals.append(float(r.tts[0]))
+            capped.append(bool(r.capped[0]))
+            binding.append(r.binding_material[0])
+            stats.add(r.stats)
+    else:
+        r = engine.solve_tts(net, down, blocks, cap=cap) if blocks else None
+        tts_vals = [float(v) for v in r.tts] if r else []
+        capped = [bool(v) for v in r.capped] if r else []
+        binding = r.binding_material if r else []
+        if r:
+            stats.add(r.stats)
+    # TTR of a firm: the scenario's days, or longer when a disrupted site upstream needs longer to recover.
+    down_idx = np.array(sorted(down), dtype=np.int64)
+    ttr_by_node = np.full(net.n, periods)
+    for k, v in cone["ttr"].items():
+        if k in index and index[k] in down:
+            ttr_by_node[index[k]] = max(periods, v)
+    mat_codes = {}
+    for e in cone["links"]:
+        mat_codes.setdefault(e["material"], len(mat_codes))
+    code_to_material = {v: k for k, v in mat_codes.items()}
+    rows = []
+    for pos, (j, block) in enumerate(zip(firms, blocks, strict=True)):
+        in_block_down = np.intersect1d(block.nodes, down_idx)
+        ttr = float(ttr_by_node[in_block_down].max()) if len(in_block_down) else periods
+        tts = tts_vals[pos]
+        lost_units = float(pi.lost_units[j])
+        rows.append({"enterprise": int(net.ids[j][1:]), "tts": tts, "capped": capped[pos], "ttr": ttr,
+                     "lost_units": lost_units, "lost_value": lost_units * float(net.unit_value[j]),
+                     "binding": code_to_material.get(binding[pos]) if binding[pos] is not None else None})
+    timings = {"build_solve_seconds": time.perf_counter() - t0}
+    return {"rows": rows, "pi": pi.pi, "pi_stats": pi.stats, "tts_stats": stats, "timings": timings}
+
+
+def _haversine(lat1, lon1, lat2, lon2) -> float | None:
+    if None in (lat1, lon1, lat2, lon2):
+        return None
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+def _alternatives(rows: list[dict], *, down_keys: set[str], regions_down: set[str]) -> None:
+    """For every flagged row with a missing material: alternative suppliers of that material (or, failing that,
+    of its chain node) with spare capacity, first in the city, then in the province, ranked by spare capacity,
+    distance and past supply, each with the reason. Candidate lists are built once per material."""
+    needed = {r["missing_material"] for r in rows if r["flagged"] and r["missing_material"]}
+    if not needed:
+        return
+    materials = {m.pk: m for m in Material.objects.filter(pk__in=needed)}
+    node_of = {pk: m.node_id for pk, m in materials.items()}
+    past = defaultdict(int)
+    for se, sx, mat in SupplyLink.objects.filter(material_id__in=needed).values_list(
+            "supplier_enterprise_id", "supplier_external_id", "material_id"):
+        past[(f"e{se}" if se else f"x{sx}", mat)] += 1
+    # Local makers of the material (or of a material on the same chain node) with spare capacity.
+    node_materials = defaultdict(set)
+    for pk, node in Material.objects.filter(node_id__in=[n for n in node_of.values() if n]).values_list("pk", "node"):
+        node_materials[node].add(pk)
+    local = defaultdict(list)
+    for eid, product, cap, out, name, lat, lon in FirmProfile.objects.filter(
+            product_id__in=set(needed) | set().union(*node_materials.values()) if node_materials else needed
+    ).values_list("enterprise_id", "product_id", "monthly_capacity", "monthly_output", "enterprise__name",
+                  "enterprise__lat", "enterprise__lon"):
+        spare = float(cap - out)
+        if spare > 0 and f"e{eid}" not in down_keys:
+            local[product].append({"key": f"e{eid}", "id": eid, "name": name, "spare": spare,
+                                   "lat": float(lat) if lat is not None else None,
+                                   "lon": float(lon) if lon is not None else None})
+    used = dict(SupplyLink.objects.filter(supplier_external__isnull=False).values_list("supplier_external_id")
+                .annotate(v=Sum("monthly_volume")).values_list("supplier_external_id", "v"))
+    province = defaultdict(list)
+    for xid, name, region, cap, lat, lon, mat in ExternalFirm.objects.filter(
+            region__startswith=settings_province_prefix(), monthly_capacity__isnull=False,
+            supplies__material_id__in=needed).values_list("id", "name", "region", "monthly_capacity", "lat", "lon",
+                                                          "supplies__material_id").distinct():
+        spare = float(cap) - float(used.get(xid, 0))
+        if spare > 0 and f"x{xid}" not in down_keys and region not in regions_down:
+            province[mat].append({"key": f"x{xid}", "id": xid, "name": name, "spare": spare, "lat": lat, "lon": lon})
+    ent_pos = dict((e, (float(a) if a is not None else None, float(b) if b is not None else None)) for e, a, b in
+                   Enterprise.objects.filter(pk__in=[r["enterprise"] for r in rows if r["flagged"]])
+                   .values_list("pk", "lat", "lon"))
+    for r in rows:
+        m = r["missing_material"]
+        if not (r["flagged"] and m):
+            continue
+        lat, lon = ent_pos.get(r["enterprise"], (None, None))
+        current = set(r.get("current_suppliers", ()))
+        same = [("city", c, _("same material")) for c in local.get(m, [])]
+        node_alts = [("city", c, _("same chain node")) for pm in node_materials.get(node_of.get(m), ()) if pm != m
+                     for c in local.get(pm, [])]
+        prov = [("province", c, _("same material")) for c in province.get(m, [])]
+        picked = []
+        for group in (same + node_alts, prov):
+            cands = [(t, c, why) for t, c, why in group
+                     if c["key"] != f"e{r['enterprise']}" and c["key"] not in current]
+            cands.sort(key=lambda x: -x[1]["spare"])
+            cands = cands[:20]
+            scored = []
+            for t, c, why in cands:
+                d = _haversine(lat, lon, c["lat"], c["lon"])
+                scored.append((-c["spare"], d if d is not None else 1e6, -past[(c["key"], m)], t, c, why, d))
+            scored.sort(key=lambda x: (x[0], x[1], x[2]))
+            picked += scored
+            if len(picked) >= ALTERNATIVES_PER_ROW:
+                break
+        alts = []
+        for _s, _d, _p, t, c, why, d in picked[:ALTERNATIVES_PER_ROW]:
+            where = _("in the city") if t == "city" else _("in the province")
+            reason = _("%(where)s, %(why)s, spare capacity %(spare)s per month, %(dist)s, supplied %(n)s local firms "
+                       "before") % {"where": where, "why": why, "spare": f"{c['spare']:,.0f}",
+                                    "dist": (_("%(km)s km away") % {"km": f"{d:,.0f}"}) if d is not None else
+                                    _("distance unknown"), "n": past[(c["key"], m)]}
+            alts.append({"supplier_enterprise": c["id"] if c["key"][0] == "e" else None,
+                         "supplier_external": c["id"] if c["key"][0] == "x" else None, "name": c["name"],
+                         "spare_capacity": round(c["spare"], 2),
+                         "distance_km": round(d, 1) if d is not None else None, "scope": t, "reason": reason})
+        r["alternatives"] = alts
+
+
+def scenario_compute(*, run: ScenarioRun) -> ScenarioRun:
+    """Build, solve and store one run (called by the job). Failures are stored on the run, never half results."""
+    ScenarioRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, started_at=timezone.now(), progress=5)
+    Scenario.objects.filter(pk=run.scenario_id).update(status=RunStatus.RUNNING)
+    scenario = run.scenario
+    t0 = time.perf_counter()
+    try:
+        cone = build_scenario_network(scenario)
+        t_build = time.perf_counter() - t0
+        ScenarioRun.objects.filter(pk=run.pk).update(progress=30)
+        solved = compute_cone(cone)
+        t_solve = time.perf_counter() - t0 - t_build
+        ScenarioRun.objects.filter(pk=run.pk).update(progress=80)
+        with transaction.atomic():
+            _store(run, scenario, cone, solved, t_build, t_solve, t0)
+    except engine.SolveError as exc:
+        _fail(run, scenario, _("The solver stopped with status %(status)s.") % {"status": exc.status}, exc.status)
+    except Exception as exc:  # a run must end as failed, with the reason, not stay "running"
+        _fail(run, scenario, f"{type(exc).__name__}: {exc}", "error")
+        raise
+    run.refresh_from_db()
+    return run
+
+
+def _fail(run, scenario, message: str, status: str) -> None:
+    ScenarioRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=message, solver_status=status,
+                                                 finished_at=timezone.now())
+    Scenario.objects.filter(pk=scenario.pk).update(status=RunStatus.FAILED)
+
+
+def _store(run, scenario, cone, solved, t_build, t_solve, t0) -> None:
+    rows = solved["rows"]
+    ids = [r["enterprise"] for r in rows]
+    ent = {e: (d, lat, lon) for e, d, lat, lon in Enterprise.objects.filter(pk__in=ids).values_list(
+        "pk", "district_id", "lat", "lon")}
+    node_of: dict[int, tuple[int, int]] = {}
+    for eid, node, chain in ChainMembership.objects.filter(enterprise_id__in=ids).order_by("id").values_list(
+            "enterprise_id", "node_id", "node__chain_id"):
+        node_of.setdefault(eid, (node, chain))
+    current = defaultdict(list)
+    for e in cone["links"]:
+        if e["supplier"][0] in "ex":
+            current[int(e["customer"][1:])].append(e["supplier"])
+    # The missing material: the scarcest input by the LP duals; otherwise the input with the largest disrupted share.
+    disrupted_share = defaultdict(float)
+    for se, sx, cust, mat, share in SupplyLink.objects.filter(customer_id__in=ids).values_list(
+            "supplier_enterprise_id", "supplier_external_id", "customer_id", "material_id", "share"):
+        key = f"e{se}" if se else f"x{sx}"
+        if key in cone["down"] or mat in scenario.materials:
+            disrupted_share[(cust, mat)] += float(share)
+    top_input = {}
+    for (cust, mat), s in disrupted_share.items():
+        if s > top_input.get(cust, (None, -1))[1]:
+            top_input[cust] = (mat, s)
+    worst = max((r["lost_value"] for r in rows), default=0.0)
+    for r in rows:
+        r["flagged"] = (not r["capped"]) and r["tts"] < r["ttr"] - 1e-9
+        r["missing_material"] = r["binding"] or (top_input.get(r["enterprise"], (None,))[0])
+        r["rei"] = r["lost_value"] / worst if worst > 0 else 0.0
+        r["current_suppliers"] = current.get(r["enterprise"], [])
+    _alternatives(rows, down_keys=set(cone["down"]), regions_down=set(scenario.regions))
+    rows.sort(key=lambda r: (-r["rei"], not r["flagged"], r["tts"], r["enterprise"]))
+    objs = []
+    for rank, r in enumerate(rows, start=1):
+        district, _lat, _lon = ent[r["enterprise"]]
+        node, chain = node_of.get(r["enterprise"], (None, None))
+        tts = round(r["tts"], 4)
+        objs.append(ScenarioResult(
+            run=run, enterprise_id=r["enterprise"], district_id=district, chain_id=chain, node_id=node, rank=rank,
+            tts_days=tts, tts_capped=r["capped"], ttr_days=round(r["ttr"], 4),
+            shortfall_days=round(max(r["ttr"] - r["tts"], 0.0), 4) if r["flagged"] else 0.0, flagged=r["flagged"],
+            stops_on_day=int(math.floor(r["tts"] + 1e-9)) + 1 if r["flagged"] else None,
+            missing_material_id=r["missing_material"], lost_units=round(r["lost_units"], 4),
+            lost_value=round(r["lost_value"], 4), rei=round(r["rei"], 6), alternatives=r.get("alternatives", [])))
+    ScenarioResult.objects.bulk_create(objs, batch_size=2000)
+    pi_stats, tts_stats = solved["pi_stats"], solved["tts_stats"]
+    t_store = time.perf_counter() - t0 - t_build - t_solve
+    snapshot = zlib.compress(json.dumps({
+        "scenario": {"regions": scenario.regions, "districts": scenario.districts, "enterprises": scenario.enterprises,
+                     "materials": scenario.materials, "periods": scenario.periods,
+                     "capacity_loss": str(scenario.capacity_loss)},
+        "nodes": cone["nodes"], "links": cone["links"], "down": cone["down"], "ttr": cone["ttr"],
+    }, ensure_ascii=False, default=str).encode(), 6)
+    ScenarioRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, progress=100, finished_at=timezone.now(),
+        solver_status=f"PI {pi_stats.status}; TTS {tts_stats.status or 'none'}",
+        lp_rows=pi_stats.rows + tts_stats.rows, lp_columns=pi_stats.columns + tts_stats.columns,
+        lp_nonzeros=pi_stats.nonzeros + tts_stats.nonzeros, snapshot=snapshot,
+        timings={"build": round(t_build, 4), "solve": round(t_solve, 4), "store": round(t_store, 4),
+                 "pi_lp": {"rows": pi_stats.rows, "columns": pi_stats.columns,
+                           "solver": round(pi_stats.solve_seconds, 4)},
+                 "tts_lp": {"rows": tts_stats.rows, "columns": tts_stats.columns,
+                            "solver": round(tts_stats.solve_seconds, 4)}},
+        summary={"affected": len(rows), "flagged": sum(1 for r in rows if r["flagged"]), "pi": round(solved["pi"], 4),
+                 "down_nodes": len(cone["down"])})
+    Scenario.objects.filter(pk=scenario.pk).update(status=RunStatus.DONE, last_run=run)
+    event_record(kind="supply.scenario_done", message=scenario.name, obj=scenario,
+                 data={"run": run.pk, "affected": len(rows)})
+
+
+def stored_snapshot(run: ScenarioRun) -> dict:
+    """The inputs a run was computed from (for explaining its numbers later)."""
+    return json.loads(zlib.decompress(bytes(run.snapshot))) if run.snapshot else {}
+
+
+@transaction.atomic
+def result_raise_demand(*, actor, result: ScenarioResult, alternative: int):
+    """Turn a chosen alternative supplier into a demand (category 供应链断链) carrying the evidence."""
+    from industry_brain.demands.models import DemandCategory
+    from industry_brain.demands.services import demand_create
+
+    alts = result.alternatives or []
+    if not isinstance(alternative, int) or not 0 <= alternative < len(alts):
+        raise ValidationError({"alternative": [_("Choose one of the listed alternatives (0 to %(n)s).") % {
+            "n": max(len(alts) - 1, 0)}]})
+    alt = alts[alternative]
+    category = (DemandCategory.objects.filter(code="supply_chain.parts").first()
+                or DemandCategory.objects.filter(code="supply_chain").first())
+    if category is None:
+        raise ValidationError({"category": [_("The demand category 供应链断链 is missing.")]})
+    run = result.run
+    material = result.missing_material.name if result.missing_material_id else "—"
+    title = _("Chain-break risk: replace %(material)s") % {"material": material}
+    evidence = _("Scenario %(scenario)s (run %(run)s): time to survive %(tts)s days, time to recover %(ttr)s days, "
+                 "stops on day %(day)s for lack of %(material)s; lost output value %(value)s (10k yuan). "
+                 "Proposed alternative: %(alt)s — %(reason)s") % {
+        "scenario": run.scenario.name, "run": run.pk, "tts": f"{result.tts_days:g}", "ttr": f"{result.ttr_days:g}",
+        "day": result.stops_on_day or "—", "material": material, "value": f"{result.lost_value:,.1f}",
+        "alt": alt.get("name", ""), "reason": alt.get("reason", "")}
+    urgency = "urgent" if (result.stops_on_day or 99) <= 7 else "normal"
+    demand = demand_create(actor=actor, category=category, title=title[:200], description=evidence,
+                           urgency=urgency, enterprise=result.enterprise, chain_node=result.node)
+    event_record(kind="supply.demand_raised", message=title, obj=result, actor=actor,
+                 data={"demand": demand.pk, "alternative": alt, "run": run.pk})
+    return demand
+
+
+# ---------------------------------------------------------------------------------------------- emergency mode
+
+def _city_only(actor) -> None:
+    if not is_city(actor):
+        raise PermissionDenied(_("Only the city bureau does this."))
+
+
+@transaction.atomic
+def emergency_activate(*, actor, name: str, started_on: dt.date, reason: str, coordinator, team=(),
+                       regions: list[str] = (), districts: list[str] = (), scenario: Scenario | None = None
+                       ) -> Emergency:
+    """The city activates an emergency (regions/districts, start, reason, the team that handles its requests)."""
+    _city_only(actor)
+    bad = [r for r in regions or [] if not _region_ok(r)]
+    if bad:
+        raise ValidationError({"regions": [_("Not a prefecture code or country code: %(codes)s") % {
+            "codes": "、".join(bad)}]})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reason.")]})
+    em = Emergency(name=(name or "").strip(), started_on=started_on, reason=reason.strip(), coordinator=coordinator,
+                   regions=list(regions or []), districts=list(districts or []), scenario=scenario)
+    _clean_or_raise(em)
+    em.save()
+    em.team.set({coordinator.pk, *[getattr(t, "pk", t) for t in team]})
+    event_record(kind="supply.emergency_activated", message=em.name, obj=em, actor=actor)
+    return em
+
+
+def emergency_deactivate(*, actor, emergency: Emergency, ended_on: dt.date | None = None) -> Emergency:
+    from .workflows import emergency_workflow
+
+    def apply(obj, _t):
+        obj.ended_on = ended_on or timezone.localdate()
+
+    return emergency_workflow.run("deactivate", emergency, actor=actor, apply=apply, extra_fields=["ended_on"])
+
+
+@transaction.atomic
+def whitelist_propose(*, actor, emergency: Emergency, limit: int = 50) -> int:
+    """Propose key firms from the risk results: chain masters among the affected, then the highest REI, then
+    above-scale firms that are flagged. Entries already on the list are kept."""
+    _city_only(actor)
+    from industry_brain.chains.models import ChainMaster
+
+    run = emergency.scenario.last_run if emergency.scenario_id else None
+    if run is None:
+        raise ValidationError({"scenario": [_("Run a risk scenario for this emergency first.")]})
+    results = list(ScenarioResult.objects.filter(run=run).select_related("enterprise")
+                   .order_by("rank")[: limit * 4])
+    masters = set(ChainMaster.objects.filter(status="designated").values_list("enterprise_id", flat=True))
+    have = set(emergency.whitelist.values_list("enterprise_id", flat=True))
+    chosen: list[tuple] = []
+    for r in results:
+        if r.enterprise_id in masters:
+            chosen.append((r, _("chain master")))
+    for r in results:
+        if r.rei > 0:
+            chosen.append((r, _("high risk exposure (REI %(rei)s)") % {"rei": f"{r.rei:.2f}"}))
+    for r in results:
+        if r.flagged and r.enterprise.is_above_scale:
+            chosen.append((r, _("above-scale firm that stops on day %(day)s") % {"day": r.stops_on_day}))
+    new = []
+    for r, why in chosen:
+        if r.enterprise_id in have or len(have) >= limit:
+            continue
+        have.add(r.enterprise_id)
+        new.append(WhitelistEntry(emergency=emergency, enterprise_id=r.enterprise_id, reason=str(why)[:200],
+                                  rei=r.rei))
+    WhitelistEntry.objects.bulk_create(new)
+    event_record(kind="supply.whitelist_proposed", message=emergency.name, obj=emergency, actor=actor,
+                 data={"proposed": len(new)})
+    return len(new)
+
+
+def whitelist_decide(*, actor, entry: WhitelistEntry, action: str) -> WhitelistEntry:
+    """Confirm or remove a proposed key firm (the city bureau)."""
+    from .workflows import whitelist_workflow
+
+    return whitelist_workflow.run(action, entry, actor=actor)
+
+
+@transaction.atomic
+def emergency_request_create(*, actor, emergency: Emergency, enterprise: Enterprise, kind: str, title: str,
+                             description: str) -> EmergencyRequest:
+    """A transport pass or coordination request, raised as an urgent demand and routed at once to the emergency
+    team's coordinating department (due in one working day)."""
+    from industry_brain.demands.models import DemandCategory
+    from industry_brain.demands.services import demand_accept, demand_create
+
+    if emergency.status != EmergencyStatus.ACTIVE:
+        raise ValidationError({"emergency": [_("The emergency is no longer active.")]})
+    if kind not in dict(EmergencyRequest.KIND_CHOICES):
+        raise ValidationError({"kind": [_("Choose transport pass or coordination.")]})
+    code = "logistics.road" if kind == "transport_pass" else "supply_chain.parts"
+    category = DemandCategory.objects.get(code=code)
+    demand = demand_create(actor=actor, category=category, title=title, description=description, urgency="urgent",
+                           enterprise=enterprise)
+    router = actor if is_city(actor) else None
+    if router is None:
+        from industry_brain.accounts.models import User
+
+        router = User.objects.filter(role=Role.CITY, is_active=True).order_by("pk").first()
+    demand = demand_accept(actor=router, demand=demand, department=emergency.coordinator,
+                           note=_("Emergency %(name)s: routed to the emergency team") % {"name": emergency.name})
+    req = EmergencyRequest.objects.create(emergency=emergency, demand=demand, kind=kind)
+    event_record(kind="supply.emergency_request", message=title, obj=emergency, actor=actor,
+                 data={"demand": demand.pk, "kind": kind})
+    return req
+
+
+@transaction.atomic
+def daily_report_submit(*, actor, emergency: Emergency, date: dt.date, status: str, capacity_use: Decimal,
+                        issue: str = "", enterprise: Enterprise | None = None) -> DailyReport:
+    """A white-listed firm's status of the day (one per day; a later report of the same day replaces it)."""
+    if actor.role == Role.ENTERPRISE:
+        enterprise = actor.enterprise
+    if enterprise is None:
+        raise ValidationError({"enterprise": [_("Choose the enterprise.")]})
+    if not emergency.whitelist.filter(enterprise=enterprise, status=WhitelistStatus.CONFIRMED).exists():
+        raise ValidationError({"enterprise": [_("The enterprise is not on the confirmed white list.")]})
+    if emergency.status != EmergencyStatus.ACTIVE:
+        raise ValidationError({"emergency": [_("The emergency is no longer active.")]})
+    report = DailyReport.objects.filter(emergency=emergency, enterprise=enterprise, date=date).first() or \
+        DailyReport(emergency=emergency, enterprise=enterprise, date=date)
+    report.status, report.capacity_use, report.issue, report.reported_by = status, capacity_use, issue or "", actor
+    _clean_or_raise(report)
+    report.save()
+    ensure_can_after_write(actor, report, "view")
+    return report
