@@ -9,6 +9,10 @@ and services ask; nothing else tests roles by hand.
   decides (the user is one who takes the step, and the status allows it now).
 - `target` a model class: whether the user has any scope at all for that action on that model (menus, "new"
   buttons); the object itself is checked again after the write (`ensure_can_after_write`).
+- `action` a named rule an app declared for its model with `rule(Model, "name", predicate)` (a right that is
+  not a scope and not a workflow step, e.g. "change_registration" of an enterprise): the predicate decides,
+  `predicate(user, obj)` with `obj` the instance or, for a model target, None. The role test lives in the
+  declaration, once, not in views and templates.
 
 Creation is checked the NetBox way: the service writes inside its transaction, then asks whether the saved
 object lies within the author's "add" scope, and the transaction rolls back with a 403 when it does not. So a
@@ -16,6 +20,8 @@ scope rule is written once (the model's `scope`) and holds for pages, API and im
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -33,10 +39,37 @@ def is_city(user) -> bool:
     return _active(user) and (user.is_superuser or getattr(user, "role", None) == "city")
 
 
+_RULES: dict[tuple[type, str], Callable] = {}
+
+
+def rule(model: type[models.Model], action: str, predicate: Callable | None = None):
+    """Declare a named right on `model` (usable as a decorator): `can(user, action, obj_or_model)` then asks
+    `predicate(user, obj)` (obj None for a model target), after the user is known to be active."""
+    if action in ACTIONS:
+        raise ValueError(f"{action!r} is a scope action: declare it in {model.__name__}.scope")
+
+    def register(fn: Callable) -> Callable:
+        _RULES[(model, action)] = fn
+        return fn
+
+    return register(predicate) if predicate is not None else register
+
+
+def _rule_for(model: type, action: str) -> Callable | None:
+    for klass in model.__mro__:
+        found = _RULES.get((klass, action))
+        if found is not None:
+            return found
+    return None
+
+
 def can(user, action: str, target) -> bool:
     if not _active(user):
         return False
     if isinstance(target, type) and issubclass(target, models.Model):
+        predicate = _rule_for(target, action)
+        if predicate is not None:
+            return bool(predicate(user, None))
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
         if is_city(user):
@@ -48,6 +81,9 @@ def can(user, action: str, target) -> bool:
             if target.pk is None:
                 return can(user, action, type(target))
             return type(target)._default_manager.all().permits(user, target, action)
+        predicate = _rule_for(type(target), action)
+        if predicate is not None:
+            return bool(predicate(user, target))
         from .workflow import workflow_for
 
         workflow = workflow_for(target)

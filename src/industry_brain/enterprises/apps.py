@@ -8,4 +8,4 @@ class EnterprisesConfig(AppConfig):
     verbose_name = _("Enterprises")
 
     def ready(self) -> None:
-        from . import panels  # noqa: F401  (registers navigation and home panels)
+        from . import panels, rules  # noqa: F401  (registers navigation, home panels and the named rights)

@@ -16,6 +16,7 @@ from industry_brain.core import context
 from industry_brain.core.codes import normalise_uscc
 from industry_brain.core.events import event_record
 from industry_brain.core.exceptions import TransitionNotAllowed
+from industry_brain.core.permissions import can, ensure_can_after_write
 from industry_brain.core.querysets import ensure_permitted
 
 from .choices import ABOVE_SCALE_THRESHOLD_WAN, TIER_ORDER, Tier
@@ -35,9 +36,9 @@ def enterprise_create(*, actor, data: dict[str, Any]) -> Enterprise:
         data["uscc"] = normalise_uscc(data["uscc"])
     enterprise = Enterprise(**data)
     enterprise.full_clean()
-    if not (actor.is_city or (actor.role == "district" and enterprise.district_id == actor.district_code)):
-        raise PermissionDenied(_("You may register enterprises only in your own district."))
     enterprise.save()
+    # Create rights on the saved row, inside the transaction: a district registers only in its own district.
+    ensure_can_after_write(actor, enterprise, "add", _("You may register enterprises only in your own district."))
     event_record(kind="enterprise.registered", message=_("Enterprise %(name)s registered") % {"name": enterprise.name},
                  obj=enterprise, actor=actor)
     return enterprise
@@ -48,7 +49,7 @@ def enterprise_update(*, actor, enterprise: Enterprise, data: dict[str, Any]) ->
     """Change an enterprise's profile; only the fields given are written."""
     ensure_permitted(actor, enterprise, "change", _("You may not do this for this enterprise."))
     changed = [f for f, v in data.items() if f in ENTERPRISE_FIELDS and _differs(enterprise, f, v)]
-    if actor.role == "enterprise":
+    if not can(actor, "change_registration", enterprise):
         refused = {f: [_("This registration fact is maintained by the bureau; ask your district bureau to correct "
                          "it.")] for f in changed if f not in ENTERPRISE_SELF_FIELDS}
         if refused:
@@ -62,9 +63,9 @@ def enterprise_update(*, actor, enterprise: Enterprise, data: dict[str, Any]) ->
     if not changed:
         return enterprise
     enterprise.full_clean()
-    if "district" in changed and not actor.is_city and enterprise.district_id != actor.district_code:
-        raise PermissionDenied(_("You cannot move an enterprise out of your district."))
     enterprise.save(update_fields=[*changed, "updated"])
+    # The saved row must still lie within the author's change scope: a district cannot move a firm out of it.
+    ensure_can_after_write(actor, enterprise, "change", _("You cannot move an enterprise out of your district."))
     return enterprise
 
 

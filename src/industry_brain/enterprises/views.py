@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from industry_brain.chains.models import ChainMaster, ChainMembership
+from industry_brain.core.permissions import can
 from industry_brain.core.views import ExcelImportView, ObjectDetailView, ObjectExportView, ObjectListView, current_query
 
 from . import selectors, services
@@ -40,7 +41,7 @@ class EnterpriseListView(ObjectListView):
 
     def get_extra_context(self, request):
         user = request.user
-        return {"can_add": user.is_city or user.role == "district",
+        return {"can_add": can(user, "add", Enterprise),
                 "export_query": current_query(request)}
 
 
@@ -73,12 +74,12 @@ class EnterpriseDetailView(ObjectDetailView):
                     {"name": _("Net profit"), "type": "line", "data": [float(f.net_profit) for f in figures]},
                 ],
             }
-        memberships = ChainMembership.objects.filter(enterprise=obj).select_related("node", "node__chain",
+        memberships = ChainMembership.objects.counted().filter(enterprise=obj).select_related("node", "node__chain",
                                                                                      "node__chain__ecosystem")
         masters = ChainMaster.objects.filter(enterprise=obj).select_related("chain")
-        can_change = Enterprise.objects.permits(user, obj, "change")
+        can_change = can(user, "change", obj)
         reads = selectors.confidential_reads_for(user=user, enterprise=obj, limit=30) \
-            if (user.is_city or user.enterprise_id == obj.pk) else None
+            if can(user, "view_reads", obj) else None
         return {
             "confidential": confidential,
             "figures": figures,
@@ -98,17 +99,17 @@ class EnterpriseFormView(LoginRequiredMixin, View):
 
     def _object(self, request, pk):
         if pk is None:
-            if not (request.user.is_city or request.user.role == "district"):
+            if not can(request.user, "add", Enterprise):
                 raise PermissionDenied
             return None
         obj = Enterprise.objects.get_in_scope(request.user, pk)
-        if not Enterprise.objects.permits(request.user, obj, "change"):
+        if not can(request.user, "change", obj):
             raise PermissionDenied
         return obj
 
     def get(self, request, pk=None):
         obj = self._object(request, pk)
-        initial = {"district": request.user.district_code} if obj is None and request.user.role == "district" else {}
+        initial = {"district": request.user.district_code} if obj is None and request.user.district_code else {}
         return render(request, self.template_name, {"form": EnterpriseForm(instance=obj, initial=initial),
                                                     "object": obj})
 

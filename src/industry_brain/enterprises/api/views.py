@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from industry_brain.core.api import RestrictedModelViewSet
+from industry_brain.core.permissions import can
 
 from .. import selectors, services
 from ..filtersets import EnterpriseFilterSet
@@ -56,7 +57,7 @@ class EnterpriseViewSet(RestrictedModelViewSet):
     def confidential_reads(self, request, pk=None):
         """Who read this enterprise's confidential figures (for the enterprise itself and the city bureau)."""
         enterprise = self.get_object()
-        if not (request.user.is_city or request.user.enterprise_id == enterprise.pk):
+        if not can(request.user, "view_reads", enterprise):
             raise Http404
         rows = selectors.confidential_reads_for(user=request.user, enterprise=enterprise, limit=200)
         return Response(ConfidentialReadSerializer(rows, many=True).data)

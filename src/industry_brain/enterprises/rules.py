@@ -1,0 +1,24 @@
+"""Named rights on enterprises that are neither a scope nor a workflow step, declared once for
+`core.permissions.can` (views, templates, panels, forms and services ask `can`, never the role)."""
+
+from __future__ import annotations
+
+from industry_brain.accounts.choices import Role
+from industry_brain.core.permissions import can, is_city, rule
+
+from .models import Enterprise
+
+
+@rule(Enterprise, "change_registration")
+def may_change_registration(user, enterprise) -> bool:
+    """Registration facts (credit code, name, district, industry, size) are the bureau's: a bureau user who may
+    change (or add) the enterprise, never the enterprise's own account (it keeps its contact facts)."""
+    if user.role == Role.ENTERPRISE:
+        return False
+    return can(user, "change", enterprise) if enterprise is not None else can(user, "add", Enterprise)
+
+
+@rule(Enterprise, "view_reads")
+def may_view_reads(user, enterprise) -> bool:
+    """Who read an enterprise's confidential figures: the enterprise itself and the city bureau."""
+    return is_city(user) or (enterprise is not None and user.enterprise_id == enterprise.pk)
