@@ -6,3 +6,6 @@ class PoliciesConfig(AppConfig):
     name = "industry_brain.policies"
     label = "policies"
     verbose_name = _("Policies and burden reduction")
+
+    def ready(self):
+        from . import panels  # noqa: F401  (registers navigation and the home panels)
