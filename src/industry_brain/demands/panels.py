@@ -106,8 +106,10 @@ def enterprise_demands_panel(request, obj):
     demands = list(qs[:6])
     total = qs.count() if len(demands) == 6 else len(demands)
     open_ = sum(1 for d in demands if d.is_open)
-    cadres = Cadre.objects.filter(assignments__enterprise=obj, assignments__ended_on__isnull=True) \
-        if user.is_city or user.role in ("district", "enterprise", "cadre") else []
+    # The enterprise sees who serves it; everyone else only the cadres within their own scope (a district officer
+    # never reads another district's cadre names).
+    serving = Cadre.objects.filter(assignments__enterprise=obj, assignments__ended_on__isnull=True)
+    cadres = serving if user.enterprise_id == obj.pk else serving.restrict(user, "view")
     can_raise = user.is_city or (user.role == "district" and obj.district_id == user.district_code) or (
         user.role == "enterprise" and user.enterprise_id == obj.pk) or (
         user.role == "cadre" and any(c.user_id == user.pk for c in cadres))

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -486,4 +487,8 @@ class InboxView(LoginRequiredMixin, View):
         if request.POST.get("id", "").isdigit():
             qs = qs.filter(pk=int(request.POST["id"]))
         services.notification_mark_read(actor=request.user, notifications=qs)
-        return redirect(request.POST.get("next") or reverse("demands:inbox"))
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                               require_https=request.is_secure()):
+            target = reverse("demands:inbox")  # only back into this site (no open redirect)
+        return redirect(target)
