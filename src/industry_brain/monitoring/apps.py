@@ -6,3 +6,6 @@ class MonitoringConfig(AppConfig):
     name = "industry_brain.monitoring"
     label = "monitoring"
     verbose_name = _("Economic monitoring")
+
+    def ready(self) -> None:
+        from . import panels, tasks  # noqa: F401  (navigation, home panels, the schedule)

@@ -1,0 +1,155 @@
+"""The indicator rollup, written once with Ibis and run on DuckDB (default) or PySpark.
+
+Inputs (any Ibis backend, from the database extract or the Parquet export):
+- `reports`: enterprise_id, year, month, output_value, sales_value, export_value, revenue, profit, electricity
+  (本月, current prices, 万元 / 万千瓦时);
+- `firms`: enterprise_id, industry (GB/T 4754 division);
+- `groups`: enterprise_id, dimension, key (one row per group a firm counts in: the city, its district, its
+  industry division, its size band, each ecosystem and chain it belongs to, each classification);
+- `prices`: industry, year, month, idx (ex-factory price index, same month last year = 100);
+- `rates`: industry, year, rate (value-added rate).
+
+Formulas (docs/monitoring.md, "Indicators"):
+- value added VA = gross output × rate of the firm's division (DEFAULT_RATE when none is loaded);
+- comparable-price value added RVA = VA / (index / 100);
+- same sample: a firm-month counts in a growth rate only when the same firm reported the same month last year;
+  growth = Σ RVA(this year, pairs) / Σ VA(last year, pairs) − 1; nominal growth of the other indicators likewise
+  with current-price values;
+- 1—N月 = sums over months 1..N of the same year (cumulative window; never the whole-partition default frame);
+- 亏损面 = firms whose 1—N月 profit is negative / firms reporting month N;
+- 拉动 = (RVA_part − VA_part,prev) / VA_city,prev × 100; 贡献率 = (RVA_part − VA_part,prev) / (RVA_city − VA_city,prev).
+Every ratio divides by NULLIF(den, 0): Spark 4 (ANSI mode) raises on division by zero where DuckDB gives inf.
+"""
+
+from __future__ import annotations
+
+import ibis
+import pandas as pd
+
+DEFAULT_RATE = 0.25
+
+MEASURES = ("va", "rva_s", "pva_s", "output", "out_s", "pout_s", "sales", "export", "exp_s", "pexp_s", "revenue",
+            "rev_s", "prev_s", "profit", "pro_s", "ppro_s", "elec", "ele_s", "pele_s")
+
+RESULT_COLUMNS = ["dimension", "key", "year", "month", "firms", "loss_firms", "va_month", "va_cum",
+                  "va_growth_month", "va_growth_cum", "va_pull_cum", "va_share_cum", "output_cum",
+                  "output_growth_cum", "sales_ratio_cum", "export_cum", "export_growth_cum", "revenue_cum",
+                  "revenue_growth_cum", "profit_cum", "profit_growth_cum", "loss_share", "electricity_cum",
+                  "electricity_growth_cum"]
+
+
+def _growth(num, den):
+    return num / den.nullif(0) * 100 - 100
+
+
+def rollup(reports: ibis.Table, firms: ibis.Table, groups: ibis.Table, prices: ibis.Table,
+           rates: ibis.Table) -> ibis.Table:
+    """The whole indicator table as one Ibis expression (one row per dimension, key, year, month)."""
+    # The firm's own 1—N月 profit, computed on the reports before any join: Ibis inlines a window of a select over a
+    # join chain into the later joins, where the group rows would repeat each firm-month inside the window.
+    firm_ytd = ibis.cumulative_window(group_by=[reports.enterprise_id, reports.year], order_by=reports.month)
+    reports = reports.mutate(ytd_profit=reports.profit.cast("float64").sum().over(firm_ytd))
+    f = firms.select(firms.enterprise_id, industry=firms.industry)
+    r = reports.join(f, "enterprise_id")
+    ra = rates.select(r_industry=rates.industry, r_year=rates.year, rate=rates.rate.cast("float64"))
+    r = r.left_join(ra, [r.industry == ra.r_industry, r.year == ra.r_year])
+    pr = prices.select(p_industry=prices.industry, p_year=prices.year, p_month=prices.month,
+                       idx=prices.idx.cast("float64"))
+    r = r.left_join(pr, [r.industry == pr.p_industry, r.year == pr.p_year, r.month == pr.p_month])
+    r = r.select(
+        "enterprise_id", "year", "month",
+        output=r.output_value.cast("float64"), sales=r.sales_value.cast("float64"),
+        export=r.export_value.cast("float64"), revenue=r.revenue.cast("float64"), profit=r.profit.cast("float64"),
+        elec=r.electricity.cast("float64"),
+        va=r.output_value.cast("float64") * r.rate.fill_null(DEFAULT_RATE),
+        rva=r.output_value.cast("float64") * r.rate.fill_null(DEFAULT_RATE) / (r.idx.fill_null(100.0) / 100),
+        loss=ibis.ifelse(r.ytd_profit < 0, 1, 0),
+    )
+    # A distinct view of the same rows for last year's side: without it Ibis resolves the left side's columns
+    # to the right side's in this self-join.
+    rv = r.view()
+    prev = rv.select(q_enterprise_id=rv.enterprise_id, q_year=rv.year + 1, q_month=rv.month, q_va=rv.va,
+                     q_output=rv.output, q_export=rv.export, q_revenue=rv.revenue, q_profit=rv.profit,
+                     q_elec=rv.elec)
+    j = r.left_join(prev, [r.enterprise_id == prev.q_enterprise_id, r.year == prev.q_year,
+                           r.month == prev.q_month])
+    paired = j.q_va.notnull()
+
+    def both(col):
+        return ibis.ifelse(paired, col, 0.0)
+
+    rows = j.select(
+        "enterprise_id", "year", "month", "va", "output", "sales", "export", "revenue", "profit", "elec", "loss",
+        rva_s=both(j.rva), pva_s=j.q_va.fill_null(0.0),
+        out_s=both(j.output), pout_s=j.q_output.fill_null(0.0),
+        exp_s=both(j.export), pexp_s=j.q_export.fill_null(0.0),
+        rev_s=both(j.revenue), prev_s=j.q_revenue.fill_null(0.0),
+        pro_s=both(j.profit), ppro_s=j.q_profit.fill_null(0.0),
+        ele_s=both(j.elec), pele_s=j.q_elec.fill_null(0.0),
+    )
+    g = rows.join(groups, "enterprise_id")
+    agg = g.group_by(["dimension", "key", "year", "month"]).aggregate(
+        firms=g.enterprise_id.count(), loss_firms=g.loss.sum(), **{m: g[m].sum() for m in MEASURES})
+    ytd = ibis.cumulative_window(group_by=[agg.dimension, agg.key, agg.year], order_by=agg.month)
+    agg = agg.select("dimension", "key", "year", "month", "firms", "loss_firms", "va", "rva_s", "pva_s",
+                     **{f"{m}_c": agg[m].sum().over(ytd) for m in MEASURES})
+    city = agg.filter(agg.dimension == "city").select(c_year=agg.year, c_month=agg.month, c_rva=agg.rva_s_c,
+                                                      c_pva=agg.pva_s_c)
+    t = agg.join(city, [agg.year == city.c_year, agg.month == city.c_month], how="left")
+    return t.select(
+        "dimension", "key", "year", "month", "firms", "loss_firms",
+        va_month=t.va, va_cum=t.va_c,
+        va_growth_month=_growth(t.rva_s, t.pva_s),
+        va_growth_cum=_growth(t.rva_s_c, t.pva_s_c),
+        va_pull_cum=(t.rva_s_c - t.pva_s_c) / t.c_pva.nullif(0) * 100,
+        va_share_cum=(t.rva_s_c - t.pva_s_c) / (t.c_rva - t.c_pva).nullif(0) * 100,
+        output_cum=t.output_c, output_growth_cum=_growth(t.out_s_c, t.pout_s_c),
+        sales_ratio_cum=t.sales_c / t.output_c.nullif(0) * 100,
+        export_cum=t.export_c, export_growth_cum=_growth(t.exp_s_c, t.pexp_s_c),
+        revenue_cum=t.revenue_c, revenue_growth_cum=_growth(t.rev_s_c, t.prev_s_c),
+        profit_cum=t.profit_c,
+        # A growth rate of profit needs a positive base; otherwise the text says 由亏转盈 / 增亏.
+        profit_growth_cum=ibis.ifelse(t.ppro_s_c > 0, _growth(t.pro_s_c, t.ppro_s_c), ibis.null("float64")),
+        loss_share=t.loss_firms.cast("float64") / t.firms.cast("float64").nullif(0) * 100,
+        electricity_cum=t.elec_c, electricity_growth_cum=_growth(t.ele_s_c, t.pele_s_c),
+    )
+
+
+def normalise(df: pd.DataFrame) -> pd.DataFrame:
+    """Same column types and row order whatever the engine (group keys come back int32 or int64; NaN vs None)."""
+    df = df[RESULT_COLUMNS].copy()
+    for col in ("year", "month", "firms", "loss_firms"):
+        df[col] = df[col].astype("int64")
+    for col in ("dimension", "key"):
+        df[col] = df[col].astype(str)
+    for col in RESULT_COLUMNS[6:]:
+        df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
+    return df.sort_values(["dimension", "key", "year", "month"]).reset_index(drop=True)
+
+
+TABLES = ("reports", "firms", "groups", "prices", "rates")
+
+
+def run_duckdb(frames: dict[str, pd.DataFrame] | None = None, *, parquet_dir: str | None = None,
+               threads: int = 2) -> pd.DataFrame:
+    """Run the rollup on an in-process DuckDB, from DataFrames or Arrow tables, or from a Parquet export."""
+    con = ibis.duckdb.connect(threads=threads)
+    tables = {}
+    for name in TABLES:
+        if parquet_dir is not None:
+            tables[name] = con.read_parquet(f"{parquet_dir}/{name}/**/*.parquet", table_name=name,
+                                            hive_partitioning=True)
+        else:
+            tables[name] = con.create_table(name, ibis.memtable(frames[name]), overwrite=True)
+    return normalise(con.execute(rollup(**tables)))
+
+
+def run_pyspark(frames: dict[str, pd.DataFrame], session) -> pd.DataFrame:
+    """Run the same expression on a SparkSession (local in tests, a cluster in production)."""
+    con = ibis.pyspark.connect(session=session)
+    tables = {}
+    for name in TABLES:
+        view = f"ib_monitoring_{name}"
+        session.createDataFrame(frames[name]).createOrReplaceTempView(view)
+        tables[name] = con.table(view)
+    return normalise(con.execute(rollup(**tables)))

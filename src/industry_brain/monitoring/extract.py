@@ -1,0 +1,162 @@
+"""Inputs of the rollup from the database (or a Parquet export of them), and the rollup's result turned into the
+stored indicator rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import tempfile
+
+import pandas as pd
+from django.db import connection
+
+from industry_brain.chains.models import Chain, ChainMembership, Ecosystem
+from industry_brain.core.models import District, IndustryDivision
+from industry_brain.enterprises.models import Enterprise, YearlyFigures
+
+from .models import ClassificationBridge, Dimension, Indicator, MonthlyReport, PriceIndex, Scheme, ValueAddedRate
+
+# Size bands by the latest yearly revenue (万元); a platform grouping, not the official 大中小微 rule.
+SIZE_BANDS = [(100_000, "xl", "营业收入10亿元以上"), (20_000, "l", "营业收入2亿—10亿元"),
+              (5_000, "m", "营业收入5000万—2亿元"), (0, "s", "营业收入5000万元以下")]
+
+
+def size_band(revenue) -> str:
+    revenue = float(revenue or 0)
+    for floor, key, _label in SIZE_BANDS:
+        if revenue >= floor:
+            return key
+    return "s"
+
+
+def _query(sql: str, columns: list[str]) -> pd.DataFrame:
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        return pd.DataFrame(cur.fetchall(), columns=columns)
+
+
+def frames_from_db() -> dict[str, pd.DataFrame]:
+    """The five input tables of `analytics.rollup` read from the platform's database."""
+    table = MonthlyReport._meta.db_table
+    reports = _query(f"SELECT enterprise_id, period, output_value, sales_value, export_value, revenue, profit, "
+                     f"electricity FROM {table}",
+                     ["enterprise_id", "period", "output_value", "sales_value", "export_value", "revenue", "profit",
+                      "electricity"])
+    period = pd.to_datetime(reports.pop("period"))
+    reports.insert(1, "year", period.dt.year.astype("int64"))
+    reports.insert(2, "month", period.dt.month.astype("int64"))
+    for col in ("output_value", "sales_value", "export_value", "revenue", "profit", "electricity"):
+        reports[col] = reports[col].astype("float64")
+    reports["enterprise_id"] = reports["enterprise_id"].astype("int64")
+
+    ids = reports["enterprise_id"].unique().tolist()
+    firms = pd.DataFrame(list(Enterprise.objects.filter(pk__in=ids).values_list("pk", "industry_id", "district_id")),
+                         columns=["enterprise_id", "industry", "district"])
+    latest = {}
+    for pk, revenue in YearlyFigures.objects.filter(enterprise_id__in=ids).order_by("enterprise_id", "year") \
+            .values_list("enterprise_id", "revenue"):
+        latest[pk] = revenue
+    rows = []
+    for pk, industry, district in firms.itertuples(index=False):
+        rows += [(pk, "city", "all"), (pk, "district", district), (pk, "industry", industry),
+                 (pk, "size", size_band(latest.get(pk)))]
+    bridge: dict[str, list[str]] = {}
+    for scheme, industry in ClassificationBridge.objects.values_list("scheme", "industry_id"):
+        bridge.setdefault(industry, []).append(scheme)
+    for pk, industry, _district in firms.itertuples(index=False):
+        rows += [(pk, "scheme", s) for s in bridge.get(industry, [])]
+    seen = set()
+    for pk, chain, eco in ChainMembership.objects.filter(enterprise_id__in=ids).values_list(
+            "enterprise_id", "node__chain_id", "node__chain__ecosystem_id"):
+        for key in (("chain", str(chain)), ("ecosystem", str(eco))):
+            if (pk, key) not in seen:
+                seen.add((pk, key))
+                rows.append((pk, *key))
+    groups = pd.DataFrame(rows, columns=["enterprise_id", "dimension", "key"])
+    groups["enterprise_id"] = groups["enterprise_id"].astype("int64")
+    prices = pd.DataFrame([(i, p.year, p.month, float(x)) for i, p, x in PriceIndex.objects.values_list(
+        "industry_id", "period", "index")], columns=["industry", "year", "month", "idx"])
+    rates = pd.DataFrame([(i, y, float(r)) for i, y, r in ValueAddedRate.objects.values_list(
+        "industry_id", "year", "rate")], columns=["industry", "year", "rate"])
+    for df in (prices, rates):
+        df["year"] = df["year"].astype("int64")
+    prices["month"] = prices["month"].astype("int64")
+    return {"reports": reports, "firms": firms[["enterprise_id", "industry"]], "groups": groups, "prices": prices,
+            "rates": rates}
+
+
+def labels() -> dict[tuple[str, str], str]:
+    out = {("city", "all"): "全市"}
+    out.update({("district", d.code): d.name for d in District.objects.all()})
+    out.update({("industry", d.code): d.name for d in IndustryDivision.objects.all()})
+    out.update({("ecosystem", str(e.pk)): e.name for e in Ecosystem.objects.all()})
+    out.update({("chain", str(c.pk)): c.name for c in Chain.objects.all()})
+    out.update({("size", key): label for _f, key, label in SIZE_BANDS})
+    out.update({("scheme", s.value): {"digital": "数字经济核心产业制造业", "strategic": "战略性新兴产业"}[s.value]
+                for s in Scheme})
+    return out
+
+
+def _f(value):
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) or math.isinf(value) else value
+
+
+def indicator_rows(df: pd.DataFrame) -> list[Indicator]:
+    """Result frame → unsaved Indicator rows, ranked by 1—N月 value-added growth within dimension and month."""
+    names = labels()
+    df = df.copy()
+    df["_g"] = df["va_growth_cum"].fillna(-1e18)
+    df["rank"] = df.groupby(["dimension", "year", "month"])["_g"].rank(method="min", ascending=False)
+    fields = [f.name for f in Indicator._meta.get_fields() if hasattr(f, "attname")]
+    out = []
+    for rec in df.to_dict("records"):
+        values = {k: _f(rec[k]) for k in rec if k in fields and k not in ("dimension", "key", "firms", "loss_firms",
+                                                                           "rank")}
+        for k in ("va_month", "va_cum", "output_cum", "export_cum", "revenue_cum", "profit_cum", "electricity_cum"):
+            values[k] = values.get(k) or 0.0
+        out.append(Indicator(period=dt.date(int(rec["year"]), int(rec["month"]), 1), dimension=rec["dimension"],
+                             key=rec["key"], label=names.get((rec["dimension"], rec["key"]), rec["key"])[:100],
+                             firms=int(rec["firms"]), loss_firms=int(rec["loss_firms"]),
+                             rank=None if rec["va_growth_cum"] is None or math.isnan(rec["va_growth_cum"])
+                             or rec["dimension"] == Dimension.CITY else int(rec["rank"]), **values))
+    return out
+
+
+def export_parquet(directory: str) -> dict[str, int]:
+    """Write the rollup inputs as Parquet: `reports/` partitioned by month (period=YYYY-MM), the small tables
+    whole. The DuckDB engine and a Spark cluster read the same layout."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    frames = frames_from_db()
+    counts = {}
+    for name, df in frames.items():
+        target = os.path.join(directory, name)
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        if name == "reports":
+            period = [f"{y:04d}-{m:02d}" for y, m in zip(df["year"], df["month"], strict=True)]
+            table = table.append_column("period", pa.array(period, pa.string()))
+            ds.write_dataset(table, target, format="parquet", partitioning=["period"],
+                             partitioning_flavor="hive", existing_data_behavior="delete_matching")
+        else:
+            os.makedirs(target, exist_ok=True)
+            ds.write_dataset(table, target, format="parquet", existing_data_behavior="delete_matching")
+        counts[name] = len(df)
+    return counts
+
+
+def spark_session(master: str | None = None):
+    """A SparkSession: `MONITORING_SPARK_MASTER` (e.g. spark://host:7077) or local[2]."""
+    from django.conf import settings
+    from pyspark.sql import SparkSession
+
+    master = master or getattr(settings, "MONITORING_SPARK_MASTER", "") or os.environ.get(
+        "MONITORING_SPARK_MASTER") or "local[2]"
+    return (SparkSession.builder.master(master).appName("industry-brain-monitoring")
+            .config("spark.sql.shuffle.partitions", "4" if master.startswith("local") else "200")
+            .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+            .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="ib-spark-")).getOrCreate())

@@ -1,0 +1,52 @@
+"""Navigation entries and the home-page inbox of economic monitoring: reports due and reminders (enterprise),
+firms that have not reported (district, city), the latest city figure (city)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from industry_brain.core import registry
+
+registry.register_nav(60, "monitoring:cockpit", _("Economic cockpit"), ("city", "district", "chain_team"))
+registry.register_nav(61, "monitoring:report_list", _("Monthly reports"), ("city", "district", "enterprise"))
+registry.register_nav(62, "monitoring:briefing_list", _("Monthly briefings"),
+                      ("city", "district", "chain_team", "department"))
+
+
+def monitoring_home_panel(request):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from . import selectors
+    from .models import MonthlyReport
+    from .services import report_deadline
+
+    user = request.user
+    if user.role not in ("city", "district", "enterprise") and not user.is_superuser:
+        return None
+    today = timezone.localdate()
+    period = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    deadline = report_deadline(period)
+    items, stats = [], []
+    for r in selectors.open_reminders(user=user)[:8]:
+        items.append({"url": reverse("monitoring:report_list"),
+                      "text": f"{gettext('Monthly report overdue')}: {r.enterprise.name} {r.period:%Y-%m}",
+                      "meta": f"{gettext('deadline')} {r.deadline:%Y-%m-%d}"})
+    if user.role == "enterprise":
+        if not MonthlyReport.objects.filter(enterprise_id=user.enterprise_id, period=period).exists() and \
+                user.enterprise.is_above_scale:
+            items.append({"url": reverse("monitoring:report_add"),
+                          "text": f"{gettext('Monthly report due')}: {period:%Y-%m}",
+                          "meta": f"{gettext('deadline')} {deadline:%Y-%m-%d}"})
+    else:
+        missing = selectors.missing_reports(user=user, period=period).count()
+        stats.append({"label": gettext("Not reported") + f" {period:%Y-%m}", "value": f"{missing:,}",
+                      "url": reverse("monitoring:completeness") + f"?period={period:%Y-%m}"})
+    if not items and not stats:
+        return None
+    return {"order": 40, "title": gettext("Economic monitoring: monthly reports"), "items": items, "stats": stats,
+            "empty": gettext("Nothing to report.")}
+
+
+registry.home_panels.append(monitoring_home_panel)
