@@ -18,8 +18,12 @@ and the engine does the rest, the same way for every module:
   the API).
 
 Timeline steps go to `core.WorkflowStep` unless the workflow gives its own `step_writer` (demands keep their
-`DemandStep` rows, which the API contract exposes as `timeline`). Every workflow registers itself in `REGISTRY`
-so that tests and documentation can enumerate them.
+`DemandStep` rows, which the API contract exposes as `timeline`). The event is written on the object itself, or
+on `event_object(obj)` when the workflow names one (a co-handling task's events belong to its demand). Every
+workflow registers itself in `REGISTRY` so that tests and documentation can enumerate them.
+
+`form` and `serializer` may be classes or dotted paths (resolved on first use, so that `workflows.py` need not
+import the page or API layer): `transition.form_class` / `transition.serializer_class`.
 """
 
 from __future__ import annotations
@@ -57,13 +61,35 @@ class Transition:
     def __post_init__(self):
         object.__setattr__(self, "sources", frozenset(self.sources))
 
+    @property
+    def form_class(self) -> type | None:
+        return _resolve(self.form)
+
+    @property
+    def serializer_class(self) -> type | None:
+        return _resolve(self.serializer)
+
+
+def _resolve(value):
+    if isinstance(value, str):
+        from django.utils.module_loading import import_string
+
+        return import_string(value)
+    return value
+
+
+def _value(value, obj):
+    """`note`, `message` and `data` of a step may be given as callables of the object after `apply`."""
+    return value(obj) if callable(value) else value
+
 
 class Workflow:
     """A declared state machine over one model's status field."""
 
     def __init__(self, name: str, *, model: type[models.Model] | str, transitions: Iterable[Transition],
                  status_field: str = "status", step_writer: Callable | None = None,
-                 status_label: Callable[[Any], str] | None = None):
+                 status_label: Callable[[Any], str] | None = None, event_object: Callable[[Any], Any] | None = None,
+                 label: Any = ""):
         self.name = name
         self._model = model
         self.status_field = status_field
@@ -74,6 +100,8 @@ class Workflow:
             self.transitions[t.name] = t
         self.step_writer = step_writer
         self.status_label = status_label
+        self.event_object = event_object
+        self.label = label or name
         REGISTRY[name] = self
 
     @property
@@ -128,14 +156,17 @@ class Workflow:
 
     # --- the step -------------------------------------------------------------------------------------
 
-    def run(self, name: str, obj, *, actor, apply: Callable | None = None, note: str = "",
-            data: dict | None = None, at: dt.datetime | None = None, message: str = "",
-            lock: bool = True, extra_fields: Iterable[str] = ()) -> Any:
+    def run(self, name: str, obj, *, actor, apply: Callable | None = None, after: Callable | None = None,
+            note: Any = "", data: Any = None, at: dt.datetime | None = None, message: Any = "",
+            lock: bool = True, extra_fields: Iterable[str] = (), step: dict | None = None) -> Any:
         """Take step `name` on `obj` for `actor`: lock, check, apply, set status, save, step, event; atomic.
 
-        `apply(obj, transition)` does the step's own work on the locked object (fields to set, related rows to
-        write) and may return the new status when the declared target is None. Fields it changes are saved when
-        listed in `extra_fields` (the status field is always saved)."""
+        `apply(obj, transition)` does the step's own work on the locked object (validates its input, sets fields,
+        writes related rows) and may return the new status when the declared target is None. Fields it changes
+        are saved when listed in `extra_fields` (the status field is always saved). `note`, `message` and `data`
+        may be callables of the object, evaluated after `apply`. `step` passes extra columns to the workflow's
+        own `step_writer` (e.g. the department of a demand step). `after(obj, transition)` runs last, inside the
+        transaction (notifications, follow-up steps, statistics). Returns the locked, updated object."""
         from .events import event_record
 
         at = at or timezone.now()
@@ -145,22 +176,30 @@ class Workflow:
             t = self.check(name, obj, actor)
             before = self.status_of(obj)
             decided = apply(obj, t) if apply is not None else None
-            after = decided or t.target or before
-            setattr(obj, self.status_field, after)
+            after_status = decided or t.target or before
+            setattr(obj, self.status_field, after_status)
             fields = {self.status_field, *extra_fields}
             if any(f.name == "updated" for f in obj._meta.concrete_fields):
                 fields.add("updated")
             obj.save(update_fields=sorted(fields))
+            note, data, message = _value(note, obj), _value(data, obj) or {}, _value(message, obj)
             if self.step_writer is not None:
-                self.step_writer(obj, action=name, actor=actor, at=at, from_status=before, to_status=after,
-                                 note=note, data=data or {})
+                self.step_writer(obj, action=name, actor=actor, at=at, from_status=before, to_status=after_status,
+                                 note=note, data=data, **(step or {}))
             else:
                 WorkflowStepWriter.write(self, obj, action=name, actor=actor, at=at, from_status=before,
-                                         to_status=after, note=note, data=data or {})
+                                         to_status=after_status, note=note, data=data)
+            target = self.event_object(obj) if self.event_object is not None else obj
             event_record(kind=t.event or f"{self.name}.{name}",
-                         message=message or f"{obj}: {t.past or t.name}", obj=obj,
-                         data={"from": before, "to": after, **(data or {})}, actor=actor)
+                         message=str(message or f"{obj}: {t.past or t.name}"), obj=target,
+                         data={"from": before, "to": after_status, **_json(data)}, actor=actor)
+            if after is not None:
+                after(obj, t)
         return obj
+
+    def actions(self, obj, user) -> list[dict]:
+        """`allowed_actions` as the API answers it: name and label of each step the user may take now."""
+        return [{"name": t.name, "label": str(t.label or t.name)} for t in self.allowed(obj, user)]
 
 
 class WorkflowStepWriter:
@@ -177,7 +216,19 @@ class WorkflowStepWriter:
             workflow=workflow.name, content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
             action=action, from_status=from_status, to_status=to_status, at=at,
             actor=actor if getattr(actor, "pk", None) else None,
-            actor_label=getattr(actor, "username", "") or "system", note=note[:2000], data=data)
+            actor_label=getattr(actor, "username", "") or "system", note=str(note)[:2000], data=_json(data))
+
+
+def _json(data: dict) -> dict:
+    """Step data as JSON: dates and model instances become strings and ids."""
+    out = {}
+    for k, v in (data or {}).items():
+        if isinstance(v, models.Model):
+            v = v.pk
+        elif isinstance(v, dt.date | dt.datetime):
+            v = v.isoformat()
+        out[k] = v
+    return out
 
 
 def steps_for(obj, workflow: str | None = None):

@@ -8,4 +8,7 @@ class DemandsConfig(AppConfig):
     verbose_name = _("Enterprise service")
 
     def ready(self):
-        from . import panels  # noqa: F401  (registers navigation, home panels and the enterprise panel)
+        from . import (
+            panels,  # noqa: F401  (registers navigation, home panels and the enterprise panel)
+            workflows,  # noqa: F401  (declares the demand, co-handling and systemic-alert workflows)
+        )

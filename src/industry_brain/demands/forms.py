@@ -123,10 +123,6 @@ class CohandleAnswerForm(forms.Form):
     response = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-ACTION_FORMS = {"accept": AcceptForm, "start": StartForm, "transfer": TransferForm, "cohandle": CohandleForm,
-                "resolve": ResolveForm, "rate": RateForm}
-
-
 class VisitForm(forms.Form):
     enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
     cadre = forms.ModelChoiceField(label=_("Cadre"), queryset=Cadre.objects.none(), required=False)

@@ -27,9 +27,9 @@ from industry_brain.core.exceptions import TransitionNotAllowed
 from industry_brain.core.models import District
 from industry_brain.core.views import ExcelImportView, ObjectDetailView, ObjectListView, export_filename
 
-from . import selectors, services, workflow
+from . import selectors, services
 from .filtersets import AssignmentFilterSet, CadreFilterSet, DemandFilterSet, SystemicAlertFilterSet, VisitFilterSet
-from .forms import ACTION_FORMS, CohandleAnswerForm, DemandForm, VisitForm
+from .forms import CohandleAnswerForm, DemandForm, VisitForm
 from .importers import AssignmentImporter
 from .models import (
     Assignment,
@@ -42,6 +42,7 @@ from .models import (
     Visit,
 )
 from .tables import AssignmentTable, CadreTable, DemandTable, SystemicAlertTable, VisitTable
+from .workflows import COHANDLING, DEMAND, SYSTEMIC_ALERT
 
 EXPORT_LIMIT = 200_000
 
@@ -144,12 +145,13 @@ class DemandDetailView(ObjectDetailView):
 
     def get_extra_context(self, request, obj):
         user = request.user
-        actions = workflow.allowed_actions(obj, user)
-        forms = {name: ACTION_FORMS[name](prefix=name) for name in actions}
+        allowed = DEMAND.allowed(obj, user)
+        actions = [t.name for t in allowed]
+        forms = {t.name: t.form_class(prefix=t.name) for t in allowed}
         tasks = list(obj.cohandling_tasks.select_related("department"))
         for t in tasks:
-            t.can_answer = t.status == "open" and (
-                user.is_city or (user.role == Role.DEPARTMENT and user.organisation_id == t.department_id))
+            t.demand = obj
+            t.can_answer = "answer" in COHANDLING.allowed_names(t, user)
         return {
             "actions": actions,
             "action_forms": forms,
@@ -168,12 +170,12 @@ class DemandActionView(LoginRequiredMixin, View):
     """POST /demands/<pk>/<action>/: one workflow step from the detail page's forms."""
 
     def post(self, request, pk, action):
-        if action not in ACTION_FORMS:
+        if action not in DEMAND.transitions:
             raise Http404
         demand = selectors.demand_list(user=request.user).filter(pk=pk).first()
         if demand is None:
             raise Http404
-        form = ACTION_FORMS[action](request.POST, prefix=action)
+        form = DEMAND[action].form_class(request.POST, prefix=action)
         if not form.is_valid():
             for field, errs in form.errors.items():
                 messages.error(request, f"{form.fields[field].label if field in form.fields else ''}: "
@@ -187,7 +189,7 @@ class DemandActionView(LoginRequiredMixin, View):
         except ValidationError as exc:
             _errors_to_messages(request, exc)
             return redirect(demand.get_absolute_url())
-        messages.success(request, _("Done: %(step)s.") % {"step": workflow.ACTION_PAST[action]})
+        messages.success(request, _("Done: %(step)s.") % {"step": DEMAND[action].past})
         if not selectors.demand_list(user=request.user).filter(pk=pk).exists():
             return redirect("demands:demand_list")  # e.g. transferred away from the caller's department
         return redirect(demand.get_absolute_url())
@@ -203,6 +205,8 @@ class CohandleAnswerView(LoginRequiredMixin, View):
                 messages.success(request, _("Answer recorded."))
             except TransitionNotAllowed as exc:
                 messages.error(request, str(exc.message))
+            except PermissionDenied as exc:
+                messages.error(request, str(exc) or _("You may not do this."))
         else:
             messages.error(request, _("Write the answer."))
         return redirect(task.demand.get_absolute_url())
@@ -455,7 +459,7 @@ class SystemicAlertDetailView(ObjectDetailView):
 
     def get_extra_context(self, request, obj):
         return {"demands": obj.demands.select_related("enterprise", "department").order_by("submitted_at"),
-                "can_acknowledge": request.user.is_city and obj.status == "open"}
+                "can_acknowledge": "acknowledge" in SYSTEMIC_ALERT.allowed_names(obj, request.user)}
 
     def post(self, request, pk):
         alert = self.get_object(request, pk)

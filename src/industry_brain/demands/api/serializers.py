@@ -22,6 +22,7 @@ from ..models import (
     SystemicAlert,
     Visit,
 )
+from ..workflows import DEMAND, SYSTEMIC_ALERT
 
 
 def _date(value):
@@ -30,6 +31,17 @@ def _date(value):
 
 def _dt(value):
     return timezone.localtime(value).isoformat() if value else None
+
+
+def _allowed(workflow, serializer, obj) -> list[str]:
+    """The steps the requesting user may take on `obj` now (the engine's answer; empty without a request)."""
+    request = serializer.context.get("request")
+    return workflow.allowed_names(obj, getattr(request, "user", None)) if request is not None else []
+
+
+def allowed_actions_field(workflow):
+    return extend_schema_field(serializers.ListField(child=serializers.ChoiceField(
+        choices=list(workflow.transitions)), help_text=_("The steps the caller may take now.")))
 
 
 class CadreSerializer(serializers.ModelSerializer):
@@ -100,6 +112,7 @@ class DemandSerializer(serializers.ModelSerializer):
     project = serializers.IntegerField(source="project_id", read_only=True, allow_null=True)
     is_overdue = serializers.SerializerMethodField()
     timeline = TimelineStepSerializer(source="steps", many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
 
     class Meta:
         model = Demand
@@ -107,8 +120,12 @@ class DemandSerializer(serializers.ModelSerializer):
                   "description", "channel", "status", "department", "department_name", "handler", "due_date",
                   "is_overdue", "resolution", "satisfaction", "rating_comment", "submitted_at", "accepted_at",
                   "resolved_at", "closed_at", "transfer_count", "reopen_count", "escalation_level", "is_flagged",
-                  "chain", "chain_node", "project", "visit", "cadre", "timeline"]
+                  "chain", "chain_node", "project", "visit", "cadre", "timeline", "allowed_actions"]
         read_only_fields = fields
+
+    @allowed_actions_field(DEMAND)
+    def get_allowed_actions(self, obj) -> list[str]:
+        return _allowed(DEMAND, self, obj)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_department_name(self, obj) -> str | None:
@@ -141,6 +158,7 @@ class DemandSerializer(serializers.ModelSerializer):
             "timeline": [{"action": s.action, "actor": s.actor_label, "at": _dt(s.at), "from_status": s.from_status,
                           "to_status": s.to_status, "department": s.department_id, "note": s.note}
                          for s in obj.steps.all()],
+            "allowed_actions": _allowed(DEMAND, self, obj),
         }
 
 
@@ -252,12 +270,17 @@ class SystemicAlertSerializer(serializers.ModelSerializer):
     category_name = serializers.CharField(source="category.__str__", read_only=True)
     district = serializers.CharField(source="district_id", read_only=True, allow_null=True)
     demands = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
 
     class Meta:
         model = SystemicAlert
         fields = ["id", "scope_kind", "district", "chain", "category", "category_name", "window_start", "window_end",
-                  "enterprise_count", "status", "note", "demands"]
+                  "enterprise_count", "status", "note", "demands", "allowed_actions"]
         read_only_fields = fields
+
+    @allowed_actions_field(SYSTEMIC_ALERT)
+    def get_allowed_actions(self, obj) -> list[str]:
+        return _allowed(SYSTEMIC_ALERT, self, obj)
 
 
 class AcknowledgeSerializer(serializers.Serializer):

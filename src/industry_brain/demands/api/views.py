@@ -22,6 +22,7 @@ from ..filtersets import (
     VisitFilterSet,
 )
 from ..models import Assignment, Cadre, Demand, DemandCategory, DemandDailyStat, Notification, SystemicAlert, Visit
+from ..workflows import DEMAND
 from .serializers import (
     AcceptSerializer,
     AcknowledgeSerializer,
@@ -150,7 +151,7 @@ class DemandViewSet(RestrictedViewSetMixin, mixins.CreateModelMixin, mixins.List
         fresh = selectors.demand_detail(user=self.request.user).filter(pk=demand.pk).first()
         if fresh is None:  # e.g. transferred away from the caller's department: it no longer sees it
             return Response(status=status.HTTP_204_NO_CONTENT)
-        return Response(DemandDetailSerializer(fresh).data, status=code)
+        return Response(DemandDetailSerializer(fresh, context=self.get_serializer_context()).data, status=code)
 
     @extend_schema(request=DemandCreateSerializer, responses={201: DemandDetailSerializer})
     def create(self, request, *args, **kwargs):
@@ -164,9 +165,10 @@ class DemandViewSet(RestrictedViewSetMixin, mixins.CreateModelMixin, mixins.List
             channel=Channel.API)
         return self._detail_response(demand, status.HTTP_201_CREATED)
 
-    def _step(self, request, name: str, serializer_class):
+    def _step(self, request, name: str, serializer_class=None):
+        """One declared step of `workflows.DEMAND`, its input validated by the transition's serializer."""
         demand = self.get_object()
-        ser = serializer_class(data=request.data)
+        ser = (serializer_class or DEMAND[name].serializer_class)(data=request.data)
         ser.is_valid(raise_exception=True)
         services.demand_transition(actor=request.user, demand=demand, action=name, data=ser.validated_data)
         return self._detail_response(demand)
@@ -175,36 +177,36 @@ class DemandViewSet(RestrictedViewSetMixin, mixins.CreateModelMixin, mixins.List
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """Name the one coordinating department (city bureau, or the enterprise's district bureau)."""
-        return self._step(request, "accept", AcceptSerializer)
+        return self._step(request, "accept")
 
     @extend_schema(request=StartSerializer, responses=DemandDetailSerializer)
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
         """The coordinating department starts handling."""
-        return self._step(request, "start", StartSerializer)
+        return self._step(request, "start")
 
     @extend_schema(request=TransferSerializer, responses=DemandDetailSerializer)
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
         """Hand over to another department with a reason (coordinating department, city or district bureau)."""
-        return self._step(request, "transfer", TransferSerializer)
+        return self._step(request, "transfer")
 
     @extend_schema(request=CohandleSerializer, responses=DemandDetailSerializer)
     @action(detail=True, methods=["post"])
     def cohandle(self, request, pk=None):
         """Open a co-handling task for another department; the coordinator stays accountable."""
-        return self._step(request, "cohandle", CohandleSerializer)
+        return self._step(request, "cohandle")
 
     @extend_schema(request=ResolveSerializer, responses=DemandDetailSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
-        return self._step(request, "resolve", ResolveSerializer)
+        return self._step(request, "resolve")
 
     @extend_schema(request=RateSerializer, responses=DemandDetailSerializer)
     @action(detail=True, methods=["post"])
     def rate(self, request, pk=None):
         """The enterprise's own verdict; `dissatisfied` reopens the demand to in_progress."""
-        return self._step(request, "rate", RateSerializer)
+        return self._step(request, "rate")
 
     @extend_schema(
         parameters=[OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE),
@@ -248,7 +250,7 @@ class SystemicAlertViewSet(RestrictedReadOnlyViewSet):
         ser = AcknowledgeSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         alert = services.systemic_alert_acknowledge(actor=request.user, alert=alert, note=ser.validated_data["note"])
-        return Response(SystemicAlertSerializer(alert).data)
+        return Response(SystemicAlertSerializer(alert, context=self.get_serializer_context()).data)
 
 
 class NotificationViewSet(RestrictedReadOnlyViewSet):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from industry_brain.core.events import event_record
@@ -123,16 +121,12 @@ def _systemic_alert_record(*, demand: Demand, scope_kind: str, key: str, value, 
     return alert
 
 
-@transaction.atomic
 def systemic_alert_acknowledge(*, actor, alert: SystemicAlert, note: str = "") -> SystemicAlert:
-    if not actor.is_city:
-        raise PermissionDenied(_("Only the city bureau acknowledges systemic alerts."))
-    if alert.status != AlertStatus.OPEN:
-        from industry_brain.core.exceptions import TransitionNotAllowed
+    """The city bureau acknowledges a systemic-problem alert (open → acknowledged; `workflows.SYSTEMIC_ALERT`)."""
+    from ..workflows import SYSTEMIC_ALERT
 
-        raise TransitionNotAllowed(_("This alert is already acknowledged."))
-    alert.status = AlertStatus.ACKNOWLEDGED
-    alert.note = note
-    alert.save(update_fields=["status", "note", "updated"])
-    event_record(kind="demand.systemic_alert_acknowledged", message=str(alert), obj=alert, actor=actor)
-    return alert
+    def apply(a: SystemicAlert, t):
+        a.note = (note or "").strip()
+
+    return SYSTEMIC_ALERT.run("acknowledge", alert, actor=actor, apply=apply, extra_fields=["note"],
+                              note=(note or "").strip(), message=lambda a: str(a))

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from industry_brain.core.exceptions import TransitionNotAllowed
-from industry_brain.demands import services, workflow
+from industry_brain.demands import services, workflows
 from industry_brain.demands.models import Demand, DemandStep, Notification
 
 from .helpers import accepted, at, in_progress, raise_demand, resolved
@@ -41,7 +41,7 @@ def payload(world, action):
 
 
 def test_the_table_matches_the_documented_workflow():
-    assert {name: set(t.sources) for name, t in workflow.TRANSITIONS.items()} == ALLOWED
+    assert {name: set(t.sources) for name, t in workflows.DEMAND.transitions.items()} == ALLOWED
 
 
 @pytest.mark.parametrize("status", STATUSES)
