@@ -6,3 +6,9 @@ class MatchmakingConfig(AppConfig):
     name = "industry_brain.matchmaking"
     label = "matchmaking"
     verbose_name = _("Matchmaking and chain gaps")
+
+    def ready(self):
+        from . import (
+            panels,  # noqa: F401  (navigation and the follow-up inbox)
+            workflows,  # noqa: F401  (registers the workflows)
+        )

@@ -209,25 +209,28 @@ class IntentionViewSet(RestrictedListCreateViewSet):
     @extend_schema(request=SignSerializer, responses=IntentionSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
+        intention = self.get_object()
         s = SignSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        it = services.intention_sign(actor=request.user, intention=self.get_object(), **s.validated_data)
+        it = services.intention_sign(actor=request.user, intention=intention, **s.validated_data)
         return Response(IntentionSerializer(it).data)
 
     @extend_schema(request=DeliverSerializer, responses=IntentionSerializer)
     @action(detail=True, methods=["post"])
     def deliver(self, request, pk=None):
+        intention = self.get_object()
         s = DeliverSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        it = services.intention_deliver(actor=request.user, intention=self.get_object(), **s.validated_data)
+        it = services.intention_deliver(actor=request.user, intention=intention, **s.validated_data)
         return Response(IntentionSerializer(it).data)
 
     @extend_schema(request=ReasonSerializer, responses=IntentionSerializer)
     @action(detail=True, methods=["post"])
     def drop(self, request, pk=None):
+        intention = self.get_object()
         s = ReasonSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        it = services.intention_drop(actor=request.user, intention=self.get_object(), reason=s.validated_data["reason"])
+        it = services.intention_drop(actor=request.user, intention=intention, reason=s.validated_data["reason"])
         return Response(IntentionSerializer(it).data)
 
 
@@ -245,10 +248,10 @@ class AttractionTargetViewSet(RestrictedListCreateViewSet):
         serializer.instance = services.target_create(actor=self.request.user, data=serializer.validated_data)
 
     def _step(self, request, name):
+        target = self.get_object()
         s = NoteSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        target = services.target_step(actor=request.user, target=self.get_object(), action=name,
-                                      note=s.validated_data["note"])
+        target = services.target_step(actor=request.user, target=target, action=name, note=s.validated_data["note"])
         return Response(TargetSerializer(target).data)
 
     @extend_schema(request=NoteSerializer, responses=TargetSerializer)
