@@ -1,0 +1,84 @@
+"""Scope expectations of the cultivation routes for the meta-test (tests/test_scope_matrix.py, docs/scope.md): for
+each URL name (page) or API route name, each method, the status every role gets."""
+
+import datetime as dt
+
+from industry_brain.testing.scope_matrix import case
+
+# Confidential to the firm (西湖 ent_xihu): city, its district, its chain team, its cadre, itself.
+OUT = {"district_other": 404, "department": 404, "department_other": 404, "enterprise_other": 404}
+
+
+def _evaluation(w):
+    from industry_brain.cultivation import services
+    from industry_brain.cultivation.models import TierEvaluation
+
+    services.evaluation_run(actor=None, as_of=dt.date(2026, 3, 1), tiers=["little_giant"])
+    return {"pk": TierEvaluation.objects.filter(enterprise=w.ent_xihu, tier="little_giant").latest("run_id").pk}
+
+
+def _figures(w):
+    from industry_brain.cultivation.models import EnterpriseTierFigures
+
+    row, _ = EnterpriseTierFigures.objects.get_or_create(enterprise=w.ent_xihu, year=2025,
+                                                         defaults={"niche_years": 4})
+    return {"pk": row.pk}
+
+
+def _round():
+    from industry_brain.cultivation.models import RecognitionRound
+
+    return RecognitionRound.objects.get_or_create(name="测试轮次", defaults={
+        "tier": "little_giant", "year": 2026, "opens_on": dt.date(2026, 3, 1), "closes_on": dt.date(2026, 3, 31)})[0]
+
+
+def _application(w):
+    from industry_brain.cultivation.models import RecognitionApplication
+
+    app, _ = RecognitionApplication.objects.get_or_create(round=_round(), enterprise=w.ent_xihu)
+    return {"pk": app.pk}
+
+
+def _ruleset(w):
+    from industry_brain.cultivation.models import TierRuleSet
+
+    return {"pk": TierRuleSet.objects.order_by("pk").first().pk}
+
+
+def _step(may: set[str]):
+    """A step on a draft application: who may take it is refused by the status (409), who may not but sees the
+    application gets 403, the rest 404."""
+    expect = {"city": 403, "district": 403, "chain_team": 403, "cadre": 403, "enterprise": 403, **OUT}
+    for role in may:
+        expect[role] = 409
+    return case("post", kwargs=_application, **expect)
+
+
+EXPECTATIONS = {
+    "tier-rule-set-list": [case(everyone=200), case("post", everyone=403, city=400)],
+    "tier-rule-set-detail": case(kwargs=_ruleset, everyone=200, department=404, department_other=404),
+    "tier-evaluation-list": case(everyone=200),
+    "tier-evaluation-detail": case(kwargs=_evaluation, everyone=200, **OUT),
+    "tier-evaluation-run": case("post", everyone=403, city=201),
+    "cultivation-pool-list": case(everyone=200),
+    "tier-card-detail": case(kwargs=lambda w: {"pk": w.ent_xihu.pk}, everyone=200, **OUT),
+    "tier-figures-list": [case(everyone=200), case("post", everyone=400)],
+    "tier-figures-detail": case(kwargs=_figures, everyone=200, **OUT),
+    "tier-figures-verify": case("post", kwargs=_figures, everyone=400, **OUT),
+    "recognition-round-list": [case(everyone=200), case("post", everyone=403, city=400)],
+    "recognition-round-detail": case(kwargs=lambda w: {"pk": _round().pk}, everyone=200, department=404,
+                                     department_other=404),
+    "recognition-application-list": [case(everyone=200), case("post", everyone=400)],
+    "recognition-application-detail": case(kwargs=_application, everyone=200, **OUT),
+    "recognition-application-submit": case("post", kwargs=_application, city=200, district=200, enterprise=200,
+                                           chain_team=403, cadre=403, **OUT),
+    "recognition-application-precheck": _step({"city", "district"}),
+    "recognition-application-district-approve": _step({"city", "district"}),
+    "recognition-application-city-approve": _step({"city"}),
+    "recognition-application-publicise": _step({"city"}),
+    "recognition-application-object": _step({"city", "district"}),
+    "recognition-application-answer-objection": _step({"city"}),
+    "recognition-application-recognise": _step({"city"}),
+    "recognition-application-reject": _step({"city", "district"}),
+    "recognition-application-revoke": _step({"city"}),
+}

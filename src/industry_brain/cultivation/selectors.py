@@ -1,0 +1,230 @@
+"""Reads of tier cultivation. Every read that feeds a page or the API takes the user and restricts (aggregates
+too). Two public reads serve other apps (the policies module): `current_tiers` and, in factories,
+`factory_levels`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from industry_brain.enterprises.models import Enterprise, Recognition
+
+from . import engine
+from .choices import ENTERPRISE_TIERS, ApplicationType, TierKey
+from .models import EvaluationRun, RecognitionApplication, TierEvaluation, TierRuleSet
+
+LADDER = ["specialised", "hidden_champion", "little_giant", "single_champion", "eagle", "kunpeng"]
+
+
+def current_tiers(enterprise_ids: Iterable[int], *, user=None, on: dt.date | None = None) -> dict[int, list[dict]]:
+    """The valid tier recognitions of these firms on a day: {enterprise id: [{tier, level, year, valid_until}]}.
+
+    Public read for other apps (policies). With `user`, only firms in that user's view scope are answered; a job
+    acting for the platform passes no user. Set-based: one query whatever the number of firms."""
+    on = on or timezone.localdate()
+    ids = list(enterprise_ids)
+    qs = Recognition.objects.filter(enterprise_id__in=ids).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+    if user is not None:
+        qs = qs.filter(enterprise_id__in=Enterprise.objects.restrict(user, "view").filter(pk__in=ids).values("pk"))
+    out: dict[int, list[dict]] = {}
+    for pk, tier, level, year, until in qs.order_by("enterprise_id", "-year").values_list(
+            "enterprise_id", "tier", "level", "year", "valid_until"):
+        out.setdefault(pk, []).append({"tier": tier, "level": level, "year": year, "valid_until": until})
+    return out
+
+
+def rulesets(*, user) -> QuerySet[TierRuleSet]:
+    return TierRuleSet.objects.restrict(user, "view").prefetch_related("rules")
+
+
+def latest_run(*, user) -> EvaluationRun | None:
+    return EvaluationRun.objects.restrict(user, "view").order_by("-id").first()
+
+
+def evaluations(*, user, run: EvaluationRun | None = None) -> QuerySet[TierEvaluation]:
+    qs = TierEvaluation.objects.restrict(user, "view").select_related("rule_set", "run", "enterprise")
+    if run is not None:
+        qs = qs.filter(run=run)
+    return qs
+
+
+# --- indicator detail and gaps in the firm's own terms --------------------------------------------------------
+
+def _num(x) -> float | None:
+    if x is None:
+        return None
+    x = float(x)
+    return None if math.isnan(x) else x
+
+
+def _wan(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 10 else f"{x:,.1f}"
+
+
+def gap_text(rule: engine.Rule, value: float | None, fig: dict[str, float | None]) -> str:
+    """What failing this criterion means for this firm, in its own figures."""
+    t = rule.threshold
+    label = rule.indicator
+    if value is None:
+        return _("%(ind)s: figure missing (report it)") % {"ind": label}
+    if rule.operator in ("true", "false"):
+        return _("%(ind)s: not met yet") % {"ind": label}
+    revenue = fig.get("revenue")
+    base = _("%(ind)s %(v)s → needs %(op)s %(t)s") % {"ind": label, "v": engine.fmt(value, rule.figure),
+                                                     "op": dict(rule_ops()).get(rule.operator, rule.operator),
+                                                     "t": engine.fmt(t, rule.figure)}
+    extra = ""
+    if rule.figure in ("rd_intensity", "rd_intensity_min_2y") and revenue:
+        extra = _("about %(x)s万元 more R&D at this revenue") % {"x": _wan((t - value) / 100 * revenue)}
+    elif rule.figure == "main_share" and revenue:
+        extra = _("about %(x)s万元 more main-business revenue") % {"x": _wan((t - value) / 100 * revenue)}
+    elif rule.figure == "debt_ratio" and fig.get("total_assets"):
+        extra = _("about %(x)s万元 less debt at these assets") % {"x": _wan((value - t) / 100 * fig["total_assets"])}
+    elif rule.figure in ("revenue", "rd_expense", "rd_expense_min_2y", "rd_expense_sum_2y", "main_revenue_avg_3y",
+                         "equity_financing_2y", "hz_group_revenue") and rule.operator in (">=", ">"):
+        extra = _("%(x)s万元 more") % {"x": _wan(t - value)}
+    elif rule.operator in (">=", ">") and rule.figure in ("ip_class1", "invention_patents", "niche_years",
+                                                          "standards", "operating_years"):
+        extra = _("%(x)s more") % {"x": engine.fmt(t - value, rule.figure)}
+    return f"{base}，{extra}" if extra else base
+
+
+def rule_ops():
+    return [(">=", "≥"), (">", ">"), ("<=", "≤"), ("<", "<"), ("true", "✓"), ("false", "✗")]
+
+
+def evaluate_firms(*, ids: list[int], rule_set: TierRuleSet, as_of: dt.date,
+                   application_type: str = ApplicationType.NEW) -> list[dict]:
+    """The full indicator detail for a few firms (a card, an API page, a pre-check), by the same engine."""
+    frame = engine.registry_frame(as_of, ids)
+    rules = [engine.Rule.from_row(r) for r in rule_set.rules.all()]
+    rows_by_code = {r.code: r for r in rule_set.rules.all()}
+    res = engine.evaluate(rules, frame.figures, frame.n, application_type)
+    from industry_brain.enterprises.models import YearlyFigures
+
+    assets = dict(YearlyFigures.objects.filter(enterprise_id__in=ids, year=frame.figures_year)
+                  .values_list("enterprise_id", "total_assets"))
+    out = {}
+    for k, pk in enumerate(frame.ids.tolist()):
+        fig = {"revenue": _num(frame.figures["revenue"][k]), "total_assets": _num(assets.get(pk))}
+        indicators = []
+        for i, r in enumerate(res.rules):
+            v = _num(res.values[i][k]) if r.figure != "score" else _num(res.score[k])
+            st = int(res.status[i][k])
+            passed = {1: True, 0: False, -1: None, 2: None}[st]
+            if r.kind == "score":
+                passed = None
+            row = rows_by_code.get(r.code)
+            from_tier = r.figure in engine.TIER_FIGURE_FIELDS
+            indicators.append({
+                "code": r.code, "indicator": r.indicator, "kind": r.kind, "figure": r.figure,
+                "value": v, "operator": r.operator, "threshold": r.threshold,
+                "passed": passed, "not_applicable": st == 2 and r.kind != "score",
+                "missing": st == -1, "gap": round(float(res.gaps[i][k]), 4) if st == 0 else None,
+                "gap_text": gap_text(r, v, fig) if st in (0, -1) and r.kind != "score" else "",
+                "points": _num(res.points[i][k]) if res.points[i] is not None else None,
+                "year": int(frame.tier_year[k]) if from_tier and frame.tier_year[k] else (
+                    None if from_tier else frame.figures_year),
+                "source": engine.figure_source(r.figure),
+                "verification": row.verification if row else "", "criterion_source": row.source if row else "",
+            })
+        el = int(res.eligible[k])
+        out[pk] = {"enterprise": pk, "eligible": {1: True, 0: False, -1: None}[el],
+                   "score": _num(res.score[k]), "failed": int(res.failed[k]), "excluded": bool(res.excluded[k]),
+                   "route": [r.code for i, r in enumerate(res.rules) if int(res.route_mask[k]) >> i & 1],
+                   "missing_figures": sorted({r.figure for i, r in enumerate(res.rules)
+                                              if int(res.missing_mask[k]) >> i & 1}),
+                   "indicators": indicators}
+    return [out[pk] for pk in ids if pk in out]
+
+
+def enterprise_card(*, user, enterprise: Enterprise, as_of: dt.date | None = None) -> dict:
+    """The firm's own card: its tiers, and for every tier of the ladder the criteria it meets and misses, with the
+    gap in its own figures; the next tier it could reach marked. 404 for a firm outside the reader's scope."""
+    Enterprise.objects.get_in_scope(user, enterprise.pk, "view_confidential")
+    as_of = as_of or timezone.localdate()
+    held = {t["tier"] for t in current_tiers([enterprise.pk], on=as_of).get(enterprise.pk, [])}
+    top = max((LADDER.index(t) for t in held if t in LADDER), default=-1)
+    tiers = []
+    for tier in ENTERPRISE_TIERS:
+        rs = _ruleset_for(tier, as_of)
+        if rs is None:
+            continue
+        entry = {"tier": tier, "label": TierKey(tier).label, "held": tier in held, "rule_set": rs,
+                 "verification": rs.verification}
+        if rs.rules.exists():
+            entry.update(evaluate_firms(ids=[enterprise.pk], rule_set=rs, as_of=as_of)[0])
+        else:
+            entry.update({"eligible": None, "indicators": [], "failed": 0, "no_criteria": True})
+        tiers.append(entry)
+    next_tier = next((t for t in tiers if LADDER.index(t["tier"]) > top and not t.get("no_criteria")
+                      and not t["held"] and not t.get("excluded")), None)
+    return {"enterprise": enterprise, "as_of": as_of, "held": sorted(held, key=LADDER.index), "tiers": tiers,
+            "next_tier": next_tier["tier"] if next_tier else None}
+
+
+def _ruleset_for(tier, on, application_type=ApplicationType.NEW):
+    from .services import ruleset_for
+
+    return ruleset_for(tier, on, application_type)
+
+
+# --- cultivation pool ------------------------------------------------------------------------------------------
+
+def pool(*, user, tier: str, district: str | None = None, chain: int | None = None, max_failed: int = 3,
+         run: EvaluationRun | None = None) -> QuerySet[TierEvaluation]:
+    """培育库: firms not yet eligible for the tier (and not holding it), ranked by how near they are (fewest failing
+    criteria, then the smallest relative gaps); firms with a missing figure come after those with figures."""
+    run = run or latest_run(user=user)
+    if run is None:
+        return TierEvaluation.objects.none()
+    qs = evaluations(user=user, run=run).filter(tier=tier, failed__lte=max_failed, excluded=False).exclude(
+        eligible=True).exclude(enterprise_id__in=Recognition.objects.filter(
+            tier=tier).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=run.as_of)).values("enterprise_id"))
+    qs = qs.filter(Q(failed__gte=1) | Q(missing__gte=1))
+    if district:
+        qs = qs.filter(enterprise__district_id=district)
+    if chain:
+        from industry_brain.chains.models import ChainMembership
+
+        qs = qs.filter(enterprise_id__in=ChainMembership.objects.filter(node__chain_id=chain).values("enterprise_id"))
+    return qs.order_by("failed", "missing", "nearness", "enterprise_id")
+
+
+def near_next_year(*, user, run: EvaluationRun | None = None, by: str = "district") -> list[dict]:
+    """Who could qualify next year: per district (or chain) and tier, firms one criterion short with a gap of at
+    most 20 % (and no missing figure)."""
+    run = run or latest_run(user=user)
+    if run is None:
+        return []
+    qs = evaluations(user=user, run=run).filter(failed=1, missing=0, nearness__lte=0.2, excluded=False)
+    key = "enterprise__district__name" if by == "district" else "enterprise__memberships__node__chain__name"
+    rows = qs.values(key, "tier").annotate(n=Count("enterprise", distinct=True)).order_by(key, "tier")
+    return [{"key": r[key] or "—", "tier": r["tier"], "n": r["n"]} for r in rows]
+
+
+def eligible_counts(*, user, run: EvaluationRun | None = None) -> dict[str, dict]:
+    """The engine's counts per tier in the reader's scope (eligible, unknown, ineligible)."""
+    run = run or latest_run(user=user)
+    if run is None:
+        return {}
+    rows = evaluations(user=user, run=run).values("tier", "eligible").annotate(n=Count("id"))
+    out: dict[str, dict] = {}
+    for r in rows:
+        key = {True: "eligible", False: "ineligible", None: "unknown"}[r["eligible"]]
+        out.setdefault(r["tier"], {"eligible": 0, "ineligible": 0, "unknown": 0})[key] = r["n"]
+    return out
+
+
+def applications(*, user) -> QuerySet[RecognitionApplication]:
+    return RecognitionApplication.objects.restrict(user, "view").select_related("enterprise", "round")
+
+
+def mask_codes(rule_set: TierRuleSet, mask: int) -> list[str]:
+    codes = list(rule_set.rules.order_by("order", "id").values_list("code", flat=True))
+    return [c for i, c in enumerate(codes) if mask >> i & 1]
