@@ -10,7 +10,8 @@ registry.register_nav(60, "matchmaking:listing_list", _("Supply and demand"),
                       ("city", "district", "chain_team", "cadre", "enterprise"))
 registry.register_nav(61, "matchmaking:event_list", _("Matchmaking events"), BUREAU + ("enterprise",))
 registry.register_nav(62, "matchmaking:intention_list", _("Deals and follow-up"), BUREAU + ("enterprise",))
-registry.register_nav(63, "matchmaking:target_list", _("Investment attraction"), ("city", "chain_team"))
+registry.register_nav(63, "matchmaking:gap_overview", _("Chain gaps"), ("city", "chain_team"))
+registry.register_nav(64, "matchmaking:target_list", _("Investment attraction"), ("city", "chain_team"))
 
 
 def follow_up_panel(request):

@@ -147,5 +147,14 @@ EXPECTATIONS = {
     "matchmaking:target_detail": case(kwargs=pk(target), everyone=404, **TEAM),
     "matchmaking:target_action": case("post", kwargs=pk_action(target, "contact"), everyone=404, city=302,
                                       chain_team=302),
+    "chain-gaps": [
+        case(kwargs=lambda w: {"pk": w.chain.pk}, everyone=404, **TEAM),
+        case(kwargs=lambda w: {"pk": w.other_chain.pk}, everyone=404, city=200),
+    ],
+    "matchmaking:gap_overview": case(everyone=404, **TEAM),
+    "matchmaking:gap_detail": [
+        case(kwargs=lambda w: {"pk": w.chain.pk}, everyone=404, **TEAM),
+        case(kwargs=lambda w: {"pk": w.other_chain.pk}, everyone=404, city=200),
+    ],
     "matchmaking:stats": case(setup=_all, everyone=200, department=404, department_other=404),
 }

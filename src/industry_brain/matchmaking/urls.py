@@ -19,4 +19,6 @@ urlpatterns = [
     path("targets/<int:pk>/", views.TargetDetailView.as_view(), name="target_detail"),
     path("targets/<int:pk>/<str:action>/", views.TargetActionView.as_view(), name="target_action"),
     path("stats/", views.StatsView.as_view(), name="stats"),
+    path("gaps/", views.GapOverviewView.as_view(), name="gap_overview"),
+    path("gaps/<int:pk>/", views.GapDetailView.as_view(), name="gap_detail"),
 ]

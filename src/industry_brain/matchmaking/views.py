@@ -386,3 +386,53 @@ class StatsView(LoginRequiredMixin, View):
         }
         overdue = selectors.follow_up_overdue(user=user).count()
         return render(request, "matchmaking/stats.html", {"stats": stats, "chart": chart, "overdue": overdue})
+
+
+# --- chain gaps ---------------------------------------------------------------------------------------------------
+
+class GapOverviewView(LoginRequiredMixin, View):
+    """Every chain the user may study with its completeness score (the city: all; a work team: its own)."""
+
+    def get(self, request):
+        from industry_brain.chains.models import Chain
+
+        from .gaps import FORMULA, chain_gaps, may_read_gaps
+
+        if not may_read_gaps(request.user):
+            raise Http404
+        chains = Chain.objects.select_related("ecosystem").order_by("ecosystem", "order", "id")
+        rows = [chain_gaps(c) | {"ecosystem": c.ecosystem.name} for c in chains if may_read_gaps(request.user, c)]
+        return render(request, "matchmaking/gap_overview.html", {"rows": rows, "formula": FORMULA})
+
+
+class GapDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        from industry_brain.chains.models import Chain
+
+        from .gaps import chain_gaps, may_read_gaps, suggested_targets
+
+        chain = Chain.objects.filter(pk=pk).first()
+        if chain is None or not may_read_gaps(request.user, chain):
+            raise Http404
+        gaps = chain_gaps(chain)
+        weakest = [r for r in sorted(gaps["nodes"], key=lambda r: r["gap_rank"] or 10**6) if r["gap_rank"]][:3]
+        nodes = {n.pk: n for n in chain.nodes.all()}
+        suggestions = [{"node": r, "firms": suggested_targets(nodes[r["node"]], limit=8)} for r in weakest]
+        chart = {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"data": [_("Met locally (%)"), _("From outside the province (%)")]},
+            "grid": {"left": 110, "right": 20, "top": 40, "bottom": 30},
+            "xAxis": {"type": "value", "max": 100, "name": "%"},
+            "yAxis": {"type": "category", "data": [r["name"] for r in gaps["nodes"]]},
+            "series": [
+                {"name": _("Met locally (%)"), "type": "bar",
+                 "data": [None if r["local_share"] is None else round(r["local_share"] * 100, 1)
+                          for r in gaps["nodes"]]},
+                {"name": _("From outside the province (%)"), "type": "bar",
+                 "data": [None if r["outside_share"] is None else round(r["outside_share"] * 100, 1)
+                          for r in gaps["nodes"]]},
+            ],
+        }
+        return render(request, "matchmaking/gap_detail.html", {
+            "chain": chain, "gaps": gaps, "suggestions": suggestions, "chart": chart,
+            "may_add": can(request.user, "add", AttractionTarget)})

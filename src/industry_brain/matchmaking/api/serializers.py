@@ -165,3 +165,24 @@ class TargetSignSerializer(serializers.Serializer):
     total_investment = serializers.DecimalField(max_digits=14, decimal_places=2)
     actual_signed = serializers.DateField()
     planned_start = serializers.DateField(required=False)
+
+
+class GapNodeSerializer(serializers.Serializer):
+    node = serializers.IntegerField()
+    name = serializers.CharField()
+    segment = serializers.CharField()
+    local_firms = serializers.IntegerField()
+    demand_volume = serializers.DecimalField(max_digits=20, decimal_places=2)
+    local_share = serializers.FloatField(allow_null=True)
+    outside_share = serializers.FloatField(allow_null=True)
+    external_suppliers = serializers.IntegerField()
+    gap = serializers.FloatField(allow_null=True)
+    gap_rank = serializers.IntegerField(allow_null=True)
+
+
+class ChainGapsSerializer(serializers.Serializer):
+    chain = serializers.IntegerField()
+    name = serializers.CharField()
+    completeness = serializers.FloatField()
+    formula = serializers.CharField()
+    nodes = GapNodeSerializer(many=True)

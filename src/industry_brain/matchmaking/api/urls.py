@@ -1,4 +1,6 @@
-from .views import AttractionTargetViewSet, EventViewSet, IntentionViewSet, ListingViewSet
+from django.urls import path
+
+from .views import AttractionTargetViewSet, ChainGapsView, EventViewSet, IntentionViewSet, ListingViewSet
 
 routes = [
     ("listings", ListingViewSet, "listing"),
@@ -6,4 +8,4 @@ routes = [
     ("intentions", IntentionViewSet, "intention"),
     ("attraction-targets", AttractionTargetViewSet, "attraction-target"),
 ]
-urlpatterns: list = []
+urlpatterns: list = [path("chains/<int:pk>/gaps/", ChainGapsView.as_view(), name="chain-gaps")]

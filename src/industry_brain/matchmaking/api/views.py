@@ -6,19 +6,23 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from industry_brain.core.api import RestrictedListCreateViewSet
 from industry_brain.enterprises.models import Enterprise
 
 from .. import selectors, services
+from ..gaps import may_read_gaps
 from ..models import AttractionTarget, Event, Intention, Listing
 from .serializers import (
     AttendanceSerializer,
+    ChainGapsSerializer,
     DeliverSerializer,
     EventSerializer,
     IntentionSerializer,
@@ -285,3 +289,22 @@ class AttractionTargetViewSet(RestrictedListCreateViewSet):
         data["district"] = data.pop("district")
         target = services.target_sign(actor=request.user, target=target, project=data)
         return Response(TargetSerializer(target).data)
+
+
+class ChainGapsView(APIView):
+    """`GET /chains/{id}/gaps/`: per node the local firms, the share of local demand met locally and from outside
+    the province, and the gap rank; with the chain's completeness score and its formula. The city and the chain's
+    work team; anyone else 404."""
+
+    @extend_schema(responses=ChainGapsSerializer)
+    def get(self, request, pk):
+        from industry_brain.chains.models import Chain
+
+        from ..gaps import chain_gaps
+
+        if not may_read_gaps(request.user):
+            raise Http404
+        chain = Chain.objects.filter(pk=pk).first()
+        if chain is None or not may_read_gaps(request.user, chain):
+            raise Http404
+        return Response(ChainGapsSerializer(chain_gaps(chain)).data)

@@ -1,0 +1,65 @@
+"""Chain gaps on a crafted chain: local share, outside-province share, ranking, completeness, the suggested
+targets, and who may read them."""
+
+from decimal import Decimal
+
+import pytest
+
+from industry_brain.matchmaking.gaps import chain_gaps, suggested_targets
+from industry_brain.supply.models import ExternalFirm, Material, SupplyLink
+from industry_brain.testing import make_enterprise
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def network(world):
+    up, mid, down = (world.chain.nodes.get(segment=s) for s in ("upstream", "midstream", "downstream"))
+    wafer = Material.objects.create(name="晶圆（测试）", unit="片", node=up)
+    die = Material.objects.create(name="芯片（测试）", unit="颗", node=mid)
+    local_up = make_enterprise("杭州晶圆本地有限公司", "330106", node=up, figures=False)
+    customer = make_enterprise("杭州封测客户有限公司", "330106", node=mid, figures=False)
+    suzhou = ExternalFirm.objects.create(name="苏州晶圆有限公司", region="320500")
+    ningbo = ExternalFirm.objects.create(name="宁波晶圆有限公司", region="330200")
+    # Upstream wafer: 60 local, 300 from Suzhou (outside Zhejiang), 40 from Ningbo (in the province) → local 15%.
+    SupplyLink.objects.create(supplier_enterprise=local_up, customer=customer, material=wafer, share=Decimal("0.15"),
+                              monthly_volume=60)
+    SupplyLink.objects.create(supplier_external=suzhou, customer=customer, material=wafer, share=Decimal("0.75"),
+                              monthly_volume=300)
+    SupplyLink.objects.create(supplier_external=ningbo, customer=customer, material=wafer, share=Decimal("0.10"),
+                              monthly_volume=40)
+    # Midstream dies: all 100 bought locally (from the customer's neighbour) → local 100%.
+    SupplyLink.objects.create(supplier_enterprise=customer, customer=world.ent_xihu, material=die, share=1,
+                              monthly_volume=100)
+    return {"up": up, "mid": mid, "down": down, "suzhou": suzhou}
+
+
+def test_local_and_outside_shares_rank_and_completeness(world, network):
+    gaps = chain_gaps(world.chain)
+    by_node = {r["node"]: r for r in gaps["nodes"]}
+    up, mid, down = by_node[network["up"].pk], by_node[network["mid"].pk], by_node[network["down"].pk]
+    assert up["local_share"] == pytest.approx(60 / 400) and up["outside_share"] == pytest.approx(300 / 400)
+    assert up["gap_rank"] == 1 and up["external_suppliers"] == 2
+    assert mid["local_share"] == pytest.approx(1.0) and mid["gap_rank"] == 2
+    assert down["local_share"] is None and down["gap_rank"] is None  # no purchase recorded: no gap figure
+    # Firms at 2 of 3 nodes (upstream: the local wafer maker; midstream: ent_xihu and the customer), and 160 of 500
+    # units bought locally: 50 × 2/3 + 50 × 160/500 = 33.33 + 16 = 49.3
+    assert up["local_firms"] == 1 and mid["local_firms"] == 2 and down["local_firms"] == 0
+    assert gaps["completeness"] == pytest.approx(49.3, abs=0.05)
+
+
+def test_suggested_targets_are_the_outside_suppliers_by_volume(network):
+    rows = suggested_targets(network["up"])
+    assert [r["name"] for r in rows] == ["苏州晶圆有限公司", "宁波晶圆有限公司"]
+    assert rows[0]["volume"] == Decimal("300.00") and rows[0]["customers"] == 1
+
+
+@pytest.mark.parametrize("role,status", [("city", 200), ("chain_team", 200), ("district", 404), ("department", 404),
+                                         ("enterprise", 404), ("cadre", 404)])
+def test_who_reads_the_gaps(api, world, network, role, status):
+    r = api.as_user(world.user(role)).get(f"/api/v1/chains/{world.chain.pk}/gaps/")
+    assert r.status_code == status
+    if status == 200:
+        assert r.json()["nodes"][0]["gap_rank"] == 1 and "completeness" in r.json()
+    other = api.as_user(world.user(role)).get(f"/api/v1/chains/{world.other_chain.pk}/gaps/")
+    assert other.status_code == (200 if role == "city" else 404)
