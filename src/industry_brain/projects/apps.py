@@ -8,4 +8,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Investment projects")
 
     def ready(self) -> None:
-        from . import panels  # noqa: F401  (registers navigation, home panels)
+        from . import (
+            panels,  # noqa: F401  (registers navigation, home panels)
+            workflows,  # noqa: F401  (declares the supervision workflow)
+        )

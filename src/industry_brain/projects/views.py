@@ -30,6 +30,7 @@ from .importers import ProgressReportImporter
 from .models import Project, ProjectWarning, SupervisionOrder, WarningRule
 from .rules import THRESHOLD_LABELS
 from .tables import ProjectTable, SupervisionTable, WarningTable
+from .workflows import SUPERVISION
 
 STAGE_COLORS = {"reserve": "#9aa7b8", "signed": "#7b61ff", "land": "#3b7dd8", "construction": "#e08a00",
                 "completed": "#2e9d5b", "production": "#15803d", "full_production": "#0f5132", "cancelled": "#555555"}
@@ -310,10 +311,11 @@ class SupervisionDetailView(ObjectDetailView):
 
     def get_extra_context(self, request, obj):
         user = request.user
-        pending = obj.responses.filter(decision="").order_by("-responded_at").first()
-        can_respond = obj.status in ("open", "rejected") and services._is_responder(user, obj)
-        can_review = obj.status == "responded" and services.can_review(user, obj, pending)
-        return {"responses": obj.responses.select_related("responded_by", "reviewed_by").order_by("responded_at"),
+        allowed = SUPERVISION.allowed_names(obj, user)
+        can_respond = "respond" in allowed
+        can_review = "accept" in allowed or "reject" in allowed
+        return {"allowed_actions": allowed,
+                "responses": obj.responses.select_related("responded_by", "reviewed_by").order_by("responded_at"),
                 "respond_form": RespondForm() if can_respond else None,
                 "review_form": ReviewForm() if can_review else None,
                 "events": events_for(obj, 30), "today": timezone.localdate()}

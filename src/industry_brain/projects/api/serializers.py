@@ -12,6 +12,7 @@ from industry_brain.enterprises.models import Enterprise
 
 from ..choices import Stage
 from ..models import ProgressReport, Project, ProjectWarning, SupervisionOrder, SupervisionResponse, WarningRule
+from ..workflows import SUPERVISION
 
 MILESTONE_DATES = ["planned_signed", "planned_land", "planned_start", "planned_completion", "planned_production",
                    "planned_full_production", "actual_signed", "actual_land", "actual_start", "actual_completion",
@@ -140,11 +141,18 @@ class SupervisionSerializer(serializers.ModelSerializer):
     project_code = serializers.CharField(source="project.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
     responses = SupervisionResponseSerializer(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
 
     class Meta:
         model = SupervisionOrder
         fields = ["id", "project", "project_code", "warning", "rule", "unit", "unit_name", "status", "level",
-                  "issued_on", "due_date", "escalated_on", "closed_at", "close_reason", "responses"]
+                  "issued_on", "due_date", "escalated_on", "closed_at", "close_reason", "responses", "allowed_actions"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=list(SUPERVISION.transitions)),
+                                               help_text=_("The steps the caller may take now.")))
+    def get_allowed_actions(self, obj) -> list[str]:
+        request = self.context.get("request")
+        return SUPERVISION.allowed_names(obj, request.user) if request is not None else []
 
 
 class RespondSerializer(serializers.Serializer):

@@ -170,7 +170,8 @@ class SupervisionViewSet(RestrictedReadOnlyViewSet):
         return super().get_queryset().order_by("due_date", "id")
 
     def _done(self, order):
-        return Response(SupervisionSerializer(self.get_queryset().get(pk=order.pk)).data)
+        return Response(SupervisionSerializer(self.get_queryset().get(pk=order.pk),
+                                              context=self.get_serializer_context()).data)
 
     @extend_schema(request=RespondSerializer, responses=SupervisionSerializer)
     @action(detail=True, methods=["post"], filterset_class=None)

@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from industry_brain.accounts.choices import Role
 from industry_brain.core.events import event_record, events_record_bulk
-from industry_brain.core.exceptions import TransitionNotAllowed
 from industry_brain.core.workdays import add_working_days
 
 from ..choices import (
@@ -25,6 +23,7 @@ from ..models import (
     SupervisionOrder,
     SupervisionResponse,
 )
+from ..workflows import SUPERVISION, is_responder, may_review, pending_response
 from ._common import (
     RESPONSE_WORKING_DAYS,
     _chunks,
@@ -89,95 +88,73 @@ def supervision_escalate_overdue(*, today: dt.date, working_days: int = RESPONSE
 
 
 def _is_responder(actor, order: SupervisionOrder) -> bool:
-    if actor.is_city:
-        return True
-    if actor.role == Role.DISTRICT:
-        return (order.unit_id is not None and actor.organisation_id == order.unit_id) or (
-            order.unit_id is None and actor.district_code == order.project.district_id)
-    if actor.role == Role.ENTERPRISE:
-        return order.project.enterprise_id is not None and actor.enterprise_id == order.project.enterprise_id
-    return False
+    return is_responder(actor, order)
 
 
-@transaction.atomic
 def supervision_respond(*, actor, order: SupervisionOrder, cause: str, measures: str,
                         expected_recovery: dt.date, today: dt.date | None = None) -> SupervisionResponse:
-    """The responsible unit (or the investor enterprise) answers: cause, measures, expected recovery date."""
+    """The responsible unit (or the investor enterprise) answers: cause, measures, expected recovery date
+    (`workflows.SUPERVISION`, step respond)."""
     today = today or today_local()
-    order = SupervisionOrder.objects.select_for_update().select_related("project").get(pk=order.pk)
-    if not _is_responder(actor, order):
-        raise PermissionDenied(_("Only the responsible unit or the investor enterprise responds to this order."))
-    if order.status not in SUPERVISION_AWAITING_RESPONSE:
-        raise TransitionNotAllowed(_("The order is %(status)s; it does not await a response.")
-                                   % {"status": order.get_status_display()})
-    errors = {}
-    if not (cause or "").strip():
-        errors["cause"] = [_("State the cause of the delay.")]
-    if not (measures or "").strip():
-        errors["measures"] = [_("State the measures taken.")]
-    if expected_recovery is None:
-        errors["expected_recovery"] = [_("Give the expected recovery date.")]
-    elif expected_recovery < today:
-        errors["expected_recovery"] = [_("The expected recovery date cannot be in the past.")]
-    if errors:
-        raise ValidationError(errors)
-    response = SupervisionResponse.objects.create(
-        order=order, cause=cause.strip(), measures=measures.strip(), expected_recovery=expected_recovery,
-        responded_by=_user(actor), responder_org_id=actor.organisation_id if actor.role != Role.ENTERPRISE else None,
-        responded_at=timezone.now())
-    order.status = SupervisionStatus.RESPONDED
-    order.save(update_fields=["status", "updated"])
-    event_record(kind="supervision.responded", message=_("%(code)s: response submitted") % {"code": order.project.code},
-                 obj=order, actor=actor, data={"expected_recovery": expected_recovery.isoformat()})
-    return response
+    made: dict = {}
+
+    def apply(o: SupervisionOrder, t):
+        errors = {}
+        if not (cause or "").strip():
+            errors["cause"] = [_("State the cause of the delay.")]
+        if not (measures or "").strip():
+            errors["measures"] = [_("State the measures taken.")]
+        if expected_recovery is None:
+            errors["expected_recovery"] = [_("Give the expected recovery date.")]
+        elif expected_recovery < today:
+            errors["expected_recovery"] = [_("The expected recovery date cannot be in the past.")]
+        if errors:
+            raise ValidationError(errors)
+        made["response"] = SupervisionResponse.objects.create(
+            order=o, cause=cause.strip(), measures=measures.strip(), expected_recovery=expected_recovery,
+            responded_by=_user(actor), responded_at=timezone.now(),
+            responder_org_id=actor.organisation_id if actor.role != Role.ENTERPRISE else None)
+
+    SUPERVISION.run("respond", order, actor=actor, apply=apply, note=lambda o: made["response"].cause,
+                    message=lambda o: _("%(code)s: response submitted") % {"code": o.project.code},
+                    data={"expected_recovery": expected_recovery.isoformat() if expected_recovery else None})
+    return made["response"]
 
 
 def can_review(actor, order: SupervisionOrder, response: SupervisionResponse | None) -> bool:
-    """Reviewers: the city bureau, or the district bureau of the project's district when the response is not
-    its own (nobody reviews their own answer)."""
-    if actor.is_city:
-        return True
-    if actor.role != Role.DISTRICT or actor.district_code != order.project.district_id:
-        return False
-    return response is None or response.responder_org_id != actor.organisation_id
+    """Reviewers: the city bureau, or the district bureau of the project's district, never the response's author."""
+    return may_review(actor, order, response)
 
 
-def _pending_response(order: SupervisionOrder) -> SupervisionResponse | None:
-    return order.responses.filter(decision="").order_by("-responded_at", "-id").first()
-
-
-@transaction.atomic
 def supervision_review(*, actor, order: SupervisionOrder, accept: bool, comment: str = "",
                        today: dt.date | None = None, working_days: int = RESPONSE_WORKING_DAYS) -> SupervisionOrder:
     """Accept (the order closes) or reject (it awaits a new response, due again in working days)."""
     today = today or today_local()
-    order = SupervisionOrder.objects.select_for_update().select_related("project").get(pk=order.pk)
-    if order.status != SupervisionStatus.RESPONDED:
-        raise TransitionNotAllowed(_("The order is %(status)s; only a response awaiting review can be accepted or "
-                                     "rejected.") % {"status": order.get_status_display()})
-    response = _pending_response(order)
-    if not can_review(actor, order, response):
-        raise PermissionDenied(_("You may not review this response (the city, or the district bureau for responses "
-                                 "it did not write itself)."))
-    if not accept and not (comment or "").strip():
-        raise ValidationError({"comment": [_("Say why the response is rejected.")]})
+    comment = (comment or "").strip()
     now = timezone.now()
-    if response is not None:
-        response.decision = "accepted" if accept else "rejected"
-        response.review_comment, response.reviewed_by, response.reviewed_at = comment or "", _user(actor), now
-        response.save(update_fields=["decision", "review_comment", "reviewed_by", "reviewed_at", "updated"])
+
+    def apply(o: SupervisionOrder, t):
+        if not accept and not comment:
+            raise ValidationError({"comment": [_("Say why the response is rejected.")]})
+        response = pending_response(o)
+        if response is not None:
+            response.decision = "accepted" if accept else "rejected"
+            response.review_comment, response.reviewed_by, response.reviewed_at = comment, _user(actor), now
+            response.save(update_fields=["decision", "review_comment", "reviewed_by", "reviewed_at", "updated"])
+        if accept:
+            o.closed_at, o.close_reason = now, "accepted"
+        else:
+            o.due_date = max(add_working_days(today, working_days), o.issued_on)
+
+    def after(o: SupervisionOrder, t):
+        if accept:
+            event_record(kind="supervision.closed", message=_("%(code)s: order closed (accepted)") % {
+                "code": o.project.code}, obj=o, actor=actor, data={"reason": "accepted"})
+
     if accept:
-        order.status, order.closed_at, order.close_reason = SupervisionStatus.ACCEPTED, now, "accepted"
-        order.save(update_fields=["status", "closed_at", "close_reason", "updated"])
-        event_record(kind="supervision.accepted", message=_("%(code)s: response accepted") % {
-            "code": order.project.code}, obj=order, actor=actor)
-        event_record(kind="supervision.closed", message=_("%(code)s: order closed (accepted)") % {
-            "code": order.project.code}, obj=order, actor=actor, data={"reason": "accepted"})
-    else:
-        order.status = SupervisionStatus.REJECTED
-        order.due_date = max(add_working_days(today, working_days), order.issued_on)
-        order.save(update_fields=["status", "due_date", "updated"])
-        event_record(kind="supervision.rejected", message=_("%(code)s: response rejected") % {
-            "code": order.project.code}, obj=order, actor=actor, data={"comment": comment,
-                                                                       "due_date": order.due_date.isoformat()})
-    return order
+        return SUPERVISION.run("accept", order, actor=actor, apply=apply, after=after, note=comment,
+                               extra_fields=["closed_at", "close_reason"],
+                               message=lambda o: _("%(code)s: response accepted") % {"code": o.project.code})
+    return SUPERVISION.run("reject", order, actor=actor, apply=apply, note=comment, extra_fields=["due_date"],
+                           message=lambda o: _("%(code)s: response rejected") % {"code": o.project.code},
+                           data=lambda o: {"comment": comment, "due_date": o.due_date.isoformat()})
