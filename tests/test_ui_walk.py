@@ -64,6 +64,7 @@ def walk(client, username: str, max_details: int = 4) -> dict[str, list[str]]:
     urls = ["/"] + re.findall(r'href="([^"#?]+)"', NAV.search(home.content.decode()).group(1))
     seen, found = set(), {}
     queue = list(dict.fromkeys(urls))
+    came_from = {u: "menu" for u in queue}
     details = 0
     while queue:
         url = queue.pop(0)
@@ -71,7 +72,7 @@ def walk(client, username: str, max_details: int = 4) -> dict[str, list[str]]:
             continue
         seen.add(url)
         response = client.get(url)
-        assert response.status_code == 200, (username, url, response.status_code)
+        assert response.status_code == 200, (username, url, response.status_code, "linked from", came_from.get(url))
         if "text/html" not in response.get("Content-Type", ""):
             continue
         html = response.content.decode()
@@ -83,6 +84,7 @@ def walk(client, username: str, max_details: int = 4) -> dict[str, list[str]]:
             if link not in seen and details < max_details * len(urls):
                 details += 1
                 queue.append(link)
+                came_from.setdefault(link, url)
     return found
 
 

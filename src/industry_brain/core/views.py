@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from urllib.parse import quote
 
@@ -15,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -183,23 +185,70 @@ class ObjectDetailView(LoginRequiredMixin, View):
         return render(request, self.template_name, ctx)
 
 
+# The kinds of to-do items, in the order the home page lists them. Panels tag an item with `kind` (one of these),
+# `due` (a date), `action` (the one button's label) and optionally `collapse` (items with the same key are shown
+# once, with a count: one line for forty warnings of the same rule).
+TODO_KINDS = [
+    ("overdue", gettext_lazy("Overdue")),
+    ("accept", gettext_lazy("To accept")),
+    ("answer", gettext_lazy("To answer")),
+    ("review", gettext_lazy("To review")),
+    ("alert", gettext_lazy("Alerts and reminders")),
+]
+
+
+TODO_KINDS_SET = frozenset(k for k, _label in TODO_KINDS)
+
+
+def todo_groups(items: list[dict]) -> list[dict]:
+    """To-do items grouped by kind, repeated ones collapsed with a count, each group by due date."""
+    groups = []
+    for kind, title in TODO_KINDS:
+        rows: dict = {}
+        for it in items:
+            if it.get("kind") != kind:
+                continue
+            key = it.get("collapse") or it["url"]
+            if key in rows:
+                rows[key]["count"] += 1
+                due = it.get("due")
+                if due and (rows[key].get("due") is None or due < rows[key]["due"]):
+                    rows[key]["due"] = due
+            else:
+                rows[key] = {**it, "count": 1}
+        if rows:
+            ordered = sorted(rows.values(), key=lambda r: (r.get("due") is None, r.get("due") or dt.date.max))
+            groups.append({"kind": kind, "title": title, "items": ordered, "total": sum(r["count"] for r in ordered)})
+    return groups
+
+
 class HomeView(LoginRequiredMixin, TemplateView):
-    """Each role starts at its work: the panels are the role's inbox and key counts."""
+    """Each role starts at its work: one to-do list (grouped by kind, each item with its due date and one action),
+    the notifications apart, then the panels of key counts."""
 
     template_name = "core/home.html"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        panels = []
+        panels, todo, notices = [], [], []
         for fn in registry.home_panels:
             panel = fn(self.request)
             if panel:
                 # "items" must exist: a template lookup of a missing key would find dict.items instead.
                 panel.setdefault("items", [])
                 panel.setdefault("stats", [])
-                panels.append(panel)
+                todo += [it for it in panel["items"] if it.get("kind") in TODO_KINDS_SET]
+                panel["items"] = [it for it in panel["items"] if it.get("kind") not in TODO_KINDS_SET]
+                if panel.get("kind") == "notifications":
+                    notices.append(panel)
+                elif panel["items"] or panel["stats"]:
+                    panels.append(panel)
         panels.sort(key=lambda p: p.get("order", 100))
+        ctx["todo"] = todo_groups(todo)
+        ctx["todo_total"] = sum(g["total"] for g in ctx["todo"])
+        ctx["notices"] = notices
         ctx["panels"] = panels
+        ctx["today"] = timezone.localdate()
         return ctx
 
 

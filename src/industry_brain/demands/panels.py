@@ -37,9 +37,13 @@ def demand_home_panel(request):
         new = mine.filter(status="accepted")
         soon = selectors.due_soon(mine, today)
         late = selectors.overdue(mine, today)
-        items = [_item(d, f"{gettext('overdue')} · {d.due_date:%Y-%m-%d}") for d in late.order_by("due_date")[:5]]
-        items += [_item(d, f"{gettext('due')} {d.due_date:%Y-%m-%d}") for d in soon.order_by("due_date")[:5]]
-        items += [_item(d, gettext("new")) for d in new.order_by("-accepted_at")[:5]]
+        handle = gettext("Handle")
+        items = [{**_item(d), "kind": "overdue", "due": d.due_date, "action": handle}
+                 for d in late.order_by("due_date")[:5]]
+        items += [{**_item(d), "kind": "answer", "due": d.due_date, "action": handle}
+                  for d in soon.order_by("due_date")[:5]]
+        items += [{**_item(d), "kind": "answer", "due": d.due_date, "action": gettext("Start handling")}
+                  for d in new.order_by("-accepted_at")[:5]]
         return {"order": 1, "title": gettext("Demands to coordinate"), "stats": [
             {"label": gettext("New (not started)"), "value": new.count(), "url": f"{url}?status=accepted"},
             {"label": gettext("Due soon"), "value": soon.count(), "url": f"{url}?status=accepted&status=in_progress"},
@@ -48,8 +52,8 @@ def demand_home_panel(request):
     if role == "enterprise":
         to_rate = qs.filter(status="resolved")
         open_ = qs.filter(status__in=selectors.OPEN)
-        items = [_item(d, gettext("please rate")) for d in to_rate[:8]] + [
-            _item(d, d.get_status_display()) for d in open_[:8]]
+        items = [{**_item(d, gettext("please rate")), "kind": "review", "action": gettext("Rate")}
+                 for d in to_rate[:8]] + [_item(d, d.get_status_display()) for d in open_[:8]]
         return {"order": 1, "title": gettext("My demands"), "stats": [
             {"label": gettext("To rate"), "value": to_rate.count(), "url": f"{url}?status=resolved"},
             {"label": gettext("Open"), "value": open_.count(), "url": open_url},
@@ -59,10 +63,13 @@ def demand_home_panel(request):
         escalated = qs.filter(status__in=selectors.HANDLING, escalation_level__gte=1 if role == "district" else 2)
         alerts = SystemicAlert.objects.restrict(user, "view").filter(status="open").select_related(
             "district", "chain", "category", "category__parent")
-        items = [{"url": a.get_absolute_url(), "text": str(a), "meta": gettext("systemic problem")} for a in alerts[:5]]
-        items += [_item(d, f"{gettext('escalated')} · {gettext('due')} {d.due_date:%Y-%m-%d}")
-                  for d in escalated.order_by("due_date")[:5]]
-        items += [_item(d, gettext("to accept")) for d in waiting.order_by("submitted_at")[:5]]
+        items = [{"url": a.get_absolute_url(), "text": str(a), "meta": gettext("systemic problem"), "kind": "alert",
+                  "action": gettext("Review"), "collapse": f"alert-{a.category_id}-{a.district_id}-{a.chain_id}"}
+                 for a in alerts[:20]]
+        items += [{**_item(d, gettext("escalated")), "kind": "overdue", "due": d.due_date,
+                   "action": gettext("Follow up")} for d in escalated.order_by("due_date")[:5]]
+        items += [{**_item(d), "kind": "accept", "action": gettext("Accept")}
+                  for d in waiting.order_by("submitted_at")[:5]]
         return {"order": 1, "title": gettext("Enterprise demands"), "stats": [
             {"label": gettext("To accept"), "value": waiting.count(), "url": f"{url}?status=submitted"},
             {"label": gettext("Escalated, overdue"), "value": escalated.count(),
@@ -89,7 +96,7 @@ def inbox_home_panel(request):
     n = unread.count()
     if not n:
         return None
-    return {"order": 2, "title": gettext("Unread messages"),
+    return {"order": 2, "kind": "notifications", "title": gettext("Unread messages"),
             "stats": [{"label": gettext("Unread"), "value": n, "url": reverse("demands:inbox") + "?unread=1"}],
             "items": [{"url": m.link or reverse("demands:inbox"), "text": m.text, "meta": m.get_kind_display()}
                       for m in unread[:5]]}
@@ -119,6 +126,25 @@ def enterprise_demands_panel(request, obj):
         "cadres": list(cadres), "can_raise": can_raise}}
 
 
+def cadre_enterprises_panel(request):
+    """The firms in a cadre's care, on the cadre's home page."""
+    from django.utils.translation import gettext
+
+    from .models import Assignment
+
+    user = request.user
+    if user.role != "cadre":
+        return None
+    rows = Assignment.objects.filter(cadre__user=user, ended_on__isnull=True).select_related(
+        "enterprise", "enterprise__district").order_by("enterprise__name")
+    total = rows.count()
+    return {"order": 3, "title": gettext("Enterprises in my care"), "more": max(total - 12, 0),
+            "items": [{"url": a.enterprise.get_absolute_url(), "text": a.enterprise.name,
+                       "meta": a.enterprise.district.name} for a in rows[:12]],
+            "empty": gettext("No enterprise is assigned to you.")}
+
+
 registry.home_panels.append(demand_home_panel)
+registry.home_panels.append(cadre_enterprises_panel)
 registry.home_panels.append(inbox_home_panel)
 registry.detail_panels["enterprises.enterprise"].append(enterprise_demands_panel)

@@ -27,20 +27,22 @@ def projects_home_panel(request):
     items = []
     today = timezone.localdate()
     # (gettext outside f-strings: makemessages does not look inside them)
-    respond, review, due_word, overdue_word = gettext("Respond"), gettext("Review"), gettext("due"), gettext("overdue")
+    respond, review, overdue_word = gettext("Respond"), gettext("Review"), gettext("overdue")
     report_due = gettext("Monthly report due")
     for o in selectors.supervisions_awaiting_response(user=user)[:8]:
         overdue = o.due_date < today
         items.append({"url": o.get_absolute_url(),
                       "text": f"{respond}: {o.project.code} {o.project.name}",
-                      "meta": f"{o.warning.rule.code} · {due_word} {o.due_date:%Y-%m-%d}"
-                              + (f" · {overdue_word}" if overdue else "")})
+                      "meta": f"{o.warning.rule.name} · {o.get_level_display()}"
+                              + (f" · {overdue_word}" if overdue else ""),
+                      "kind": "overdue" if overdue else "answer", "due": o.due_date, "action": respond})
     for o in selectors.supervisions_awaiting_review(user=user)[:8]:
         items.append({"url": o.get_absolute_url(), "text": f"{review}: {o.project.code} {o.project.name}",
-                      "meta": o.warning.rule.code})
+                      "meta": o.warning.rule.name, "kind": "review", "due": o.due_date, "action": review})
     if user.role == "enterprise":
         for p in selectors.projects_due_report(user=user)[:5]:
-            items.append({"url": p.get_absolute_url(), "text": f"{report_due}: {p.name}", "meta": p.code})
+            items.append({"url": p.get_absolute_url(), "text": f"{report_due}: {p.name}", "meta": p.code,
+                          "kind": "answer", "action": gettext("Report")})
     stats = []
     if user.role != "enterprise":
         url = reverse("projects:project_list")
