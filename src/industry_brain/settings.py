@@ -201,6 +201,9 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 # Uploaded attachments and evidence: outside every public URL, served only through core.files (sign-in and scope).
 PRIVATE_FILES_ROOT = Path(os.environ.get("PRIVATE_FILES_ROOT", VAR_DIR / "private"))
+FILE_UPLOAD_MAX_BYTES = int(os.environ.get("FILE_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# With nginx in front: "/protected/" makes the proxy send checked files itself (deploy/nginx/industry-brain.conf).
+FILES_X_ACCEL_PREFIX = os.environ.get("FILES_X_ACCEL_PREFIX", "")
 MEDIA_URL = "/media/"
 WHITENOISE_USE_FINDERS = True
 

@@ -10,6 +10,7 @@ from industry_brain.accounts.choices import Role
 from industry_brain.accounts.models import Organisation, User
 from industry_brain.accounts.selectors import departments
 from industry_brain.core.codes import normalise_uscc
+from industry_brain.core.files import ACCEPTED_LABEL, validate_upload
 from industry_brain.enterprises.models import Enterprise
 
 from .choices import Satisfaction, Urgency, VisitMode
@@ -35,7 +36,8 @@ class DemandForm(forms.Form):
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
     visit = forms.ModelChoiceField(label=_("Raised on visit"), queryset=Visit.objects.none(), required=False)
     project = forms.IntegerField(label=_("Investment project id"), required=False, min_value=1)
-    attachment = forms.FileField(label=_("Attachment"), required=False)
+    attachment = forms.FileField(label=_("Attachment"), required=False, validators=[validate_upload],
+                                 help_text=ACCEPTED_LABEL)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,8 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from industry_brain.core.files import ACCEPTED_LABEL, validate_upload
+
 from .choices import Milestone
 from .models import Project
 
@@ -40,7 +42,8 @@ class MilestoneForm(forms.Form):
     milestone = forms.ChoiceField(label=_("Milestone"), choices=Milestone.choices)
     date = forms.DateField(label=_("Actual date"), widget=DATE)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
-    evidence = forms.FileField(label=_("Evidence (optional)"), required=False)
+    evidence = forms.FileField(label=_("Evidence (optional)"), required=False, validators=[validate_upload],
+                               help_text=ACCEPTED_LABEL)
 
 
 class ProgressReportForm(forms.Form):

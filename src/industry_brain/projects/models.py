@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from industry_brain.accounts.choices import Role
+from industry_brain.core.files import UploadTo, private_storage
 from industry_brain.core.models import BaseModel
 
 from .choices import (
@@ -223,6 +224,7 @@ class YearlyPlan(BaseModel):
 
 
 def evidence_path(instance, filename: str) -> str:
+    """The former upload path (kept: migration 0001 refers to it)."""
     return f"projects/{instance.project_id}/evidence/{filename}"
 
 
@@ -234,7 +236,9 @@ class MilestoneRecord(BaseModel):
     milestone = models.CharField(_("milestone"), max_length=16, choices=Milestone.choices)
     date = models.DateField(_("actual date"))
     note = models.CharField(_("note"), max_length=300, blank=True)
-    evidence = models.FileField(_("evidence"), upload_to=evidence_path, blank=True)
+    # Private storage (core.files): served only through the checked download view, accepted by content.
+    evidence = models.FileField(_("evidence"), upload_to=UploadTo("projects/evidence"), storage=private_storage,
+                                blank=True, max_length=200)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("recorded by"))
 

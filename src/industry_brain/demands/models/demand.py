@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from industry_brain.accounts.choices import Role
+from industry_brain.core.files import UploadTo, private_storage
 from industry_brain.core.models import BaseModel
 from industry_brain.core.querysets import RestrictedManager
 
@@ -197,7 +198,8 @@ class DemandAttachment(BaseModel):
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="attachments",
                                verbose_name=_("demand"))
-    file = models.FileField(_("file"), upload_to="demands/%Y/%m/")
+    # Private storage (core.files): served only through the checked download view, accepted by content.
+    file = models.FileField(_("file"), upload_to=UploadTo("demands"), storage=private_storage, max_length=200)
     name = models.CharField(_("name"), max_length=200)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("uploaded by"))
