@@ -172,7 +172,9 @@ class Workflow:
         at = at or timezone.now()
         with transaction.atomic():
             if lock and obj.pk is not None:
-                obj = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+                # FOR NO KEY UPDATE: other transactions' deferred foreign-key checks on this row (KEY SHARE)
+                # do not wait for it, so a step and an insert that references the object cannot deadlock.
+                obj = type(obj)._base_manager.select_for_update(no_key=True).get(pk=obj.pk)
             t = self.check(name, obj, actor)
             before = self.status_of(obj)
             decided = apply(obj, t) if apply is not None else None

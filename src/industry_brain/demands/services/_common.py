@@ -82,7 +82,7 @@ def _step(demand: Demand, *, action: str, actor, at: dt.datetime, from_status: s
 
 def _locked(demand: Demand) -> Demand:
     """Re-read the demand under a row lock so that two concurrent steps cannot both pass the state check."""
-    return Demand.objects.select_for_update().get(pk=demand.pk)
+    return Demand.objects.select_for_update(no_key=True).get(pk=demand.pk)
 
 
 def _require_text(field: str, value: str | None, message: str) -> str:

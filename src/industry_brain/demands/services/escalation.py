@@ -55,7 +55,7 @@ def demand_escalate_overdue(*, today: dt.date | None = None) -> dict[str, int]:
     for level, q in ((EscalationLevel.CITY, open_q & Q(escalation_level__lt=EscalationLevel.CITY,
                                                        due_date__lte=cutoff)),
                      (EscalationLevel.DISTRICT, open_q & Q(escalation_level=EscalationLevel.NONE))):
-        rows = list(Demand.objects.select_for_update().filter(q).values(
+        rows = list(Demand.objects.select_for_update(no_key=True).filter(q).values(
             "pk", "title", "district_id", "department_id", "submitted_on", "due_date"))
         counts["city" if level == EscalationLevel.CITY else "district"] = len(rows)
         if not rows:
@@ -107,7 +107,7 @@ def demand_notify_due_soon(*, today: dt.date | None = None) -> int:
     """Tell handling departments about open demands due today or on the next working day (once each)."""
     today = today or timezone.localdate()
     horizon = add_working_days(today, 1)
-    rows = list(Demand.objects.select_for_update().filter(
+    rows = list(Demand.objects.select_for_update(no_key=True).filter(
         status__in=[DemandStatus.ACCEPTED, DemandStatus.IN_PROGRESS], due_date__gte=today, due_date__lte=horizon,
         due_soon_notified=False).values("pk", "title", "department_id", "handler_id", "due_date"))
     if not rows:

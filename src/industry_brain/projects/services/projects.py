@@ -162,7 +162,7 @@ def project_update(*, actor, project: Project, data: dict[str, Any], today: dt.d
     `stage="cancelled"` cancels it; any other stage is reached only through the actual dates."""
     today = today or today_local()
     ensure_permitted(actor, project, "change", _("You may not change this project."))
-    project = Project.objects.select_for_update().get(pk=project.pk)
+    project = Project.objects.select_for_update(no_key=True).get(pk=project.pk)
     if actor.role == Role.ENTERPRISE:
         refused = {f: [_("This is maintained by the responsible bureau; ask it to change it.")] for f, v in data.items()
                    if f not in ENTERPRISE_WRITABLE and f != "stage" and _differs(project, f, v)}
