@@ -43,7 +43,7 @@ def application_create(*, actor, data: dict[str, Any]) -> FactoryApplication:
 
 def gates(app: FactoryApplication, on: dt.date | None = None) -> dict:
     """The application against the rule set of its level in force (one row through the same engine)."""
-    on = on or dt.date(app.year, 12, 31)
+    on = on or timezone.localdate()  # the gates in force when the bureau evaluates
     rs = ruleset_for(app.level, on, "new")
     if rs is None:
         return {"rule_set": None, "eligible": None, "indicators": []}
