@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Chain, ChainMaster, ChainMembership, ChainNode, Ecosystem, NodeLink
@@ -47,10 +48,20 @@ class ChainSerializer(serializers.ModelSerializer):
 
 
 class ChainMasterSerializer(serializers.ModelSerializer):
+    allowed_actions = serializers.SerializerMethodField()
+
     class Meta:
         model = ChainMaster
-        fields = ["id", "chain", "enterprise", "status", "nominated_on", "designated_on", "reason"]
+        fields = ["id", "chain", "enterprise", "status", "nominated_on", "designated_on", "reason", "allowed_actions"]
         read_only_fields = ["status", "nominated_on", "designated_on"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=["designate", "revoke"]),
+                                               help_text="The steps the caller may take now."))
+    def get_allowed_actions(self, obj) -> list[str]:
+        from ..nominations import CHAIN_MASTER
+
+        request = self.context.get("request")
+        return CHAIN_MASTER.allowed_names(obj, request.user) if request is not None else []
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -56,7 +56,7 @@ class ChainMasterViewSet(RestrictedListCreateViewSet):
     @action(detail=True, methods=["post"])
     def designate(self, request, pk=None):
         master = services.chain_master_designate(actor=request.user, master=self.get_object())
-        return Response(ChainMasterSerializer(master).data)
+        return Response(ChainMasterSerializer(master, context=self.get_serializer_context()).data)
 
     @extend_schema(request=ReasonSerializer, responses=ChainMasterSerializer)
     @action(detail=True, methods=["post"])
@@ -65,7 +65,7 @@ class ChainMasterViewSet(RestrictedListCreateViewSet):
         body.is_valid(raise_exception=True)
         master = services.chain_master_revoke(actor=request.user, master=self.get_object(),
                                               reason=body.validated_data["reason"])
-        return Response(ChainMasterSerializer(master).data)
+        return Response(ChainMasterSerializer(master, context=self.get_serializer_context()).data)
 
 
 class ChainMembershipViewSet(RestrictedListCreateViewSet, mixins.DestroyModelMixin):
