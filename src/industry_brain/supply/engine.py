@@ -31,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 import highspy
@@ -88,32 +89,34 @@ class Network:
     def n(self) -> int:
         return len(self.ids)
 
-    def upstream(self, roots: Iterable[int]) -> np.ndarray:
-        """Indices of the roots and every node that supplies them, directly or through others."""
-        preds: dict[int, list[int]] = {}
-        for s, c in zip(self.sup.tolist(), self.cus.tolist(), strict=True):
-            preds.setdefault(c, []).append(s)
+    def _adjacency(self, reverse: bool) -> list[list[int]]:
+        key = "_preds" if reverse else "_succ"
+        adj = self.__dict__.get(key)
+        if adj is None:
+            adj = [[] for _ in range(self.n)]
+            src, dst = (self.cus, self.sup) if reverse else (self.sup, self.cus)
+            for a, b in zip(src.tolist(), dst.tolist(), strict=True):
+                adj[a].append(b)
+            self.__dict__[key] = adj
+        return adj
+
+    def _reach(self, roots: Iterable[int], reverse: bool) -> np.ndarray:
+        adj = self._adjacency(reverse)
         seen = set(roots)
         stack = list(seen)
         while stack:
-            for p in preds.get(stack.pop(), ()):
+            for p in adj[stack.pop()]:
                 if p not in seen:
                     seen.add(p)
                     stack.append(p)
         return np.array(sorted(seen), dtype=np.int64)
 
+    def upstream(self, roots: Iterable[int]) -> np.ndarray:
+        """Indices of the roots and every node that supplies them, directly or through others."""
+        return self._reach(roots, reverse=True)
+
     def downstream(self, roots: Iterable[int]) -> np.ndarray:
-        succ: dict[int, list[int]] = {}
-        for s, c in zip(self.sup.tolist(), self.cus.tolist(), strict=True):
-            succ.setdefault(s, []).append(c)
-        seen = set(roots)
-        stack = list(seen)
-        while stack:
-            for p in succ.get(stack.pop(), ()):
-                if p not in seen:
-                    seen.add(p)
-                    stack.append(p)
-        return np.array(sorted(seen), dtype=np.int64)
+        return self._reach(roots, reverse=False)
 
 
 @dataclasses.dataclass
@@ -354,6 +357,34 @@ def solve_tts(net: Network, down: dict[int, float], blocks: Sequence[TtsBlock], 
         else:
             binding.append(None)
     return TtsResult(tts=tts, capped=tts >= cap - 1e-6, binding_material=binding, stats=stats)
+
+
+def covered_by_safe_sources(net: Network, down: dict[int, float], firms: Sequence[int]) -> set[int]:
+    """Firms whose TTS is unbounded without an LP: not disrupted, and for every input material the links from
+    suppliers outside the disruption's reach (not disrupted, not downstream of a disrupted node, no inputs of their
+    own in the network) can carry at least the firm's need rate. Then production at the demand rate can go on
+    for ever, so the block LP would answer the cap; skipping it changes no number."""
+    reached = set(net.downstream(list(down)).tolist()) if down else set()
+    has_inputs = np.zeros(net.n, dtype=bool)
+    has_inputs[net.cus] = True
+    out: set[int] = set()
+    firm_set = set(firms)
+    need: dict[tuple[int, int], float] = {}
+    safe: dict[tuple[int, int], float] = defaultdict(float)
+    for e in range(len(net.sup)):
+        c = int(net.cus[e])
+        if c not in firm_set:
+            continue
+        key = (c, int(net.mat[e]))
+        need[key] = max(need.get(key, 0.0), float(net.per_unit[e]) * float(net.demand[c]))
+        s = int(net.sup[e])
+        if s not in reached and not has_inputs[s] and net.capacity[s] > 0:
+            safe[key] += float(min(net.link_cap[e], net.capacity[s]))
+    short = {c for key, n in need.items() if safe.get(key, 0.0) < n - 1e-9 for c in (key[0],)}
+    for j in firms:
+        if j not in down and j not in short and net.demand[j] <= net.capacity[j]:
+            out.add(j)
+    return out
 
 
 def analyse(nodes: Sequence[dict], links: Sequence[dict], scenarios: Sequence[dict], tts_cap: float = TTS_CAP_DEFAULT

@@ -274,7 +274,9 @@ def scenario_run(*, actor, scenario: Scenario, background: bool | None = None) -
 
     from .tasks import compute_scenario
 
-    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False) if background is None else not background:
+    if background is False:
+        scenario_compute(run=run)  # seeders and commands: now, in this process
+    elif background is None and getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
         compute_scenario.delay(run.pk)  # embedded default: computed now, inside this request
     else:
         transaction.on_commit(lambda: compute_scenario.delay(run.pk))  # a worker must see the committed run
@@ -416,7 +418,9 @@ def compute_cone(cone: dict, *, cap: float = engine.TTS_CAP_DEFAULT, per_firm_lp
     # Only affected firms have demand in the cone network (others are sources), so products = affected firms.
     pi = engine.solve_pi(net, down, periods)
     firms = [index[f"e{e}"] for e in cone["affected"]]
-    blocks = [engine.TtsBlock(net.upstream([j]), np.array([j], dtype=np.int64)) for j in firms]
+    covered = engine.covered_by_safe_sources(net, down, firms)
+    need_lp = [j for j in firms if j not in covered]
+    blocks = [engine.TtsBlock(net.upstream([j]), np.array([j], dtype=np.int64)) for j in need_lp]
     stats = engine.LpStats()
     if per_firm_lps:
         tts_vals, capped, binding = [], [], []
@@ -444,15 +448,20 @@ def compute_cone(cone: dict, *, cap: float = engine.TTS_CAP_DEFAULT, per_firm_lp
         mat_codes.setdefault(e["material"], len(mat_codes))
     code_to_material = {v: k for k, v in mat_codes.items()}
     rows = []
-    for pos, (j, block) in enumerate(zip(firms, blocks, strict=True)):
-        in_block_down = np.intersect1d(block.nodes, down_idx)
-        ttr = float(ttr_by_node[in_block_down].max()) if len(in_block_down) else periods
-        tts = tts_vals[pos]
+    solved_at = {j: pos for pos, j in enumerate(need_lp)}
+    for j in firms:
         lost_units = float(pi.lost_units[j])
-        rows.append({"enterprise": int(net.ids[j][1:]), "tts": tts, "capped": capped[pos], "ttr": ttr,
+        pos = solved_at.get(j)
+        if pos is None:  # every input fully covered by suppliers the disruption does not reach: survives
+            tts, is_capped, ttr, bind = cap, True, periods, None
+        else:
+            in_block_down = np.intersect1d(blocks[pos].nodes, down_idx)
+            ttr = float(ttr_by_node[in_block_down].max()) if len(in_block_down) else periods
+            tts, is_capped, bind = tts_vals[pos], capped[pos], binding[pos]
+        rows.append({"enterprise": int(net.ids[j][1:]), "tts": tts, "capped": is_capped, "ttr": ttr,
                      "lost_units": lost_units, "lost_value": lost_units * float(net.unit_value[j]),
-                     "binding": code_to_material.get(binding[pos]) if binding[pos] is not None else None})
-    timings = {"build_solve_seconds": time.perf_counter() - t0}
+                     "binding": code_to_material.get(bind) if bind is not None else None})
+    timings = {"build_solve_seconds": time.perf_counter() - t0, "tts_lps": len(need_lp), "tts_skipped": len(covered)}
     return {"rows": rows, "pi": pi.pi, "pi_stats": pi.stats, "tts_stats": stats, "timings": timings}
 
 
@@ -494,14 +503,15 @@ def _alternatives(rows: list[dict], *, down_keys: set[str], regions_down: set[st
                                    "lon": float(lon) if lon is not None else None})
     used = dict(SupplyLink.objects.filter(supplier_external__isnull=False).values_list("supplier_external_id")
                 .annotate(v=Sum("monthly_volume")).values_list("supplier_external_id", "v"))
-    province = defaultdict(list)
+    province, beyond = defaultdict(list), defaultdict(list)
+    prefix = settings_province_prefix()
     for xid, name, region, cap, lat, lon, mat in ExternalFirm.objects.filter(
-            region__startswith=settings_province_prefix(), monthly_capacity__isnull=False,
-            supplies__material_id__in=needed).values_list("id", "name", "region", "monthly_capacity", "lat", "lon",
-                                                          "supplies__material_id").distinct():
+            monthly_capacity__isnull=False, supplies__material_id__in=needed).values_list(
+            "id", "name", "region", "monthly_capacity", "lat", "lon", "supplies__material_id").distinct():
         spare = float(cap) - float(used.get(xid, 0))
         if spare > 0 and f"x{xid}" not in down_keys and region not in regions_down:
-            province[mat].append({"key": f"x{xid}", "id": xid, "name": name, "spare": spare, "lat": lat, "lon": lon})
+            (province if region.startswith(prefix) else beyond)[mat].append(
+                {"key": f"x{xid}", "id": xid, "name": name, "spare": spare, "lat": lat, "lon": lon})
     ent_pos = dict((e, (float(a) if a is not None else None, float(b) if b is not None else None)) for e, a, b in
                    Enterprise.objects.filter(pk__in=[r["enterprise"] for r in rows if r["flagged"]])
                    .values_list("pk", "lat", "lon"))
@@ -515,8 +525,9 @@ def _alternatives(rows: list[dict], *, down_keys: set[str], regions_down: set[st
         node_alts = [("city", c, _("same chain node")) for pm in node_materials.get(node_of.get(m), ()) if pm != m
                      for c in local.get(pm, [])]
         prov = [("province", c, _("same material")) for c in province.get(m, [])]
+        far = [("beyond", c, _("same material")) for c in beyond.get(m, [])]
         picked = []
-        for group in (same + node_alts, prov):
+        for group in (same + node_alts, prov, far):
             cands = [(t, c, why) for t, c, why in group
                      if c["key"] != f"e{r['enterprise']}" and c["key"] not in current]
             cands.sort(key=lambda x: -x[1]["spare"])
@@ -531,7 +542,8 @@ def _alternatives(rows: list[dict], *, down_keys: set[str], regions_down: set[st
                 break
         alts = []
         for _s, _d, _p, t, c, why, d in picked[:ALTERNATIVES_PER_ROW]:
-            where = _("in the city") if t == "city" else _("in the province")
+            where = {"city": _("in the city"), "province": _("in the province")}.get(t, _("outside the province, "
+                                                                                       "not in a region hit"))
             reason = _("%(where)s, %(why)s, spare capacity %(spare)s per month, %(dist)s, supplied %(n)s local firms "
                        "before") % {"where": where, "why": why, "spare": f"{c['spare']:,.0f}",
                                     "dist": (_("%(km)s km away") % {"km": f"{d:,.0f}"}) if d is not None else

@@ -93,3 +93,23 @@ def test_one_lp_of_blocks_equals_one_lp_per_firm():
     together = engine.solve_tts(net, down, blocks, cap=100)
     alone = [engine.solve_tts(net, down, [b], cap=100).tts[0] for b in blocks]
     assert together.tts == pytest.approx(np.array(alone), abs=1e-6)
+
+
+def test_firms_skipped_as_covered_are_exactly_capped_by_the_lp():
+    rng = np.random.default_rng(11)
+    nodes = [{"id": f"x{i}", "capacity": float(rng.integers(5, 60))} for i in range(10)]
+    nodes += [{"id": f"f{i}", "capacity": 100.0, "inventory": 5.0, "demand": 10.0, "unit_value": 1.0}
+              for i in range(12)]
+    links = []
+    for i in range(12):
+        for m in range(2):
+            for s in rng.choice(10, size=int(rng.integers(1, 4)), replace=False):
+                links.append({"supplier": f"x{s}", "customer": f"f{i}", "material": f"m{m}", "per_unit": 1.0,
+                              "cap": float(rng.integers(3, 15))})
+    net = engine.Network.build(nodes, links)
+    down = {0: 1.0, 1: 1.0}
+    firms = [net.ids.index(f"f{i}") for i in range(12)]
+    covered = engine.covered_by_safe_sources(net, down, firms)
+    lp = engine.solve_tts(net, down, [engine.TtsBlock(net.upstream([j]), np.array([j])) for j in firms], cap=500)
+    assert covered == {j for j, c in zip(firms, lp.capped, strict=True) if c}
+    assert 0 < len(covered) < len(firms)

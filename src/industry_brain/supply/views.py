@@ -1,0 +1,200 @@
+"""Pages of the supply module: scenarios (map coloured by TTS, ranked table, losses by chain and district, Excel
+download, run with progress), comparison, the enterprise's risk card, the link import and emergency mode."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from industry_brain.accounts.choices import Role
+from industry_brain.core.excel import workbook_response
+from industry_brain.core.models import District
+from industry_brain.core.permissions import is_city
+from industry_brain.core.views import ExcelImportView
+
+from . import selectors, services
+from .importers import LinkImporter
+from .models import Emergency, Scenario
+from .regions import REGIONS, region_name
+
+
+def _analyst(user) -> bool:
+    return is_city(user) or user.role in (Role.DISTRICT, Role.CHAIN_TEAM)
+
+
+class ScenarioListView(LoginRequiredMixin, View):
+    """Saved scenarios with their last run, the pre-screen counts and a form for a new scenario."""
+
+    def get(self, request):
+        user = request.user
+        if user.role == Role.ENTERPRISE:
+            return redirect("supply:risk_card", pk=user.enterprise_id)
+        if not _analyst(user):
+            raise Http404
+        return render(request, "supply/scenario_list.html", {
+            "scenarios": selectors.scenario_list(user=user)[:100],
+            "prescreen": selectors.prescreen_summary(user=user),
+            "regions": [(code, str(r[0])) for code, r in REGIONS.items()],
+            "districts": District.objects.order_by("code"),
+            "reviews": selectors.match_review_list(user=user).filter(status="pending")[:20],
+        })
+
+    def post(self, request):
+        user = request.user
+        if not _analyst(user):
+            raise Http404
+        try:
+            sc = services.scenario_create(
+                actor=user, name=request.POST.get("name", ""), periods=int(request.POST.get("periods") or 0),
+                regions=request.POST.getlist("regions"), districts=request.POST.getlist("districts"),
+                capacity_loss=request.POST.get("capacity_loss") or "1")
+        except (ValidationError, ValueError) as exc:
+            messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+            return redirect("supply:scenario_list")
+        services.scenario_run(actor=user, scenario=sc)
+        return redirect(sc.get_absolute_url())
+
+
+def _scenario(request, pk: int) -> Scenario:
+    if not _analyst(request.user):
+        raise Http404
+    return Scenario.objects.select_related("last_run").get_in_scope(request.user, pk)
+
+
+class ScenarioDetailView(LoginRequiredMixin, View):
+    """One scenario: run status (polled while queued or running), the map of affected firms coloured by TTS, the
+    ranked table with alternatives and the losses summed by chain and by district, all within the reader's scope."""
+
+    def get(self, request, pk: int):
+        sc = _scenario(request, pk)
+        run = sc.last_run
+        pending = sc.runs.filter(status__in=["queued", "running"]).order_by("-id").first()
+        if request.headers.get("HX-Request") and request.GET.get("part") == "status":
+            return render(request, "supply/_run_status.html", {"scenario": sc, "pending": pending, "run": run})
+        rows = list(selectors.result_list(user=request.user, run=run)[:200])
+        losses = selectors.scenario_losses(user=request.user, run=run)
+        map_cfg = {
+            "boundaries": reverse("core:district_boundaries"),
+            "points": selectors.scenario_map_points(user=request.user, run=run),
+            "periods": sc.periods,
+            "labels": {"tts": _("time to survive (days)"), "stops": _("stops on day"), "lost": _(
+                "lost output value (10k yuan)"), "capped": _("beyond the horizon"), "legend": _("days survived")},
+        }
+        return render(request, "supply/scenario_detail.html", {
+            "scenario": sc, "run": run, "pending": pending, "rows": rows, "losses": losses,
+            "map_json": json.dumps(map_cfg, ensure_ascii=False),
+            "regions": [region_name(r) for r in sc.regions],
+            "can_raise": is_city(request.user) or request.user.role == Role.DISTRICT,
+        })
+
+
+class ScenarioRunView(LoginRequiredMixin, View):
+    def post(self, request, pk: int):
+        sc = _scenario(request, pk)
+        services.scenario_run(actor=request.user, scenario=sc)
+        return redirect(sc.get_absolute_url())
+
+
+class ScenarioExportView(LoginRequiredMixin, View):
+    """The ranked results of the last run within the reader's scope, as .xlsx."""
+
+    def get(self, request, pk: int):
+        sc = _scenario(request, pk)
+        rows = selectors.result_list(user=request.user, run=sc.last_run)
+        headers = [_("Rank"), _("Enterprise"), _("Credit code"), _("District"), _("Chain"),
+                   _("Time to survive (days)"), _("Time to recover (days)"), _("Stops on day"), _("Missing material"),
+                   _("Lost output value (10k yuan)"), _("Risk exposure index"), _("Alternative suppliers")]
+        data = ([r.rank, r.enterprise.name, r.enterprise.uscc, r.district.name, r.chain.name if r.chain_id else "",
+                 (f"≥{r.tts_days:g}" if r.tts_capped else round(r.tts_days, 2)), round(r.ttr_days, 2),
+                 r.stops_on_day or "", r.missing_material.name if r.missing_material_id else "",
+                 round(r.lost_value, 2), round(r.rei, 4), "；".join(a["name"] for a in r.alternatives)]
+                for r in rows.iterator(chunk_size=2000))
+        return workbook_response(f"{sc.name}.xlsx", headers, data)
+
+
+class RaiseDemandView(LoginRequiredMixin, View):
+    def post(self, request, pk: int, row: int):
+        sc = _scenario(request, pk)
+        result = selectors.result_list(user=request.user, run=sc.last_run).filter(pk=row).first()
+        if result is None:
+            raise Http404
+        try:
+            demand = services.result_raise_demand(actor=request.user, result=result,
+                                                  alternative=int(request.POST.get("alternative", -1)))
+        except (ValidationError, PermissionDenied, ValueError) as exc:
+            messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+            return redirect(sc.get_absolute_url())
+        messages.success(request, _("Demand %(id)s raised with the evidence.") % {"id": demand.pk})
+        return redirect(demand.get_absolute_url())
+
+
+class ScenarioCompareView(LoginRequiredMixin, View):
+    def get(self, request):
+        if not _analyst(request.user):
+            raise Http404
+        ids = [int(x) for x in request.GET.getlist("s") if x.isdigit()][:4]
+        scenarios = list(selectors.scenario_list(user=request.user).filter(pk__in=ids))
+        runs = [s.last_run for s in scenarios if s.last_run_id]
+        return render(request, "supply/scenario_compare.html", {
+            "rows": selectors.compare_runs(user=request.user, runs=runs)})
+
+
+class RiskCardPageView(LoginRequiredMixin, View):
+    """An enterprise's risk card: its inputs and suppliers (correctable by the enterprise through the API) and its
+    time to survive in the last scenario."""
+
+    def get(self, request, pk: int):
+        card = selectors.risk_card(user=request.user, enterprise_id=pk)
+        return render(request, "supply/risk_card.html", {"card": card})
+
+
+class LinkImportView(ExcelImportView):
+    importer_class = LinkImporter
+    title = heading = gettext_lazy("Import supply links")
+    instructions = gettext_lazy("One row per supplier, customer and material. Suppliers are matched by credit code, "
+                                "then by name and address: similar names are linked at once (≥ 0.8) or queued for "
+                                "you to confirm (0.5–0.8); others become new external firms.")
+    template_filename = "supply-links-template.xlsx"
+    success_url_name = "supply:scenario_list"
+
+    def allowed(self, user) -> bool:
+        return is_city(user) or user.role in (Role.DISTRICT, Role.ENTERPRISE)
+
+
+class EmergencyListView(LoginRequiredMixin, View):
+    def get(self, request):
+        qs = selectors.emergency_list(user=request.user)
+        if not (_analyst(request.user) or qs.exists()):
+            raise Http404
+        return render(request, "supply/emergency_list.html", {"emergencies": qs})
+
+
+class EmergencyDetailView(LoginRequiredMixin, View):
+    """The emergency: white list, the daily dispatch ledger of a day (Excel export) and its requests."""
+
+    def get(self, request, pk: int):
+        em = Emergency.objects.select_related("coordinator", "scenario").get_in_scope(request.user, pk)
+        try:
+            day = dt.date.fromisoformat(request.GET.get("date") or dt.date.today().isoformat())
+        except ValueError:
+            day = dt.date.today()
+        ledger = selectors.ledger(user=request.user, emergency=em, date=day)
+        if request.GET.get("format") == "xlsx":
+            headers = [_("Enterprise"), _("District"), _("Status"), _("Capacity use"), _("Blocking issue")]
+            data = [[r["name"], r["district"], r["status_label"] or _("not reported"),
+                     r["capacity_use"] if r["capacity_use"] is not None else "", r["issue"]] for r in ledger["rows"]]
+            return workbook_response(f"{em.name}-{day.isoformat()}.xlsx", headers, data)
+        return render(request, "supply/emergency_detail.html", {
+            "emergency": em, "ledger": ledger, "day": day,
+            "whitelist": selectors.whitelist(user=request.user, emergency=em),
+            "regions": [region_name(r) for r in em.regions]})
