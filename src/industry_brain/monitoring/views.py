@@ -64,10 +64,11 @@ class CockpitView(LoginRequiredMixin, View):
 
     def get(self, request, dimension="city", key="all"):
         user = request.user
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
         if dimension == "city" and not user.is_city and user.role == "district":
-            return redirect("monitoring:cockpit_district", key=user.district_code)
+            return redirect(reverse("monitoring:cockpit_district", kwargs={"key": user.district_code}) + query)
         if dimension == "city" and not user.is_city and user.role == "chain_team":
-            return redirect("monitoring:cockpit_ecosystem", key=str(user.ecosystem_id))
+            return redirect(reverse("monitoring:cockpit_ecosystem", kwargs={"key": str(user.ecosystem_id)}) + query)
         period = _period(request, user)
         row = selectors.indicator_row(user=user, period=period, dimension=dimension, key=key)
         trend = selectors.series(user=user, dimension=dimension, key=key, end=period)

@@ -153,6 +153,10 @@ class BriefingViewSet(RestrictedReadOnlyViewSet):
     def get_queryset(self):
         return selectors.briefings(user=self.request.user)
 
+    def perform_content_negotiation(self, request, force=False):
+        # `?format=docx|pdf` names the document, not a DRF renderer.
+        return super().perform_content_negotiation(request, force=force or getattr(self, "action", "") == "download")
+
     @extend_schema(request={"application/json": {"type": "object", "properties": {"period": {"type": "string"}}}},
                    responses={201: OpenApiResponse(description="{id, version}")})
     @action(detail=False, methods=["post"])
