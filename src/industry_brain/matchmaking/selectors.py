@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from industry_brain.enterprises.choices import Tier
 
-from .choices import IntentionKind, IntentionStatus, ListingKind, ListingStatus
+from .choices import EventStatus, IntentionKind, IntentionStatus, ListingKind, ListingStatus
 from .models import AttractionTarget, Event, Intention, Listing, ListingTerm, Registration
 
 MAX_CANDIDATES = 3000  # candidates scored for one listing (the inverted index hands over at most this many)
@@ -241,7 +241,8 @@ def event_stats(*, user, date_from: dt.date | None = None, date_to: dt.date | No
     """The source's sentence, with declared and signed amounts apart: "举办对接会X场，累计参加企业Y家，对接订单
     额度Z亿元（已签约…）". Events and participants of the events the user may see; amounts of the deals the user
     may see."""
-    events = Event.objects.restrict(user, "view").order_by()
+    # Held events only: an event still open for registration has taken place nowhere yet.
+    events = Event.objects.restrict(user, "view").filter(status__in=[EventStatus.HELD, EventStatus.CLOSED]).order_by()
     if date_from:
         events = events.filter(date__gte=date_from)
     if date_to:

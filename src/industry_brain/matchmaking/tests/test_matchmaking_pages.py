@@ -57,6 +57,7 @@ def test_an_event_page_from_registration_to_a_signed_deal(world):
     assert "智能物联对接会" in ent.get("/matchmaking/events/").content.decode()
     ent.post(f"{event_url}register/", {"role": "buyer"})
     assert Registration.objects.filter(enterprise=world.ent_xihu).exists()
+    city.post(f"{event_url}hold/")
     seller = make_enterprise("杭州供方科技有限公司", "330106")
     city.post(f"{event_url}intention/", {"kind": "order", "buyer": world.ent_xihu.uscc, "seller": seller.uscc,
                                          "product": "传感器", "amount": "800"})
