@@ -58,3 +58,28 @@ class ContentSecurityPolicyMiddleware:
         if not request.path.startswith("/api/docs"):
             response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
+
+
+class WriteConflictMiddleware:
+    """Pages: a write that collides with a concurrent one (core.api_errors.is_write_conflict) answers 409 with a
+    request to reload and try again, not 500. (The API's exception handler does the same for API views.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import HttpResponse
+        from django.utils.html import escape
+        from django.utils.translation import gettext as _
+
+        from .api_errors import CONFLICT_MESSAGE, is_write_conflict
+
+        if not is_write_conflict(exception):
+            return None
+        import logging
+
+        logging.getLogger("industry_brain.conflicts").warning("write conflict on %s: %s", request.path, exception)
+        return HttpResponse(f"<!doctype html><title>409</title><p>{escape(_(CONFLICT_MESSAGE))}</p>", status=409)
