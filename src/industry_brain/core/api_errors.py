@@ -36,9 +36,14 @@ def is_write_conflict(exc) -> bool:
 CONFLICT_MESSAGE = gettext_noop("The data were changed by another request at the same moment. Reload and try again.")
 
 
+NUMBER_TOO_LARGE = gettext_noop("A number in the request is too large.")
+
+
 def exception_handler(exc, ctx):
     if is_write_conflict(exc):
         return Response({"detail": _(CONFLICT_MESSAGE)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, OverflowError):  # a number beyond 64 bits that no form bounded (SQLite cannot bind it)
+        return Response({"detail": _(NUMBER_TOO_LARGE)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, TransitionNotAllowed):
         return Response({"detail": str(exc.message)}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):

@@ -8,4 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import changelog  # noqa: F401  (connects the change-log signal handlers)
+        from . import changelog, inputs  # noqa: F401  (changelog connects the change-log signal handlers)
+
+        inputs.install()  # bounded numbers in list filters (core/inputs.py)

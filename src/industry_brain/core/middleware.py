@@ -61,8 +61,9 @@ class ContentSecurityPolicyMiddleware:
 
 
 class WriteConflictMiddleware:
-    """Pages: a write that collides with a concurrent one (core.api_errors.is_write_conflict) answers 409 with a
-    request to reload and try again, not 500. (The API's exception handler does the same for API views.)"""
+    """Pages: a number too large for the database is a 400; a write that collides with a concurrent one
+    (core.api_errors.is_write_conflict) answers 409 with a request to reload and try again, not 500. (The API's
+    exception handler does the same for API views.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -75,8 +76,10 @@ class WriteConflictMiddleware:
         from django.utils.html import escape
         from django.utils.translation import gettext as _
 
-        from .api_errors import CONFLICT_MESSAGE, is_write_conflict
+        from .api_errors import CONFLICT_MESSAGE, NUMBER_TOO_LARGE, is_write_conflict
 
+        if isinstance(exception, OverflowError):  # a number beyond 64 bits in a query string: bad input
+            return HttpResponse(f"<!doctype html><title>400</title><p>{escape(_(NUMBER_TOO_LARGE))}</p>", status=400)
         if not is_write_conflict(exception):
             return None
         import logging
