@@ -253,6 +253,9 @@ class TierEvaluation(models.Model):
         verbose_name_plural = _("tier evaluations")
         indexes = [
             models.Index(fields=["run", "tier", "eligible", "nearness"], name="tiereval_pool_idx"),
+            # the pool's order (fewest failing, fewest missing, nearest) read from the index, not sorted
+            models.Index(fields=["run", "tier", "failed", "missing", "nearness", "enterprise"],
+                         name="tiereval_pool_order_idx"),
             models.Index(fields=["enterprise", "run"], name="tiereval_enterprise_idx"),
         ]
 

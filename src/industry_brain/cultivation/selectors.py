@@ -99,16 +99,20 @@ def rule_ops():
 
 
 def evaluate_firms(*, ids: list[int], rule_set: TierRuleSet, as_of: dt.date,
-                   application_type: str = ApplicationType.NEW) -> list[dict]:
-    """The full indicator detail for a few firms (a card, an API page, a pre-check), by the same engine."""
-    frame = engine.registry_frame(as_of, ids)
-    rules = [engine.Rule.from_row(r) for r in rule_set.rules.all()]
-    rows_by_code = {r.code: r for r in rule_set.rules.all()}
-    res = engine.evaluate(rules, frame.figures, frame.n, application_type)
+                   application_type: str = ApplicationType.NEW, frame: engine.Frame | None = None,
+                   assets: dict | None = None) -> list[dict]:
+    """The full indicator detail for a few firms (a card, an API page, a pre-check), by the same engine; a caller
+    deciding several tiers for the same firms passes the frame (and total assets) it read once."""
     from industry_brain.enterprises.models import YearlyFigures
 
-    assets = dict(YearlyFigures.objects.filter(enterprise_id__in=ids, year=frame.figures_year)
-                  .values_list("enterprise_id", "total_assets"))
+    frame = frame or engine.registry_frame(as_of, ids)
+    rule_rows = list(rule_set.rules.all())
+    rules = [engine.Rule.from_row(r) for r in rule_rows]
+    rows_by_code = {r.code: r for r in rule_rows}
+    res = engine.evaluate(rules, frame.figures, frame.n, application_type)
+    if assets is None:
+        assets = dict(YearlyFigures.objects.filter(enterprise_id__in=ids, year=frame.figures_year)
+                      .values_list("enterprise_id", "total_assets"))
     out = {}
     for k, pk in enumerate(frame.ids.tolist()):
         fig = {"revenue": _num(frame.figures["revenue"][k]), "total_assets": _num(assets.get(pk))}
@@ -150,15 +154,22 @@ def enterprise_card(*, user, enterprise: Enterprise, as_of: dt.date | None = Non
     as_of = as_of or timezone.localdate()
     held = {t["tier"] for t in current_tiers([enterprise.pk], on=as_of).get(enterprise.pk, [])}
     top = max((LADDER.index(t) for t in held if t in LADDER), default=-1)
+    from industry_brain.enterprises.models import YearlyFigures
+
     tiers = []
+    frame = engine.registry_frame(as_of, [enterprise.pk])
+    assets = dict(YearlyFigures.objects.filter(enterprise=enterprise, year=frame.figures_year)
+                  .values_list("enterprise_id", "total_assets"))
+    sets = {rs.tier: rs for rs in _rulesets_in_force(as_of)}
     for tier in ENTERPRISE_TIERS:
-        rs = _ruleset_for(tier, as_of)
+        rs = sets.get(tier)
         if rs is None:
             continue
         entry = {"tier": tier, "label": TierKey(tier).label, "held": tier in held, "rule_set": rs,
                  "verification": rs.verification}
-        if rs.rules.exists():
-            entry.update(evaluate_firms(ids=[enterprise.pk], rule_set=rs, as_of=as_of)[0])
+        if rs.rules.all():
+            entry.update(evaluate_firms(ids=[enterprise.pk], rule_set=rs, as_of=as_of, frame=frame,
+                                        assets=assets)[0])
         else:
             entry.update({"eligible": None, "indicators": [], "failed": 0, "no_criteria": True})
         tiers.append(entry)
@@ -168,10 +179,16 @@ def enterprise_card(*, user, enterprise: Enterprise, as_of: dt.date | None = Non
             "next_tier": next_tier["tier"] if next_tier else None}
 
 
-def _ruleset_for(tier, on, application_type=ApplicationType.NEW):
-    from .services import ruleset_for
-
-    return ruleset_for(tier, on, application_type)
+def _rulesets_in_force(on: dt.date, application_type: str = ApplicationType.NEW) -> list[TierRuleSet]:
+    """The version in force of every tier (one query, rules prefetched), by the rule of `services.ruleset_for`."""
+    chosen: dict[str, TierRuleSet] = {}
+    for rs in (TierRuleSet.objects.filter(effective_from__lte=on, application_type__in=[application_type, "any"])
+               .order_by("tier", "-effective_from").prefetch_related("rules")):
+        best = chosen.get(rs.tier)
+        if best is None or (rs.effective_from == best.effective_from and rs.application_type == application_type
+                            and best.application_type != application_type):
+            chosen[rs.tier] = rs
+    return list(chosen.values())
 
 
 # --- cultivation pool ------------------------------------------------------------------------------------------
