@@ -232,8 +232,8 @@ def load_columns(names, *, as_of: dt.date, fiscal_year: int, enterprise_ids=None
                 cols[name] = _align(ids, keys, [1.0] * len(keys), fill=0.0)
             elif VARIABLES[name].kind == "number":
                 cols[name] = _align(ids, keys, [float(p[1] or "nan") for p in pairs])
-            else:
-                cols[name] = _align(ids, keys, [p[1] for p in pairs], dtype=object, fill=None)
+            else:  # a loaded list of levels: a firm not on it has none ("" is known, unlike None)
+                cols[name] = _align(ids, keys, [p[1] for p in pairs], dtype=object, fill="")
             years[name] = None
     if "projects" in groups:
         from django.db.models import Sum
