@@ -6,3 +6,6 @@ class BrainsConfig(AppConfig):
     name = "industry_brain.brains"
     label = "brains"
     verbose_name = _("Industry brains")
+
+    def ready(self):
+        from . import panels  # noqa: F401  (navigation)

@@ -1,2 +1,4 @@
-routes: list = []
+from .views import BrainViewSet
+
+routes = [("brains", BrainViewSet, "brain")]
 urlpatterns: list = []
