@@ -153,3 +153,16 @@ def run_pyspark(frames: dict[str, pd.DataFrame], session) -> pd.DataFrame:
         session.createDataFrame(frames[name]).createOrReplaceTempView(view)
         tables[name] = con.table(view)
     return normalise(con.execute(rollup(**tables)))
+
+
+def yoy_by_district_industry(reports: ibis.Table, firms: ibis.Table) -> ibis.Table:
+    """Same-sample year-on-year growth of gross output by district, industry division and month (the benchmark's
+    rollup): each firm-month paired with the same firm's month a year earlier."""
+    cur = reports.join(firms, "enterprise_id")
+    before = reports.view()
+    last = before.select(l_id=before.enterprise_id, l_year=before.year + 1, l_month=before.month,
+                         l_output=before.output_value)
+    j = cur.join(last, [cur.enterprise_id == last.l_id, cur.year == last.l_year, cur.month == last.l_month])
+    agg = j.group_by([j.district, j.industry, j.year, j.month]).aggregate(
+        output=j.output_value.sum(), last_output=j.l_output.sum(), firms=j.enterprise_id.count())
+    return agg.mutate(growth=_growth(agg.output, agg.last_output))

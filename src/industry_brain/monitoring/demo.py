@@ -118,8 +118,9 @@ def seed_monitoring(*, scale: str = "city", seed: int = 2022, users: dict | None
         return np.ones(len(ids), dtype=bool)
 
     elec_intensity = np.array([0.02 + (_h(d) % 90) / 1000 for _pk, d in firms])
-    rows: list[MonthlyReport] = []
-    for m in months:
+    total = 0
+    revisions: list[ReportRevision] = []
+    for m in months:  # one month at a time: memory stays flat at province scale
         rev_m = year_revenue(m.year) * SEASON[m.month - 1] * rng.normal(1, 0.04, len(ids))
         rev_m = np.maximum(rev_m, 1.0)
         output = rev_m * rng.uniform(0.97, 1.05, len(ids))
@@ -128,26 +129,25 @@ def seed_monitoring(*, scale: str = "city", seed: int = 2022, users: dict | None
         profit = rev_m * (margin + rng.normal(0, 0.03, len(ids)))
         elec = output * elec_intensity * rng.uniform(0.9, 1.1, len(ids))
         present = in_scope(m.year) & (rng.random(len(ids)) > (0.35 if m == last_ended and in_progress else 0.012))
-        for i in np.nonzero(present)[0]:
-            rows.append(MonthlyReport(
-                enterprise_id=int(ids[i]), period=m, output_value=Decimal(f"{output[i]:.2f}"),
-                sales_value=Decimal(f"{sales[i]:.2f}"), export_value=Decimal(f"{export[i]:.2f}"),
-                revenue=Decimal(f"{rev_m[i]:.2f}"), profit=Decimal(f"{profit[i]:.2f}"),
-                employees=int(employees[i]), electricity=Decimal(f"{elec[i]:.2f}")))
-    corrected = set(rng.choice(len(rows), size=max(1, len(rows) // 200), replace=False).tolist())
-    for k in corrected:
-        rows[k].revision = 1
-    MonthlyReport.objects.bulk_create(rows, batch_size=5000)
-    keyed = {(r.enterprise_id, r.period): r for k, r in enumerate(rows) if k in corrected}
-    saved = MonthlyReport.objects.filter(revision=1).values_list("pk", "enterprise_id", "period", "profit",
-                                                                   "output_value")
-    ReportRevision.objects.bulk_create([
-        ReportRevision(report_id=pk, revision=0, reason=CORRECTION_REASONS[pk % 3],
-                       values={"profit": str(Decimal(profit) * Decimal("0.9")),
-                               "output_value": str(Decimal(out) * Decimal("0.98"))})
-        for pk, e, p, profit, out in saved if (e, p) in keyed], batch_size=5000)
+        corrected = rng.random(len(ids)) < 0.005
+        rows = [MonthlyReport(
+            enterprise_id=int(ids[i]), period=m, output_value=Decimal(f"{output[i]:.2f}"),
+            sales_value=Decimal(f"{sales[i]:.2f}"), export_value=Decimal(f"{export[i]:.2f}"),
+            revenue=Decimal(f"{rev_m[i]:.2f}"), profit=Decimal(f"{profit[i]:.2f}"), employees=int(employees[i]),
+            electricity=Decimal(f"{elec[i]:.2f}"), revision=1 if corrected[i] else 0)
+            for i in np.nonzero(present)[0]]
+        MonthlyReport.objects.bulk_create(rows, batch_size=5000)
+        total += len(rows)
+        fixed = {int(ids[i]) for i in np.nonzero(present & corrected)[0]}
+        for pk, ent, profit_v, out in MonthlyReport.objects.filter(period=m, enterprise_id__in=fixed).values_list(
+                "pk", "enterprise_id", "profit", "output_value"):
+            before = {"profit": str(round(profit_v * Decimal("0.9"), 2)),
+                      "output_value": str(round(out * Decimal("0.98"), 2))}
+            revisions.append(ReportRevision(report_id=pk, revision=0, reason=CORRECTION_REASONS[ent % 3],
+                                            values=before))
+    ReportRevision.objects.bulk_create(revisions, batch_size=5000)
     reminders = send_reminders(period=complete, today=today)
-    result = {"reports": len(rows), "months": len(months), "reminders": reminders}
+    result = {"reports": total, "months": len(months), "reminders": reminders}
     if compute:
         from . import briefing, services
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, Max, Q, QuerySet, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -79,18 +79,19 @@ def group_reports(*, user, dimension: str, key: str, period: dt.date) -> QuerySe
 
 
 def top_movers(*, user, dimension: str, key: str, period: dt.date, limit: int = 5) -> dict:
-    """Firms (within scope) with the largest rise and fall of gross output against the same month last year."""
-    current = {r.enterprise_id: r for r in group_reports(user=user, dimension=dimension, key=key, period=period)}
-    last = dict(MonthlyReport.objects.filter(enterprise_id__in=list(current),
-                                             period=period.replace(year=period.year - 1))
-                .values_list("enterprise_id", "output_value"))
-    moves = []
-    for pk, r in current.items():
-        if pk in last:
-            moves.append({"enterprise": r.enterprise, "output": float(r.output_value),
-                          "change": float(r.output_value - last[pk])})
-    moves.sort(key=lambda m: m["change"])
-    return {"up": list(reversed(moves[-limit:])), "down": moves[:limit]}
+    """Firms (within scope) with the largest rise and fall of gross output against the same month last year,
+    ranked in the database (one indexed look-up of last year's report per firm)."""
+    last = MonthlyReport.objects.filter(enterprise_id=OuterRef("enterprise_id"),
+                                        period=period.replace(year=period.year - 1)).values("output_value")[:1]
+    qs = (group_reports(user=user, dimension=dimension, key=key, period=period)
+          .annotate(last=Subquery(last)).filter(last__isnull=False)
+          .annotate(change=ExpressionWrapper(F("output_value") - F("last"), output_field=DecimalField())))
+
+    def rows(order):
+        return [{"enterprise": r.enterprise, "output": float(r.output_value), "change": float(r.change)}
+                for r in qs.order_by(order, "enterprise_id")[:limit]]
+
+    return {"up": rows("-change"), "down": rows("change")}
 
 
 def enterprise_position(*, user, period: dt.date | None = None) -> dict:
