@@ -161,7 +161,7 @@ def seed_supply(*, scale: str, seed: int, users: dict) -> dict:
     for e in chosen:
         p = prof[e]
         inputs = [node_material[n] for n in preds.get(node_of[e], []) if n in node_material][:2]
-        inputs += rng.sample(raw_ids, rng.randint(3, 4))
+        inputs += rng.sample(raw_ids, rng.randint(4, 5))
         for m in dict.fromkeys(inputs):
             per_unit = rng.choice([0.5, 1, 1, 2, 3])
             need = p["output"] * per_unit

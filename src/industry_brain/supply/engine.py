@@ -115,6 +115,22 @@ class Network:
         """Indices of the roots and every node that supplies them, directly or through others."""
         return self._reach(roots, reverse=True)
 
+    def upstream_within(self, root: int, expand: np.ndarray) -> np.ndarray:
+        """The root, its suppliers, and their suppliers only through nodes marked in `expand` (a boolean mask):
+        the upstream of a firm within a disruption's cone, with unreached suppliers as sources."""
+        adj = self._adjacency(True)
+        seen = {root}
+        stack = [root]
+        while stack:
+            x = stack.pop()
+            if x != root and not expand[x]:
+                continue
+            for p in adj[x]:
+                if p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+        return np.array(sorted(seen), dtype=np.int64)
+
     def downstream(self, roots: Iterable[int]) -> np.ndarray:
         return self._reach(roots, reverse=False)
 
@@ -298,9 +314,10 @@ class TtsResult:
     stats: LpStats
 
 
-def solve_tts(net: Network, down: dict[int, float], blocks: Sequence[TtsBlock], cap: float = TTS_CAP_DEFAULT
-              ) -> TtsResult:
-    """Time to survive of each block in one LP (see the module docstring)."""
+def solve_tts(net: Network, down: dict[int, float], blocks: Sequence[TtsBlock], cap: float = TTS_CAP_DEFAULT,
+              link_ok: np.ndarray | None = None) -> TtsResult:
+    """Time to survive of each block in one LP (see the module docstring). `link_ok` (a mask over the links) keeps
+    only some links, e.g. those into firms the disruption reaches, so that the others' suppliers are sources."""
     lp = _Lp()
     left = _down_factor(net, down)
     t_cols = lp.cols(len(blocks), 1.0, 0.0, cap)
@@ -310,7 +327,8 @@ def solve_tts(net: Network, down: dict[int, float], blocks: Sequence[TtsBlock], 
         t = t_cols[b]
         local = -np.ones(net.n, dtype=np.int64)
         local[nodes] = np.arange(len(nodes))
-        links = np.nonzero((local[net.sup] >= 0) & (local[net.cus] >= 0))[0]
+        inside = (local[net.sup] >= 0) & (local[net.cus] >= 0)
+        links = np.nonzero(inside if link_ok is None else inside & link_ok)[0]
         c_rate = _scaled(net.capacity[nodes], left[nodes])
         fixed_zero = (left[nodes] <= 0)  # a node fully down produces nothing, whatever its capacity
         u = lp.cols(len(nodes), 0.0, 0.0, np.where(fixed_zero, 0.0, INF))
@@ -359,14 +377,15 @@ def solve_tts(net: Network, down: dict[int, float], blocks: Sequence[TtsBlock], 
     return TtsResult(tts=tts, capped=tts >= cap - 1e-6, binding_material=binding, stats=stats)
 
 
-def covered_by_safe_sources(net: Network, down: dict[int, float], firms: Sequence[int]) -> set[int]:
+def covered_by_safe_sources(net: Network, down: dict[int, float], firms: Sequence[int],
+                            link_ok: np.ndarray | None = None) -> set[int]:
     """Firms whose TTS is unbounded without an LP: not disrupted, and for every input material the links from
     suppliers outside the disruption's reach (not disrupted, not downstream of a disrupted node, no inputs of their
     own in the network) can carry at least the firm's need rate. Then production at the demand rate can go on
     for ever, so the block LP would answer the cap; skipping it changes no number."""
     reached = set(net.downstream(list(down)).tolist()) if down else set()
     has_inputs = np.zeros(net.n, dtype=bool)
-    has_inputs[net.cus] = True
+    has_inputs[net.cus if link_ok is None else net.cus[link_ok]] = True
     out: set[int] = set()
     firm_set = set(firms)
     need: dict[tuple[int, int], float] = {}

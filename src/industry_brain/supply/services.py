@@ -49,6 +49,7 @@ from .regions import region_centroid
 
 DAYS_PER_MONTH = 30.0
 ALTERNATIVES_PER_ROW = 3
+TTS_BLOCKS_PER_LP = 4000
 
 
 # ---------------------------------------------------------------------------------------------- network inputs
@@ -431,11 +432,14 @@ def compute_cone(cone: dict, *, cap: float = engine.TTS_CAP_DEFAULT, per_firm_lp
             binding.append(r.binding_material[0])
             stats.add(r.stats)
     else:
-        r = engine.solve_tts(net, down, blocks, cap=cap) if blocks else None
-        tts_vals = [float(v) for v in r.tts] if r else []
-        capped = [bool(v) for v in r.capped] if r else []
-        binding = r.binding_material if r else []
-        if r:
+        # One LP of independent blocks per scenario; very large cones are cut into LPs of TTS_BLOCKS_PER_LP blocks
+        # to bound the solver's memory (the numbers do not change: the blocks share nothing).
+        tts_vals, capped, binding = [], [], []
+        for k in range(0, len(blocks), TTS_BLOCKS_PER_LP):
+            r = engine.solve_tts(net, down, blocks[k:k + TTS_BLOCKS_PER_LP], cap=cap)
+            tts_vals += [float(v) for v in r.tts]
+            capped += [bool(v) for v in r.capped]
+            binding += r.binding_material
             stats.add(r.stats)
     # TTR of a firm: the scenario's days, or longer when a disrupted site upstream needs longer to recover.
     down_idx = np.array(sorted(down), dtype=np.int64)
