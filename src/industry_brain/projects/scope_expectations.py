@@ -150,7 +150,10 @@ EXPECTATIONS = {
     "supervision-accept": case(
         "post",
         kwargs=lambda w: {"pk": w.supervision.pk},
-        everyone=409,
+        everyone=403,
+        city=409,
+        district=409,
+        note="only the reviewers (city, the project's district) get as far as the status check",
         district_other=404,
         department=404,
         department_other=404,
@@ -168,7 +171,10 @@ EXPECTATIONS = {
     "supervision-reject": case(
         "post",
         kwargs=lambda w: {"pk": w.supervision.pk},
-        everyone=409,
+        everyone=403,
+        city=409,
+        district=409,
+        note="only the reviewers (city, the project's district) get as far as the status check",
         district_other=404,
         department=404,
         department_other=404,
