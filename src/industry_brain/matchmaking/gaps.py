@@ -21,12 +21,13 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from industry_brain.chains.choices import segment_order
 from industry_brain.chains.models import Chain, ChainMembership, ChainNode
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=20, decimal_places=2))
-FORMULA = ("local share = volume supplied by local firms ÷ volume bought by local firms (per node); "
+FORMULA = _("local share = volume supplied by local firms ÷ volume bought by local firms (per node); "
            "completeness = 50 × nodes with a local firm ÷ nodes + 50 × local volume ÷ all volume")
 
 
@@ -57,7 +58,7 @@ def chain_gaps(chain: Chain) -> dict:
                    outside=Coalesce(Sum("monthly_volume", filter=Q(supplier_external__isnull=False)
                                         & ~Q(supplier_external__region__startswith="33")), ZERO),
                    external_suppliers=Count("supplier_external", distinct=True))}
-    firms = dict(ChainMembership.objects.filter(node_id__in=ids).order_by().values("node")
+    firms = dict(ChainMembership.objects.counted().filter(node_id__in=ids).order_by().values("node")
                  .annotate(n=Count("enterprise", distinct=True)).values_list("node", "n"))
     rows = []
     for n in nodes:
@@ -78,7 +79,7 @@ def chain_gaps(chain: Chain) -> dict:
     total = sum((r["demand_volume"] for r in rows), Decimal(0))
     local = sum((volumes[r["node"]]["local"] for r in rows if r["node"] in volumes), Decimal(0))
     completeness = (50 * with_firm / len(rows) if rows else 0) + (50 * float(local / total) if total else 0)
-    return {"chain": chain.pk, "name": chain.name, "completeness": round(completeness, 1), "formula": FORMULA,
+    return {"chain": chain.pk, "name": chain.name, "completeness": round(completeness, 1), "formula": str(FORMULA),
             "nodes": rows}
 
 
@@ -94,6 +95,9 @@ def suggested_targets(node: ChainNode, limit: int = 20) -> list[dict]:
                     "supplier_external__uscc")
             .annotate(volume=Sum("monthly_volume"), customers=Count("customer", distinct=True))
             .order_by("-volume", "supplier_external")[:limit])
+    from industry_brain.supply.regions import region_name
+
     return [{"external_firm": r["supplier_external"], "name": r["supplier_external__name"],
-             "region": r["supplier_external__region"], "uscc": r["supplier_external__uscc"],
+             "region": r["supplier_external__region"], "region_name": region_name(r["supplier_external__region"]),
+             "uscc": r["supplier_external__uscc"],
              "volume": r["volume"], "customers": r["customers"]} for r in rows]

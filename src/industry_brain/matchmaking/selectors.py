@@ -18,6 +18,7 @@ from .choices import EventStatus, IntentionKind, IntentionStatus, ListingKind, L
 from .models import AttractionTarget, Event, Intention, Listing, ListingTerm, Registration
 
 MAX_CANDIDATES = 3000  # candidates scored for one listing (the inverted index hands over at most this many)
+MIN_TEXT = 0.2  # without a node or material match, a partner needs at least this text similarity to be shown
 
 # Weights of the partner score; a material or node match (0.35) outweighs any text similarity (at most 0.25).
 W_NODE, W_MATERIAL, W_TEXT, W_CAPACITY, W_DISTANCE, W_TIER, W_DEALS = 0.35, 0.35, 0.25, 0.10, 0.05, 0.03, 0.05
@@ -130,6 +131,16 @@ def score_pair(need: Listing, offer: Listing, idf: dict[str, float], deals: int 
     return score, [str(r) for r in reasons], km
 
 
+def relevant(need: Listing, offer: Listing, idf: dict[str, float]) -> bool:
+    """A partner is shown only for what it makes: the same node, the same material, or a description close
+    enough (capacity, distance and tier only rank the relevant ones)."""
+    if need.node_id and need.node_id == offer.node_id:
+        return True
+    if need.material.strip() and need.material.strip().lower() == offer.material.strip().lower():
+        return True
+    return _cosine(set(need.terms.split()), set(offer.terms.split()), idf)[0] >= MIN_TEXT
+
+
 def _past_deals(firm_id: int, others: list[int], *, as_buyer: bool) -> dict[int, int]:
     done = Intention.objects.filter(status__in=[IntentionStatus.SIGNED, IntentionStatus.DELIVERED],
                                     kind=IntentionKind.ORDER)
@@ -171,6 +182,8 @@ def recommendations(*, user, listing: Listing, limit: int = 20, on: dt.date | No
     for c in candidates:
         need, offer = (listing, c) if listing.kind == ListingKind.NEED else (c, listing)
         score, reasons, km = score_pair(need, offer, idf, deals.get(c.enterprise_id, 0))
+        if not relevant(need, offer, idf):
+            continue
         rows.append(Recommendation(c, round(score, 4), reasons, None if km is None else round(km, 1),
                                    offer.capacity))
     rows.sort(key=lambda r: (-r.score, -(r.spare or 0), r.distance_km if r.distance_km is not None else 1e9,
@@ -198,7 +211,7 @@ def recommendations_bruteforce(*, listing: Listing, limit: int = 20, on: dt.date
             continue
         need, offer = (listing, c) if listing.kind == ListingKind.NEED else (c, listing)
         score, _reasons, _km = score_pair(need, offer, idf)
-        if score >= W_NODE or any(t in c.terms.split() for t in terms):
+        if relevant(need, offer, idf):
             rows.append((score, c.enterprise_id))
     rows.sort(key=lambda r: -r[0])
     return [e for _s, e in rows[:limit]]

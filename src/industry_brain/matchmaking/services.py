@@ -33,13 +33,17 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+# Words every listing uses ("产品", "供应", "采购"): they would match everything and say nothing.
+LISTING_STOPWORDS = frozenset("产品 供应 采购 长期 要求 提供 优先 考虑 本地 欢迎 合作 稳定 支持 质量 需要 可以".split())
+
+
 def listing_terms(*, title: str, material: str = "", description: str = "") -> list[str]:
     """The search terms of a listing: its material as one term, then the words of its texts (jieba)."""
     terms: list[str] = []
     if material.strip():
         terms.append(material.strip().lower()[:40])
     for word in segment(f"{title} {material} {description}"):
-        if word not in terms:
+        if word not in terms and word not in LISTING_STOPWORDS:
             terms.append(word[:40])
     return terms[:40]
 

@@ -420,8 +420,8 @@ class GapDetailView(LoginRequiredMixin, View):
         suggestions = [{"node": r, "firms": suggested_targets(nodes[r["node"]], limit=8)} for r in weakest]
         chart = {
             "tooltip": {"trigger": "axis"},
-            "legend": {"data": [_("Met locally (%)"), _("From outside the province (%)")]},
-            "grid": {"left": 110, "right": 20, "top": 40, "bottom": 30},
+            "legend": {"top": 0, "data": [_("Met locally (%)"), _("From outside the province (%)")]},
+            "grid": {"left": 110, "right": 30, "top": 40, "bottom": 30},
             "xAxis": {"type": "value", "max": 100, "name": "%"},
             "yAxis": {"type": "category", "data": [r["name"] for r in gaps["nodes"]]},
             "series": [
