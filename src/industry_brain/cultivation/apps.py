@@ -6,3 +6,6 @@ class CultivationConfig(AppConfig):
     name = "industry_brain.cultivation"
     label = "cultivation"
     verbose_name = _("Tier cultivation")
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401  (navigation, enterprise-page panel)

@@ -432,5 +432,5 @@ def fmt(value: float, figure: str) -> str | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if figure in ("revenue_growing_2y", "manufacturing_or_digital") or figure.startswith("holds_"):
-        return "是" if value == 1 else "否"
+        return str(_("yes")) if value == 1 else str(_("no"))
     return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"

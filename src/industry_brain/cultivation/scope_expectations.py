@@ -81,4 +81,16 @@ EXPECTATIONS = {
     "recognition-application-recognise": _step({"city"}),
     "recognition-application-reject": _step({"city", "district"}),
     "recognition-application-revoke": _step({"city"}),
+    # pages
+    "cultivation:overview": case(everyone=200, department=404, department_other=404),
+    "cultivation:statistics_export": case(everyone=200, department=404, department_other=404),
+    "cultivation:pool": case(everyone=200, department=404, department_other=404),
+    "cultivation:my_card": case(everyone=404, enterprise=200, enterprise_other=200),
+    "cultivation:card": case(kwargs=lambda w: {"pk": w.ent_xihu.pk}, everyone=200, **OUT),
+    "cultivation:ruleset_list": case(everyone=200, department=404, department_other=404),
+    "cultivation:ruleset_detail": case(kwargs=_ruleset, everyone=200, department=404, department_other=404),
+    "cultivation:round_list": case(everyone=200, department=404, department_other=404),
+    "cultivation:round_detail": case(kwargs=lambda w: {"pk": _round().pk}, everyone=200, department=404,
+                                     department_other=404),
+    "cultivation:application_detail": case(kwargs=_application, everyone=200, **OUT),
 }

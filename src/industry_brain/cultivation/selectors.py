@@ -75,7 +75,7 @@ def gap_text(rule: engine.Rule, value: float | None, fig: dict[str, float | None
     if rule.operator in ("true", "false"):
         return _("%(ind)s: not met yet") % {"ind": label}
     revenue = fig.get("revenue")
-    base = _("%(ind)s %(v)s → needs %(op)s %(t)s") % {"ind": label, "v": engine.fmt(value, rule.figure),
+    base = _("%(ind)s %(v)s → needs %(op)s %(t)s") % {"ind": label, "v": engine.fmt(round(value, 2), rule.figure),
                                                      "op": dict(rule_ops()).get(rule.operator, rule.operator),
                                                      "t": engine.fmt(t, rule.figure)}
     extra = ""
@@ -92,6 +92,24 @@ def gap_text(rule: engine.Rule, value: float | None, fig: dict[str, float | None
                                                           "standards", "operating_years"):
         extra = _("%(x)s more") % {"x": engine.fmt(t - value, rule.figure)}
     return f"{base}，{extra}" if extra else base
+
+
+def _display(v: float | None, rule: engine.Rule) -> str:
+    if v is None:
+        return "—"
+    if rule.operator in ("true", "false"):
+        return _("yes") if v == 1 else _("no")
+    return engine.fmt(round(v, 2), rule.figure) or "—"
+
+
+def _required(rule: engine.Rule) -> str:
+    if rule.operator == "true":
+        return _("yes")
+    if rule.operator == "false":
+        return _("no")
+    if rule.threshold is None:
+        return ""
+    return f"{dict(rule_ops()).get(rule.operator, rule.operator)} {engine.fmt(rule.threshold, rule.figure)}"
 
 
 def rule_ops():
@@ -128,6 +146,7 @@ def evaluate_firms(*, ids: list[int], rule_set: TierRuleSet, as_of: dt.date,
             indicators.append({
                 "code": r.code, "indicator": r.indicator, "kind": r.kind, "figure": r.figure,
                 "value": v, "operator": r.operator, "threshold": r.threshold,
+                "value_display": _display(v, r), "required": _required(r),
                 "passed": passed, "not_applicable": st == 2 and r.kind != "score",
                 "missing": st == -1, "gap": round(float(res.gaps[i][k]), 4) if st == 0 else None,
                 "gap_text": gap_text(r, v, fig) if st in (0, -1) and r.kind != "score" else "",
@@ -222,7 +241,8 @@ def near_next_year(*, user, run: EvaluationRun | None = None, by: str = "distric
     qs = evaluations(user=user, run=run).filter(failed=1, missing=0, nearness__lte=0.2, excluded=False)
     key = "enterprise__district__name" if by == "district" else "enterprise__memberships__node__chain__name"
     rows = qs.values(key, "tier").annotate(n=Count("enterprise", distinct=True)).order_by(key, "tier")
-    return [{"key": r[key] or "—", "tier": r["tier"], "n": r["n"]} for r in rows]
+    return [{"key": r[key] or "—", "tier": r["tier"], "label": TierKey(r["tier"]).label, "n": r["n"]}
+            for r in rows]
 
 
 def eligible_counts(*, user, run: EvaluationRun | None = None) -> dict[str, dict]:

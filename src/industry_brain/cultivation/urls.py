@@ -1,2 +1,17 @@
+from django.urls import path
+
+from . import views
+
 app_name = "cultivation"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.OverviewView.as_view(), name="overview"),
+    path("export/", views.StatisticsExportView.as_view(), name="statistics_export"),
+    path("pool/", views.PoolView.as_view(), name="pool"),
+    path("card/", views.MyCardView.as_view(), name="my_card"),
+    path("card/<int:pk>/", views.CardView.as_view(), name="card"),
+    path("rule-sets/", views.RuleSetListView.as_view(), name="ruleset_list"),
+    path("rule-sets/<int:pk>/", views.RuleSetDetailView.as_view(), name="ruleset_detail"),
+    path("rounds/", views.RoundListView.as_view(), name="round_list"),
+    path("rounds/<int:pk>/", views.RoundDetailView.as_view(), name="round_detail"),
+    path("applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application_detail"),
+]

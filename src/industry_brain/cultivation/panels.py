@@ -1,0 +1,26 @@
+"""Navigation entries and the enterprise-page panel of tier cultivation."""
+
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from industry_brain.core import registry
+
+registry.register_nav(40, "cultivation:overview", _("Tier cultivation"), ("city", "district", "chain_team", "cadre"))
+registry.register_nav(41, "cultivation:pool", _("Cultivation pool"), ("city", "district", "chain_team", "cadre"))
+registry.register_nav(42, "cultivation:my_card", _("My tier card"), ("enterprise",))
+
+
+def enterprise_tier_panel(request, obj):
+    """A link from the enterprise page to its tier card, for those who may see its figures."""
+    from industry_brain.enterprises.models import Enterprise
+
+    if not Enterprise.objects.restrict(request.user, "view_confidential").filter(pk=obj.pk).exists():
+        return None
+    return {"title": gettext("Tier card"), "html": format_html(
+        '<a href="{}">{}</a>', reverse("cultivation:card", args=[obj.pk]),
+        gettext("Criteria met and missed, tier by tier"))}
+
+
+registry.detail_panels["enterprises.enterprise"].append(enterprise_tier_panel)
