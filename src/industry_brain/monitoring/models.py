@@ -191,7 +191,7 @@ class ClassificationBridge(ReferenceModel):
 
 
 class Dimension(models.TextChoices):
-    CITY = "city", _("City")
+    CITY = "city", _("City total")
     DISTRICT = "district", _("District")
     ECOSYSTEM = "ecosystem", _("Ecosystem")
     CHAIN = "chain", _("Chain")
@@ -228,7 +228,7 @@ class Indicator(BaseModel):
 
     period = models.DateField(_("month"))
     dimension = models.CharField(_("dimension"), max_length=12, choices=Dimension.choices)
-    key = models.CharField(_("key"), max_length=20)
+    key = models.CharField(_("group key"), max_length=20)
     label = models.CharField(_("label"), max_length=100)
     firms = models.PositiveIntegerField(_("reporting firms"), default=0)
     va_month = models.FloatField(_("value added this month (10k yuan)"), default=0)

@@ -63,7 +63,7 @@ def clean_values(data: dict, *, partial_of: MonthlyReport | None = None) -> dict
         try:
             value = int(data[name]) if name == "employees" else Decimal(str(data[name]))
         except (ValueError, TypeError, InvalidOperation):
-            errors[name] = [_("Enter a number.")]
+            errors[name] = [_("Give a number.")]
             continue
         if name != "profit" and value < 0:
             errors[name] = [_("Cannot be negative.")]
