@@ -70,6 +70,30 @@ def _record(instance: BaseModel, action: str, before: dict | None, after: dict |
     )
 
 
+def changes_record_bulk(*, objs: list, action: str, before: dict | None = None, actor=None) -> int:
+    """The change log of a set-based write (bulk_create / bulk_update bypass the signals): one entry per object,
+    as a single save would have written, in one INSERT. `before` maps pk → snapshot taken before the update;
+    unchanged objects are skipped. Returns the number of entries written."""
+    if not objs:
+        return 0
+    user = actor if actor is not None else context.current_actor()
+    label = getattr(user, "username", "") or context.current_actor_label() or "system"
+    user = user if getattr(user, "pk", None) else None
+    rid = context.current_request_id()
+    rows = []
+    for obj in objs:
+        after = snapshot(obj)
+        previous = (before or {}).get(obj.pk) if action == "update" else None
+        if action == "update" and previous == after:
+            continue
+        rows.append(ObjectChange(
+            user=user, actor_label=label, request_id=rid, action=action, object_id=str(obj.pk),
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+            object_repr=str(obj)[:200], before=previous, after=None if action == "delete" else after))
+    ObjectChange.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
 @receiver(pre_save)
 def _remember_before(sender, instance, raw=False, **kwargs):
     if raw or not isinstance(instance, BaseModel):

@@ -35,10 +35,11 @@ def events_for(obj: models.Model, limit: int = 50):
 
 
 def events_record_bulk(*, kind: str, objs: list, message: Callable[[Any], str],
-                       data: Callable[[Any], dict] | None = None, actor=None, batch_size: int = 2000) -> int:
+                       data: Callable[[Any], dict] | None = None, actor=None,
+                       target: Callable[[Any], Any] | None = None, batch_size: int = 2000) -> int:
     """One event per object, written set-based (the batch counterpart of `event_record`): `message(obj)` and
-    `data(obj)` give each row's text and data; the actor defaults to whoever is acting in this context.
-    Returns the number of events written."""
+    `data(obj)` give each row's text and data, `target(obj)` the object the event is about (the object itself by
+    default); the actor defaults to whoever is acting in this context. Returns the number of events written."""
     if not objs:
         return 0
     user = actor if actor is not None else context.current_actor()
@@ -48,10 +49,11 @@ def events_record_bulk(*, kind: str, objs: list, message: Callable[[Any], str],
     cts: dict[type, ContentType] = {}
     rows = []
     for o in objs:
-        model = type(o)
+        about = target(o) if target is not None else o
+        model = type(about)
         if model not in cts:
             cts[model] = ContentType.objects.get_for_model(model)
         rows.append(Event(kind=kind, message=str(message(o))[:500], user=user, actor_label=label, request_id=rid,
-                          content_type=cts[model], object_id=str(o.pk), data=data(o) if data else {}))
+                          content_type=cts[model], object_id=str(about.pk), data=data(o) if data else {}))
     Event.objects.bulk_create(rows, batch_size=batch_size)
     return len(rows)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -56,6 +57,15 @@ class ImportResult:
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read (not an xlsx, wrong headers, too many rows)."""
+
+
+def _messages(exc) -> list[str]:
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            return [f"{field}: {m}" if field != "__all__" else str(m)
+                    for field, msgs in exc.message_dict.items() for m in msgs]
+        return [str(m) for m in exc.messages]
+    return [str(exc) or str(_("You may not do this."))]
 
 
 class ExcelImporter:
@@ -149,8 +159,13 @@ class ExcelImporter:
         if errors:
             errors.sort(key=lambda e: e.row)
             return ImportResult(errors=errors)
-        with transaction.atomic():
-            created, updated = self.write(rows)
+        try:
+            with transaction.atomic():
+                created, updated = self.write(rows)
+        except (ValidationError, PermissionDenied) as exc:
+            # `write` goes through the services, which check again: their refusal rolls the whole file back
+            # and is reported like a row error.
+            return ImportResult(errors=[RowError(1, "-", message) for message in _messages(exc)])
         return ImportResult(created=created, updated=updated)
 
     # ----- template -----

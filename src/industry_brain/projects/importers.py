@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,11 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from industry_brain.core.events import event_record
 from industry_brain.core.excel import Column, ExcelImporter, RowError
 
 from .choices import Milestone, Stage
-from .models import ProgressReport, Project
+from .models import Project
 
 MILESTONE_WORDS = {"签约": "signed", "供地": "land", "开工": "start", "竣工": "completion", "投产": "production",
                    "达产": "full_production", **{m: m for m in Milestone.values}}
@@ -92,29 +90,13 @@ class ProgressReportImporter(ExcelImporter):
         return errors
 
     def write(self, rows):
-        from .services import refresh_report_totals
+        """Through the same service as the page and the API (`progress_reports_upsert`): the same rules, events
+        and change log. An import file states the figures of the months it lists, so a month already reported
+        is corrected (the shared policy `already_reported` with replace=True)."""
+        from .services import progress_reports_upsert
 
-        ids = {p.pk for p in self.projects.values()}
-        existing = {(r.project_id, r.period): r for r in ProgressReport.objects.filter(
-            project_id__in=ids, period__in={d["period"] for _n, d in rows})}
-        new, changed = [], []
-        user = self.actor if getattr(self.actor, "pk", None) else None
-        for _number, d in rows:
-            project = self.projects[d["code"]]
-            report = existing.get((project.pk, d["period"]))
-            values = {"investment": Decimal(d["investment"]), "milestone": d["milestone"],
-                      "physical_progress": d["physical_progress"], "problems": d["problems"] or "",
-                      "note": d["note"] or "", "reported_by": user}
-            if report is None:
-                new.append(ProgressReport(project=project, period=d["period"], **values))
-            else:
-                for k, v in values.items():
-                    setattr(report, k, v)
-                changed.append(report)
-        ProgressReport.objects.bulk_create(new, batch_size=2000)
-        ProgressReport.objects.bulk_update(changed, ["investment", "milestone", "physical_progress", "problems", "note",
-                                                     "reported_by"], batch_size=2000)
-        refresh_report_totals(project_ids=ids)
-        event_record(kind="project.reports_imported", message=_("%(n)s progress reports imported") % {"n": len(rows)},
-                     actor=self.actor, data={"created": len(new), "updated": len(changed), "projects": len(ids)})
+        new, changed = progress_reports_upsert(actor=self.actor, replace=True, rows=[{
+            "project": self.projects[d["code"]], "period": d["period"], "investment": d["investment"],
+            "milestone": d["milestone"], "physical_progress": d["physical_progress"], "problems": d["problems"],
+            "note": d["note"]} for _n, d in rows])
         return len(new), len(changed)

@@ -98,11 +98,14 @@ class PeriodField(serializers.Field):
 class ProgressReportSerializer(serializers.ModelSerializer):
     period = PeriodField()
     reported_by = serializers.CharField(source="reported_by.username", read_only=True, default=None)
+    replace = serializers.BooleanField(
+        write_only=True, required=False, default=False,
+        help_text=_("Correct a month already reported (otherwise a month already reported answers 400)."))
 
     class Meta:
         model = ProgressReport
         fields = ["id", "project", "period", "investment", "cumulative", "milestone", "physical_progress", "problems",
-                  "note", "reported_by", "created"]
+                  "note", "reported_by", "created", "replace"]
         read_only_fields = ["project", "cumulative", "created"]
         validators = []
 

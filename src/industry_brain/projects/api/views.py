@@ -119,8 +119,9 @@ class ProjectViewSet(RestrictedModelViewSet):
             report = services.progress_report_submit(
                 actor=request.user, project=project, period=data["period"], investment=data["investment"],
                 milestone=data.get("milestone", ""), physical_progress=data.get("physical_progress"),
-                problems=data.get("problems", ""), note=data.get("note", ""))
-            return Response(ProgressReportSerializer(report).data, status=status.HTTP_201_CREATED)
+                problems=data.get("problems", ""), note=data.get("note", ""), replace=data.get("replace", False))
+            code = status.HTTP_200_OK if report.corrected else status.HTTP_201_CREATED
+            return Response(ProgressReportSerializer(report).data, status=code)
         qs = project.reports.select_related("reported_by").order_by("-period")
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(ProgressReportSerializer(page, many=True).data)

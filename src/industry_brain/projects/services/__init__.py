@@ -24,7 +24,13 @@ from .projects import (
     project_record_milestone,
     project_update,
 )
-from .reports import parse_period, progress_report_submit, refresh_report_totals
+from .reports import (
+    already_reported,
+    parse_period,
+    progress_report_submit,
+    progress_reports_upsert,
+    refresh_report_totals,
+)
 from .rules import rule_update, rules_ensure_defaults
 from .supervision import (
     _is_responder,
@@ -37,6 +43,7 @@ from .supervision import (
 from .warnings import warning_evaluate_all
 
 __all__ = [
+    "already_reported", "progress_reports_upsert",
     "ACTUAL_FIELDS", "ENTERPRISE_WRITABLE", "FK_FIELDS", "PLANNED_FIELDS", "PROFILE_FIELDS", "RESPONSE_WORKING_DAYS",
     "_is_responder", "add_working_days", "can_review", "check_lifecycle", "default_responsible_org", "parse_period",
     "plan_set", "progress_report_submit", "project_cancel", "project_create", "project_record_milestone",
