@@ -12,11 +12,36 @@ def chain_team_home_panel(request):
     from .models import Ecosystem
 
     user = request.user
-    if user.role != "chain_team" or not user.ecosystem_id:
+    if not user.ecosystem_id:  # only a chain work team's account has an ecosystem
         return None
     eco = Ecosystem.objects.get(pk=user.ecosystem_id)
     return {"order": 10, "title": gettext("My ecosystem"),
             "items": [{"url": c.get_absolute_url(), "text": c.name, "meta": c.leader} for c in eco.chains.all()]}
 
 
+def membership_proposals_panel(request):
+    """Chain memberships proposed by work teams: to confirm (city bureau) or awaiting the city (the team)."""
+    from django.utils.translation import gettext
+
+    from industry_brain.core.permissions import can
+
+    from .choices import MembershipStatus
+    from .models import ChainMembership
+
+    user = request.user
+    proposals = ChainMembership.objects.restrict(user, "view").filter(status=MembershipStatus.PROPOSED).select_related(
+        "enterprise", "node", "node__chain").order_by("created", "pk")
+    first = proposals.first()
+    if first is None:
+        return None
+    decides = can(user, "confirm", first)
+    return {"order": 11, "title": gettext("Chain memberships to confirm") if decides
+            else gettext("Proposals awaiting the city bureau"),
+            "stats": [{"label": gettext("Proposed"), "value": proposals.count(),
+                       "url": first.node.chain.get_absolute_url()}],
+            "items": [{"url": m.node.chain.get_absolute_url(), "text": m.enterprise.name,
+                       "meta": f"{m.node.chain.name} · {m.node.name}"} for m in proposals[:5]]}
+
+
 registry.home_panels.append(chain_team_home_panel)
+registry.home_panels.append(membership_proposals_panel)

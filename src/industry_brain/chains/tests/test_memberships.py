@@ -121,3 +121,12 @@ def test_the_confirm_step_is_answered_by_can(world):
     assert not can(world.user("chain_team"), "confirm", proposal)
     confirmed = memberships.membership_confirm(actor=world.user("city"), membership=proposal)
     assert not can(world.user("city"), "confirm", confirmed)  # no longer a proposal
+
+
+def test_proposals_reach_the_city_home_page_and_not_other_districts(client, world):
+    node = world.chain.nodes.get(segment="upstream")
+    memberships.membership_add(actor=world.user("chain_team"), node=node, enterprise=world.ent_xiaoshan)
+    for role, shown in (("city", True), ("chain_team", True), ("district", False), ("department", False)):
+        client.force_login(world.user(role))
+        page = client.get("/").content.decode()
+        assert (world.ent_xiaoshan.name in page) == shown, role
