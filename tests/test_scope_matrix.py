@@ -2,12 +2,15 @@
 app's `scope_expectations.py` (docs/scope.md). A route without a declaration for every role fails; every GET
 answered 200 must not show a row or a figure outside the role's scope."""
 
+import os
+
 import pytest
 
 from industry_brain.testing import ALL_ROLES
 from industry_brain.testing.scope_matrix import (
     build_scope_world,
     case,
+    draft,
     expectations,
     missing,
     routes,
@@ -56,3 +59,9 @@ def test_route_scope(route):
     world = build_scope_world()
     failures = run_route(route, cases, world)
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not os.environ.get("SCOPE_DRAFT"), reason="prints a draft declaration when SCOPE_DRAFT=<app>")
+def test_print_draft_declarations():
+    print(draft(os.environ["SCOPE_DRAFT"], build_scope_world()))

@@ -481,6 +481,37 @@ def record(route: Route, cases: list[Case], world: World) -> dict[str, dict[str,
     return observed
 
 
+def draft(app: str, world: World) -> str:
+    """A first declaration for the undeclared routes of `app`, written from what each role gets now (a detail
+    route gets a pk that does not exist: give it a real object). Review every status against DESIGN.md before
+    committing it: a draft records behaviour, it does not judge it.
+
+        SCOPE_DRAFT=<app> .venv/bin/pytest -q -p no:xdist tests/test_scope_matrix.py -k draft -s
+    """
+    declared = expectations()
+    lines = []
+    for route in routes():
+        if route.app != app or route.name in declared:
+            continue
+        pattern_kwargs = re.findall(r"\(\?P<(\w+)>|<(?:\w+:)?(\w+)>", route.pattern)
+        names = [a or b for a, b in pattern_kwargs if (a or b) != "format"]
+        kwargs = {name: MISSING_PK for name in names}
+        cases = []
+        for method in route.methods:
+            c = case(method, kwargs=kwargs)
+            row = next(iter(record(route, [c], world).values()))
+            common = max(set(row.values()), key=list(row.values()).count)
+            args = ([repr(method)] if method != "get" else []) + ([f"kwargs={kwargs!r}"] if kwargs else [])
+            args.append(f"everyone={common}")
+            args += [f"{role}={status}" for role, status in row.items() if status != common]
+            if kwargs:
+                args.append('note="draft: no object built yet"')
+            cases.append(f"case({', '.join(args)})")
+        body = cases[0] if len(cases) == 1 else "[\n        " + ",\n        ".join(cases) + ",\n    ]"
+        lines.append(f'    "{route.name}": {body},')
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The site's own routes (not an app's): health, language, API root and schema, home, reference data
 
