@@ -154,6 +154,8 @@ def bench_rollup(report: Report, skip_spark: bool = False) -> None:
             pg_s, rows = timed(postgres_rollup, runs=1)
             assert len(rows) == len(duck), (len(rows), len(duck))
         assert len(pdf) == len(duck)
+        check = duck.merge(pdf.reset_index(), on=["district", "industry", "year", "month"])
+        assert len(check) == len(duck) and (check.growth_x - check.growth_y).abs().max() < 1e-6
         report.add(SECTION, f"Rollup {len(reports) / 1e6:.0f}M rows, DuckDB via Ibis (vs PostgreSQL GROUP BY)",
                    duck_s, "s", f"< {ROLLUP_TARGET_S:.0f} s", duck_s < ROLLUP_TARGET_S, baseline=pg_s,
                    baseline_label="plain PostgreSQL GROUP BY (self-join, unlogged table)")

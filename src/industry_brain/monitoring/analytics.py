@@ -157,12 +157,14 @@ def run_pyspark(frames: dict[str, pd.DataFrame], session) -> pd.DataFrame:
 
 def yoy_by_district_industry(reports: ibis.Table, firms: ibis.Table) -> ibis.Table:
     """Same-sample year-on-year growth of gross output by district, industry division and month (the benchmark's
-    rollup): each firm-month paired with the same firm's month a year earlier."""
-    cur = reports.join(firms, "enterprise_id")
-    before = reports.view()
-    last = before.select(l_id=before.enterprise_id, l_year=before.year + 1, l_month=before.month,
-                         l_output=before.output_value)
-    j = cur.join(last, [cur.enterprise_id == last.l_id, cur.year == last.l_year, cur.month == last.l_month])
+    rollup): each firm-month paired with the same firm's month a year earlier. The pair is found with LAG over the
+    firm's same calendar month ordered by year (a window on the reports alone, before any join), which is cheaper
+    than a self-join of the fact table; a gap year breaks the pair."""
+    w = ibis.window(group_by=[reports.enterprise_id, reports.month], order_by=reports.year)
+    t = reports.select("enterprise_id", "year", "month", "output_value", l_year=reports.year.lag().over(w),
+                       l_output=reports.output_value.lag().over(w))
+    t = t.filter(t.l_year == t.year - 1)
+    j = t.join(firms, "enterprise_id")
     agg = j.group_by([j.district, j.industry, j.year, j.month]).aggregate(
         output=j.output_value.sum(), last_output=j.l_output.sum(), firms=j.enterprise_id.count())
     return agg.mutate(growth=_growth(agg.output, agg.last_output))
