@@ -72,6 +72,8 @@ EXPECTATIONS = {
     "recognition-application-detail": case(kwargs=_application, everyone=200, **OUT),
     "recognition-application-submit": case("post", kwargs=_application, city=200, district=200, enterprise=200,
                                            chain_team=403, cadre=403, **OUT),
+    "recognition-application-evidence": case("post", kwargs=_application, everyone=403, city=415, district=415,
+                                             enterprise=415, note="multipart only", **OUT),
     "recognition-application-precheck": _step({"city", "district"}),
     "recognition-application-district-approve": _step({"city", "district"}),
     "recognition-application-city-approve": _step({"city"}),

@@ -406,9 +406,15 @@ def rereview_due(*, within_days: int = 180, today: dt.date | None = None):
 
 
 def rereview_remind(*, today: dt.date | None = None) -> int:
-    """Write one reminder event per recognition entering its re-review window (daily job)."""
+    """Write one reminder event per recognition entering its re-review window (daily job); a recognition is
+    reminded once."""
+    from industry_brain.core.models import Event
+
     n = 0
+    reminded = set(Event.objects.filter(kind="cultivation.rereview_due").values_list("data__application", flat=True))
     for app in rereview_due(today=today):
+        if app.pk in reminded:
+            continue
         event_record(kind="cultivation.rereview_due", obj=app.enterprise, actor=None, data={"application": app.pk},
                      message=_("%(tier)s expires on %(d)s: apply for re-review") % {
                          "tier": app.round.get_tier_display(), "d": app.valid_until.isoformat()})

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from industry_brain.core.api import RestrictedListCreateViewSet, RestrictedReadOnlyViewSet, RestrictedViewSetMixin
@@ -233,6 +234,23 @@ class RecognitionApplicationViewSet(RestrictedListCreateViewSet):
         serializer.instance = services.application_create(
             actor=self.request.user, round=d["round"], enterprise=d["enterprise"],
             application_type=d.get("application_type", "new"), statement=d.get("statement", ""))
+
+    @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
+        "title": {"type": "string"}, "file": {"type": "string", "format": "binary"}}}},
+        responses={201: dict})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def evidence(self, request, pk=None):
+        """Attach an evidence file (audit report, certificate, market-share proof) before the pre-check."""
+        app = self.get_object()
+        self.check_scope(app, "change")  # refused before the input is read
+        upload = request.FILES.get("file")
+        if upload is None:
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"file": ["required"]})
+        ev = services.evidence_add(actor=request.user, application=app,
+                                   title=(request.data.get("title") or upload.name)[:200], file=upload)
+        return Response({"id": ev.pk, "title": ev.title}, status=status.HTTP_201_CREATED)
 
     submit = _step("submit")
     precheck = _step("precheck")

@@ -237,3 +237,27 @@ def test_scope_of_cards_evaluations_pool_and_applications(api, world, role):
         assert ids == {world.ent_xiaoshan.pk}
     elif role in ("chain_team", "cadre"):
         assert xihu.pk in ids and other.pk not in ids
+
+
+def test_evidence_files_and_rereview_reminders(api, world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from industry_brain.core.models import Event
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    rnd = services.round_create(actor=world.user("city"), data={
+        "name": "r", "tier": "little_giant", "year": 2023, "opens_on": dt.date(2023, 3, 1),
+        "closes_on": dt.date(2023, 3, 31)})
+    app = services.application_create(actor=world.user("enterprise"), round=rnd, enterprise=world.ent_xihu)
+    ent = api.as_user(world.user("enterprise"))
+    r = ent.post(f"/api/v1/recognition-applications/{app.pk}/evidence/",
+                 {"title": "2025年审计报告", "file": SimpleUploadedFile("audit.pdf", b"%PDF-1.4")}, format="multipart")
+    assert r.status_code == 201 and app.evidence.count() == 1
+    assert api.as_user(world.user("chain_team")).post(
+        f"/api/v1/recognition-applications/{app.pk}/evidence/",
+        {"file": SimpleUploadedFile("x.pdf", b"x")}, format="multipart").status_code == 403
+    RecognitionApplication.objects.filter(pk=app.pk).update(status="recognised", valid_until=dt.date(2026, 12, 31))
+    assert services.rereview_remind(today=dt.date(2026, 6, 1)) == 0  # 213 days before: not yet
+    assert services.rereview_remind(today=dt.date(2026, 8, 1)) == 1
+    assert services.rereview_remind(today=dt.date(2026, 8, 2)) == 0  # reminded once
+    assert Event.objects.filter(kind="cultivation.rereview_due", object_id=str(world.ent_xihu.pk)).count() == 1
