@@ -4,6 +4,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from industry_brain.core.health import healthz
 
+# The platform's own error pages (Chinese pages for people, JSON for the API), with DEBUG off.
+handler403 = "industry_brain.core.views.permission_denied"
+handler404 = "industry_brain.core.views.page_not_found"
+handler500 = "industry_brain.core.views.server_error"
+
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -64,6 +64,8 @@ class ObjectListView(LoginRequiredMixin, View):
             qs = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
             if filterset.is_bound and not filterset.is_valid():
                 qs = qs.none()
+        if filterset is not None:
+            friendly_filter_form(filterset.form)
         qs = qs.order_by(*self.ordering(request))
         try:
             per_page = min(int(request.GET.get("per_page", self.paginate_by)), 200)
@@ -83,6 +85,7 @@ class ObjectListView(LoginRequiredMixin, View):
             # The filters on screen: export, map and every derived link carry them (links marked
             # `data-keep-query` are kept in step by app.js after each HTMX swap as well).
             "current_query": current_query(request),
+            "active_filters": len(filter_summary(filterset)),
             "extra_actions": self.extra_actions,
         }
         ctx.update(self.get_extra_context(request))
@@ -95,6 +98,28 @@ def _query_without(request, key: str) -> str:
     params = request.GET.copy()
     params.pop(key, None)
     return params.urlencode()
+
+
+def friendly_filter_form(form) -> None:
+    """Filters read as people expect: an empty choice is 全部 (never `---------` or 未知), yes/no filters offer
+    全部/是/否, and multiple choices are checkbox lists (shown as a dropdown by the list template)."""
+    from django import forms as djforms
+
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, djforms.NullBooleanSelect):
+            widget.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+        elif isinstance(field, djforms.ModelChoiceField) and not isinstance(field, djforms.ModelMultipleChoiceField):
+            field.empty_label = _("All")  # read lazily by the field's choice iterator
+        elif isinstance(field, djforms.MultipleChoiceField | djforms.ModelMultipleChoiceField):
+            if isinstance(widget, djforms.SelectMultiple) and not isinstance(widget, djforms.CheckboxSelectMultiple):
+                new = djforms.CheckboxSelectMultiple(attrs=widget.attrs)
+                new.choices = widget.choices
+                field.widget = new
+        elif isinstance(field, djforms.ChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0][0] in ("", None):
+                field.choices = [("", _("All")), *choices[1:]]
 
 
 def current_query(request) -> str:
@@ -310,3 +335,34 @@ class ExcelImportView(LoginRequiredMixin, View):
                 messages.success(request, self.success_message(result))
                 return redirect(reverse(self.success_url_name))
         return self.render_page(request, form, result, status=400)
+
+
+# ------------------------------------------------------------------------------------------------ error pages
+# The platform's own pages (templates 404.html, 403.html, 500.html) for people, `{"detail": ...}` for the API.
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+
+
+def _error(request, status: int, template: str, detail: str):
+    if _is_api(request):
+        return JsonResponse({"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False})
+    return render(request, template, {"status": status}, status=status)
+
+
+def page_not_found(request, exception=None):
+    return _error(request, 404, "404.html", _("Not found."))
+
+
+def permission_denied(request, exception=None):
+    return _error(request, 403, "403.html", _("You do not have permission to perform this action."))
+
+
+def server_error(request):
+    """No template context beyond the request: whatever failed must not fail again while the page is drawn."""
+    if _is_api(request):
+        return JsonResponse({"detail": _("Server error: the problem has been recorded.")}, status=500,
+                            json_dumps_params={"ensure_ascii": False})
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("500.html").render({}))

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.ProjectListView.as_view(), name="project_list"),
     path("add/", views.ProjectFormView.as_view(), name="project_add"),
     path("map/", views.ProjectMapView.as_view(), name="project_map"),
+    path("map/card/<int:pk>/", views.ProjectMapCardView.as_view(), name="project_map_card"),
     path("map/districts/", views.ProjectMapDistrictsView.as_view(), name="project_map_districts"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("warnings/", views.WarningListView.as_view(), name="warning_list"),

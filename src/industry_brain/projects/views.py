@@ -222,15 +222,30 @@ class ProjectMapView(LoginRequiredMixin, View):
             "source": reverse("project-map"),
             "districts": reverse("projects:project_map_districts"),
             "detail": reverse("projects:project_detail", args=[0]),
+            "card": reverse("projects:project_map_card", args=[0]),
             "levelColors": LEVEL_COLORS, "stageColors": STAGE_COLORS,
             "levels": {v: str(lbl) for v, lbl in WarningLevel.choices},
             "stages": {v: str(lbl) for v, lbl in Stage.choices},
             "labels": {"investment": _("Total investment (10k yuan)"), "stage": _("Stage"), "level": _("Warning"),
                        "open": _("Open the project page"), "projects": _("projects"), "count": _("Projects"),
-                       "sum": _("Investment (10k yuan)"), "shown": _("projects shown")},
+                       "sum": _("Investment (10k yuan)"), "shown": _("projects shown"),
+                       "yuan": _("10k yuan"), "list": _("Projects on the map"), "more": _("more on the list page")},
+            "list": reverse("projects:project_list"),
         }
         return render(request, "projects/project_map.html", {
             "filter_form": filterset.form, "config_json": json.dumps(config, ensure_ascii=False)})
+
+
+class ProjectMapCardView(LoginRequiredMixin, View):
+    """The map's project card (an HTML fragment): stage, investment, why it is warned (the facts as a sentence)
+    and where its supervision stands. Out of scope: 404 like everywhere."""
+
+    def get(self, request, pk):
+        project = Project.objects.select_related("district", "enterprise").get_in_scope(request.user, pk)
+        warnings = project.warnings.filter(cleared_at__isnull=True).select_related("rule").order_by("-level")
+        orders = project.supervisions.exclude(status="closed").order_by("-pk")[:3]
+        return render(request, "projects/_map_card.html", {"project": project, "warnings": warnings,
+                                                           "orders": orders})
 
 
 class ProjectMapDistrictsView(LoginRequiredMixin, View):

@@ -52,3 +52,12 @@ def local(value, fmt="Y-m-d H:i"):
     if hasattr(value, "tzinfo") and value.tzinfo is not None:
         value = timezone.localtime(value)
     return date(value, fmt)
+
+
+@register.filter
+def friendly(form):
+    """`{% for field in filter_form|friendly %}`: empty choices read 全部, yes/no filters 全部/是/否."""
+    from industry_brain.core.views import friendly_filter_form
+
+    friendly_filter_form(form)
+    return form

@@ -11,6 +11,39 @@
   window.IB.readJSON = readJSON;
   window.IB.charts = window.IB.charts || {};
 
+  // Shared chart conventions, applied to every option built by a page: category labels never silently dropped
+  // (all shown, rotated when crowded, overlaps hidden only as a last resort), the value axis unit repeated in the
+  // tooltip, numbers grouped, rates with one decimal.
+  function fmt(v, unit) {
+    if (typeof v !== "number") return v;
+    var rate = unit === "%" || unit === "％";
+    var text = rate ? v.toFixed(1) : (Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 10) / 10).toLocaleString();
+    return unit ? text + (rate ? "%" : " " + unit) : text;
+  }
+  function polish(option, el) {
+    var axes = [].concat(option.xAxis || []);
+    var narrow = el.clientWidth < 560;
+    axes.forEach(function (ax) {
+      if (ax.type !== "category" || !ax.data) return;
+      ax.axisLabel = ax.axisLabel || {};
+      if (ax.axisLabel.interval === undefined) ax.axisLabel.interval = 0;
+      if (ax.axisLabel.hideOverlap === undefined) ax.axisLabel.hideOverlap = true;
+      var longest = ax.data.reduce(function (n, d) { return Math.max(n, String(d.value || d).length); }, 0);
+      if (ax.axisLabel.rotate === undefined && ax.data.length * longest * 13 > el.clientWidth * 0.8) {
+        ax.axisLabel.rotate = narrow ? 45 : 30;
+        option.grid = option.grid || {};
+        option.grid.bottom = Math.max(option.grid.bottom || 0, 70);
+      }
+    });
+    var values = [].concat(option.yAxis || []).filter(function (ax) { return ax.type === "value"; });
+    if (option.tooltip && !option.tooltip.valueFormatter && !option.tooltip.formatter && values.length === 1) {
+      var unit = values[0].name || "";
+      option.tooltip.valueFormatter = function (v) { return fmt(v, unit); };
+    }
+    return option;
+  }
+  window.IB.chartFormat = fmt;
+
   // Charts: <div class="chart" data-chart="json-id"> whose JSON is a complete ECharts option.
   function drawCharts(root) {
     if (typeof echarts === "undefined") return;
@@ -19,7 +52,7 @@
       var option = readJSON(el.dataset.chart);
       if (!option) return;
       var chart = echarts.init(el);
-      chart.setOption(option);
+      chart.setOption(polish(option, el));
       el.dataset.drawn = "1";
       window.IB.charts[el.id || el.dataset.chart] = chart;
       window.addEventListener("resize", function () { chart.resize(); });
@@ -40,6 +73,9 @@
       el.addEventListener("click", function (e) { if (!window.confirm(el.dataset.confirm)) e.preventDefault(); });
     });
     drawCharts(document);
+    // On a phone the filters start folded unless some are chosen.
+    var box = document.getElementById("filter-box");
+    if (box && window.innerWidth < 768 && !box.querySelector(".badge")) box.open = false;
   });
   document.addEventListener("htmx:afterSwap", function (e) { drawCharts(e.target); });
 

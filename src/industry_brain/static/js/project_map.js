@@ -72,6 +72,15 @@
       });
     }
 
+    var centres = {};  // district name -> [lon, lat] of its bounding box centre, and its span
+    function districtView() {
+      var sel = form.querySelector("[name=district]");
+      var name = sel && sel.value ? nameByCode[sel.value] : null;
+      if (!name || !centres[name]) return { center: null, zoom: 1.1 };
+      return { center: centres[name].c, zoom: Math.max(1.1, Math.min(12, 0.55 * cityspan / centres[name].span)) };
+    }
+    var cityspan = 1;
+
     function render(features, districts) {
       var shade = shadeBy();
       var values = districts.map(function (d) {
@@ -91,24 +100,65 @@
             var v = p.value;
             return escapeHtml(v[4]) + "<br>" + cfg.labels.stage + ": " + escapeHtml(cfg.stages[v[5]]) + "<br>" +
               cfg.labels.level + ": " + escapeHtml(cfg.levels[v[6]]) + "<br>" + cfg.labels.investment + ": " +
-              Number(v[2]).toLocaleString();
+              Number(v[2]).toLocaleString() + " " + cfg.labels.yuan;
           }
         },
         legend: { top: 8, left: 8, orient: "vertical", data: points.map(function (s) { return s.name; }) },
         visualMap: { min: 0, max: max, seriesIndex: 0, left: 8, bottom: 8, calculable: true,
                      text: [shade === "count" ? cfg.labels.count : cfg.labels.sum, ""],
                      inRange: { color: ["#f4f7fb", "#c9daf0", "#8fb3e0"] } },
-        geo: { map: "hangzhou", roam: true, zoom: 1.1, label: { show: true, fontSize: 11, color: "#445" },
+        geo: { map: "hangzhou", roam: true, zoom: districtView().zoom, center: districtView().center,
+               label: { show: false },
                itemStyle: { areaColor: "transparent", borderColor: "#7a8ca5", borderWidth: 1 },
                emphasis: { label: { show: true }, itemStyle: { areaColor: "rgba(59,125,216,0.15)" } } },
-        series: [{ type: "map", geoIndex: 0, data: values }].concat(points)
+        series: [{ type: "map", geoIndex: 0, data: values }].concat(points).concat([{
+          // District names drawn above the points, readable on any shading.
+          type: "scatter", coordinateSystem: "geo", silent: true, symbolSize: 0, z: 20, zlevel: 1,
+          data: Object.keys(centres).map(function (n) { return { name: n, value: centres[n].c }; }),
+          label: { show: true, formatter: "{b}", fontSize: 12, fontWeight: "bold", color: "#1d2433",
+                   textBorderColor: "#fff", textBorderWidth: 3 },
+          tooltip: { show: false }
+        }])
       }, { notMerge: true });
       el.dataset.pointCount = String(drawn);
       countEl.textContent = drawn.toLocaleString() + " " + cfg.labels.shown;
+      renderList(features);
+    }
+
+    // The projects matching the filters, beside the map: red first, then by investment.
+    var listEl = document.getElementById("map-list");
+    var rank = { red: 0, yellow: 1, green: 2 };
+    function renderList(features) {
+      if (!listEl) return;
+      var rows = features.map(function (f) { return f.properties; }).sort(function (a, b) {
+        return (rank[a.warning_level] - rank[b.warning_level]) || (b.total_investment - a.total_investment);
+      });
+      listEl.innerHTML = rows.slice(0, 30).map(function (p) {
+        return "<li><a href=\"#\" data-project=\"" + p.id + "\"><span class=\"dot\" style=\"background:" +
+          (cfg.levelColors[p.warning_level] || "#999") + "\"></span>" + escapeHtml(p.name) + "</a></li>";
+      }).join("") + (rows.length > 30 ? "<li class=\"muted\"><a href=\"" + cfg.list + "?" + filterQuery(form) + "\">" +
+        (rows.length - 30).toLocaleString() + " " + escapeHtml(cfg.labels.more) + "</a></li>" : "");
+    }
+    if (listEl) listEl.addEventListener("click", function (e) {
+      var a = e.target.closest("[data-project]");
+      if (!a) return;
+      e.preventDefault();
+      showCard(a.dataset.project);
+    });
+
+    // The card comes from the server (warning reason as a sentence, supervision status), escaped there.
+    function showCard(id) {
+      fetch(cfg.card.replace("/0/", "/" + id + "/"), { credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.text(); })
+        .then(function (html) { cardBody.innerHTML = html; })
+        .catch(function (err) { cardBody.textContent = String(err); });
     }
 
     function load() {
       var q = filterQuery(form);
+      // The filters live in the address: bookmarkable, shareable, kept on Back; derived links follow.
+      window.history.replaceState(null, "", window.location.pathname + (q ? "?" + q : ""));
+      if (window.IB.syncQueryLinks) window.IB.syncQueryLinks();
       el.dataset.loading = "1";
       return Promise.all([getJSON(cfg.source + (q ? "?" + q : "")), getJSON(cfg.districts + (q ? "?" + q : ""))])
         .then(function (res) {
@@ -120,20 +170,26 @@
     }
 
     chart.on("click", function (p) {
-      if (p.seriesType !== "scatter") return;
-      var v = p.value;
-      var url = cfg.detail.replace("/0/", "/" + v[3] + "/");
-      cardBody.innerHTML = "<strong>" + escapeHtml(v[4]) + "</strong><br>" + cfg.labels.stage + ": " +
-        escapeHtml(cfg.stages[v[5]]) + "<br>" + cfg.labels.level + ": <span class=\"badge badge-" + escapeHtml(v[6]) +
-        "\">" + escapeHtml(cfg.levels[v[6]]) + "</span><br>" + cfg.labels.investment + ": " +
-        Number(v[2]).toLocaleString() + "<br><a class=\"btn\" href=\"" + url + "\">" + escapeHtml(cfg.labels.open) + "</a>";
+      if (p.seriesType !== "scatter" || !Array.isArray(p.value) || p.value.length < 4) return;
+      showCard(p.value[3]);
     });
 
     form.addEventListener("change", function () { load(); });
     form.addEventListener("submit", function (e) { e.preventDefault(); load(); });
 
     getJSON(cfg.boundaries).then(function (geo) {
-      geo.features.forEach(function (f) { nameByCode[f.properties.adcode] = f.properties.name; });
+      var all = [180, 90, -180, -90];
+      geo.features.forEach(function (f) {
+        nameByCode[f.properties.adcode] = f.properties.name;
+        var b = [180, 90, -180, -90];
+        (function walk(c) {
+          if (typeof c[0] === "number") { b = [Math.min(b[0], c[0]), Math.min(b[1], c[1]), Math.max(b[2], c[0]), Math.max(b[3], c[1])]; return; }
+          c.forEach(walk);
+        })(f.geometry.coordinates);
+        centres[f.properties.name] = { c: [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2], span: Math.max(b[2] - b[0], b[3] - b[1]) };
+        all = [Math.min(all[0], b[0]), Math.min(all[1], b[1]), Math.max(all[2], b[2]), Math.max(all[3], b[3])];
+      });
+      cityspan = Math.max(all[2] - all[0], all[3] - all[1]);
       echarts.registerMap("hangzhou", geo);
       return load();
     }).catch(function (err) { countEl.textContent = String(err); });
