@@ -9,7 +9,7 @@ registry.register_nav(10, "enterprises:enterprise_list", _("Enterprises"))
 
 
 def _own_enterprise_entry(user):
-    if user.role == "enterprise" and user.enterprise_id:
+    if user.enterprise_id:  # an enterprise's own account
         return reverse("enterprises:enterprise_detail", args=[user.enterprise_id]), _("My enterprise")
     return None
 
@@ -21,16 +21,18 @@ def enterprise_home_panel(request):
     from django.db.models import Count
     from django.utils.translation import gettext
 
+    from industry_brain.core.permissions import can
+
     from .choices import Tier
     from .models import Enterprise
 
     user = request.user
-    if user.role == "enterprise":
+    if user.enterprise_id:  # an enterprise's own account
         e = user.enterprise
         return {"order": 5, "title": gettext("My enterprise"),
                 "items": [{"url": e.get_absolute_url(), "text": e.name, "meta": e.uscc}]}
-    if user.role in ("city", "district"):
-        qs = Enterprise.objects.restrict(user, "change" if user.role == "district" else "view")
+    if can(user, "add", Enterprise):  # who keeps the registry: the firms it may change
+        qs = Enterprise.objects.restrict(user, "change")
         url = reverse("enterprises:enterprise_list")
         above = qs.filter(is_above_scale=True).count()
         # The ladder's tiers, not "anything but blank": a range scan of enterprise_tier_id_idx per tier instead
