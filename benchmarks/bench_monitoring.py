@@ -184,7 +184,10 @@ def bench_spark(report: Report, directory: str, duck) -> None:
     spark.read.parquet(os.path.join(directory, "firms")).createOrReplaceTempView("bench_firms")
     con = ibis.pyspark.connect(session=spark)
     expr = yoy_by_district_industry(con.table("bench_reports"), con.table("bench_firms"))
-    spark_s, result = timed(lambda: con.execute(expr), runs=1)
+    try:
+        spark_s, result = timed(lambda: con.execute(expr), runs=1)
+    finally:
+        spark.stop()
     assert len(result) == len(duck)
     report.add(SECTION, "Rollup 6M rows, PySpark local[2] via Ibis (same expression; timed, no target)", spark_s,
                "s", "reported", True, baseline=None)

@@ -96,3 +96,15 @@ def test_indicators_api_for_the_city(crafted, api):
     assert set(rows["330106"]) >= {"key", "label", "value_added", "growth_cumulative", "growth_month",
                                    "output_value", "sales_ratio", "loss_share", "estimated"}
     assert api.get("/api/v1/indicators/?period=2026-02&by=nonsense").status_code == 404
+
+
+def test_top_movers_within_scope(crafted):
+    from industry_brain.monitoring.selectors import top_movers
+
+    jan = dt.date(2026, 1, 1)
+    city = top_movers(user=crafted.user("city"), dimension="city", key="all", period=jan)
+    assert [(m["enterprise"], m["change"]) for m in city["up"]] == [(crafted.ent_xihu, 10.0),
+                                                                   (crafted.ent_xiaoshan, -10.0)]
+    assert city["down"][0]["enterprise"] == crafted.ent_xiaoshan  # firm C has no base: not a mover
+    xihu = top_movers(user=crafted.user("district"), dimension="city", key="all", period=jan)
+    assert [m["enterprise"] for m in xihu["up"] + xihu["down"]] == [crafted.ent_xihu, crafted.ent_xihu]
