@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test setup assets browser-deps serve migrate lint messages benchmark clean deploy-check
+.PHONY: demo test setup assets browser-deps java-deps serve migrate lint messages benchmark clean deploy-check
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,15 @@ browser-deps:
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi; \
 	fi
 
+# Java 17 for the PySpark tests of economic monitoring (Spark 4 needs 17), from Debian's packages.
+java-deps:
+	@if ! java -version 2>&1 | grep -q 'version "17'; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; fi; \
+	fi
+
 # 2) Set up and run the whole suite: SQLite always, PostgreSQL too when DATABASE_URL names one.
-test: setup browser-deps
+test: setup browser-deps java-deps
 	$(VENV)/bin/ruff check src tests benchmarks scripts
 	$(PY) scripts/check_messages.py
 	@echo "== test suite on SQLite =="
