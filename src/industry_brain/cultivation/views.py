@@ -65,7 +65,7 @@ class PoolView(LoginRequiredMixin, View):
 
         details = details_for(rows)
         items = [{"row": r, "failing": [i for i in details.get((r.enterprise_id, r.rule_set_id), {}).get(
-            "indicators", []) if i["passed"] is False or i["missing"]]} for r in rows]
+            "indicators", []) if i["kind"] == "gate" and (i["passed"] is False or i["missing"])]} for r in rows]
         return render(request, "cultivation/pool.html", {
             "items": items, "tier": tier, "tiers": [(t, TierKey(t).label) for t in ENTERPRISE_TIERS],
             "districts": District.objects.all(), "district": district})

@@ -6,3 +6,6 @@ class FactoriesConfig(AppConfig):
     name = "industry_brain.factories"
     label = "factories"
     verbose_name = _("Future factories")
+
+    def ready(self) -> None:
+        from . import panels  # noqa: F401  (navigation)

@@ -33,6 +33,7 @@ EXPECTATIONS = {
     "factory-application-recognise": _step(409),
     "factory-application-reject": _step(200),
     "factory-list": case(everyone=200),
+    "factories:factory_list": case(setup=_recognised, everyone=200, department=404, department_other=404),
     "factory-detail": case(kwargs=_recognised, everyone=200, department=404, department_other=404, chain_team=404,
                            cadre=404, enterprise=404),
 }

@@ -1,2 +1,6 @@
+from django.urls import path
+
+from . import views
+
 app_name = "factories"
-urlpatterns: list = []
+urlpatterns = [path("", views.FactoryListView.as_view(), name="factory_list")]

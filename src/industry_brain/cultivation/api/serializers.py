@@ -103,7 +103,7 @@ class PoolRowSerializer(serializers.Serializer):
         detail = self.context.get("details", {}).get((obj.enterprise_id, obj.rule_set_id), {})
         return [{"code": i["code"], "indicator": i["indicator"], "value": i["value"], "threshold": i["threshold"],
                  "gap_text": i["gap_text"], "missing": i["missing"]}
-                for i in detail.get("indicators", []) if i["passed"] is False or i["missing"]]
+                for i in detail.get("indicators", []) if i["kind"] == "gate" and (i["passed"] is False or i["missing"])]
 
 
 class TierFiguresSerializer(serializers.ModelSerializer):
