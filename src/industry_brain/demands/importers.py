@@ -12,6 +12,7 @@ from industry_brain.core.excel import Column, ExcelImporter, RowError
 from . import services
 from .forms import AssignmentImportForm
 from .models import Assignment
+from .services.cadres import cadre_refusal
 
 
 class AssignmentImporter(ExcelImporter):
@@ -39,6 +40,10 @@ class AssignmentImporter(ExcelImporter):
             if not actor.is_city and not (actor.role == "district"
                                           and d["enterprise"].district_id == actor.district_code):
                 errors.append(RowError(number, "统一社会信用代码", _("You may assign cadres only in your district.")))
+            else:
+                refusal = cadre_refusal(actor, d["cadre"], d["enterprise"])
+                if refusal:  # the service's own rule, reported per row before anything is written
+                    errors.append(RowError(number, "干部编号", refusal))
         return errors
 
     def write(self, rows):

@@ -31,6 +31,20 @@ def _may_manage_district(actor, district_code: str | None) -> bool:
                              and actor.district_code == district_code)
 
 
+def cadre_refusal(actor, cadre: Cadre, enterprise: Enterprise) -> str | None:
+    """The one rule for naming a cadre (visits and assignments, by page, API and importer alike): a district
+    bureau names only cadres of its own district, serving enterprises of that district; the city names any cadre.
+    Returns the refusal, or None."""
+    if actor.is_city:
+        return None
+    cadre_district = cadre.organisation.district_id if cadre.organisation_id else None
+    if cadre_district is None or cadre_district != actor.district_code:
+        return _("This cadre belongs to another district; name a cadre of your district.")
+    if enterprise.district_id != cadre_district:
+        return _("The cadre and the enterprise are in different districts.")
+    return None
+
+
 @transaction.atomic
 def cadre_create(*, actor, code: str, name: str, organisation: Organisation, phone: str = "", email: str = "",
                  user: User | None = None) -> Cadre:
@@ -52,6 +66,9 @@ def assignment_create(*, actor, cadre: Cadre, enterprise: Enterprise, started_on
     """Assign a cadre to serve an enterprise from `started_on` (today by default)."""
     if not _may_manage_district(actor, enterprise.district_id):
         raise PermissionDenied(_("You may assign cadres only to enterprises of your district."))
+    refusal = cadre_refusal(actor, cadre, enterprise)
+    if refusal:
+        raise ValidationError({"cadre": [refusal]})
     assignment = Assignment(cadre=cadre, enterprise=enterprise, started_on=started_on or timezone.localdate())
     assignment.full_clean()
     assignment.save()
@@ -94,6 +111,9 @@ def visit_create(*, actor, enterprise: Enterprise, date: dt.date, mode: str, not
     elif _may_manage_district(actor, enterprise.district_id):
         if cadre is None:
             raise ValidationError({"cadre": [_("Name the cadre who made the visit.")]})
+        refusal = cadre_refusal(actor, cadre, enterprise)
+        if refusal:
+            raise ValidationError({"cadre": [refusal]})
     else:
         raise PermissionDenied(_("You may not log visits."))
     if date > timezone.localdate():
