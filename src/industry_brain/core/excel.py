@@ -3,23 +3,27 @@
 Import: a subclass of `ExcelImporter` names its columns and a Django form that validates one row. The
 whole file is read and validated first; every bad row is reported with its row number, column and
 reason; only when no row is wrong are all rows written, in one transaction (all or nothing).
-Export: `workbook_response()` writes rows to an .xlsx download.
+Export: `workbook_response()` streams rows into an .xlsx download with a write-only workbook (constant memory;
+the rows come from `queryset.iterator()`), from a temporary file, never from a workbook held in memory.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import io
+import tempfile
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_ROWS = 50_000
@@ -188,39 +192,77 @@ def as_text(cell) -> None:
         cell.quotePrefix = True
 
 
-def write_workbook(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None,
-                   notes: Sequence[Sequence[str]] | None = None) -> bytes:
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = title or str(_("Data"))
-    ws.append(list(headers))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    for row in rows:
-        ws.append(list(row))
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str):
-                as_text(cell)
+def write_workbook_to(fileobj, headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None,
+                      notes: Sequence[Sequence[str]] | None = None) -> int:
+    """Write an .xlsx to `fileobj` with openpyxl's write-only workbook: each row is serialised as it is read, so
+    memory stays flat whatever the number of rows (iterate the queryset with `.iterator()`). User text starting
+    with a formula trigger is written as text (`as_text`). Returns the number of data rows written."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title or str(_("Data")))
     for i, h in enumerate(headers, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(12, min(40, len(str(h)) * 2 + 4))
+        ws.column_dimensions[get_column_letter(i)].width = max(12, min(40, len(str(h)) * 2 + 4))
     ws.freeze_panes = "A2"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    header = []
+    for h in headers:
+        cell = WriteOnlyCell(ws, value=str(h))
+        cell.font, cell.fill = bold, fill
+        header.append(cell)
+    ws.append(header)
+    count = 0
+    for row in rows:
+        out = []
+        for value in row:
+            if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+                cell = WriteOnlyCell(ws, value=value)
+                as_text(cell)
+                out.append(cell)
+            else:
+                out.append(value)
+        ws.append(out)
+        count += 1
     if notes:
         ns = wb.create_sheet(str(_("notes")))
-        ns.append([_("Column"), _("How to fill it in")])
-        for n in notes:
-            ns.append([str(v) for v in n])
         ns.column_dimensions["A"].width = 20
         ns.column_dimensions["B"].width = 80
+        ns.append([str(_("Column")), str(_("How to fill it in"))])
+        for n in notes:
+            ns.append([str(v) for v in n])
+    wb.save(fileobj)
+    return count
+
+
+def write_workbook(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str | None = None,
+                   notes: Sequence[Sequence[str]] | None = None) -> bytes:
+    """The workbook as bytes (templates, tests, small sheets); exports go through `workbook_response`."""
     buf = io.BytesIO()
-    wb.save(buf)
+    write_workbook_to(buf, headers, rows, title=title, notes=notes)
     return buf.getvalue()
+
+
+class WorkbookResponse(FileResponse):
+    """An .xlsx download streamed from a temporary file (never held in memory). `content` reads that file, for
+    callers that want the bytes of a small export (tests)."""
+
+    def __init__(self, filelike, *args, **kwargs):
+        self._workbook_file = filelike
+        super().__init__(filelike, *args, **kwargs)
+
+    @property
+    def content(self) -> bytes:
+        f = self._workbook_file
+        position = f.tell()
+        f.seek(0)
+        data = f.read()
+        f.seek(position)
+        return data
 
 
 def workbook_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
                       notes: Sequence[Sequence[str]] | None = None) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(write_workbook(headers, rows, notes=notes), content_type=XLSX_MIME)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    """Stream an export: rows are written one by one to a temporary file by the write-only workbook, and the
+    response streams that file (constant memory for 200,000 rows; see benchmarks/bench_export.py)."""
+    tmp = tempfile.TemporaryFile()
+    write_workbook_to(tmp, headers, rows, notes=notes)
+    tmp.seek(0)
+    return WorkbookResponse(tmp, as_attachment=True, filename=filename, content_type=XLSX_MIME)
