@@ -67,3 +67,56 @@ def random_point_in_district(code: str, rng: random.Random) -> tuple[float, floa
         if point_in_geometry(lon, lat, geometry):
             return round(lon, 6), round(lat, 6)
     raise RuntimeError(f"could not place a point in {code}")
+
+
+def _distance_to_ring_m(lon: float, lat: float, ring: list[list[float]]) -> float:
+    """Shortest distance in metres from the point to the ring's edges (local equirectangular projection; exact
+    enough within a city)."""
+    import math
+
+    kx = 111_320 * math.cos(math.radians(lat))
+    ky = 110_574
+    best = float("inf")
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+        ax, ay = (x1 - lon) * kx, (y1 - lat) * ky
+        bx, by = (x2 - lon) * kx, (y2 - lat) * ky
+        dx, dy = bx - ax, by - ay
+        seg = dx * dx + dy * dy
+        t = 0.0 if seg == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / seg))
+        px, py = ax + t * dx, ay + t * dy
+        best = min(best, math.hypot(px, py))
+    return best
+
+
+# The bundled boundaries are simplified (about 200 m); a point this close to its district counts as inside.
+BOUNDARY_TOLERANCE_M = 500
+
+
+def point_in_district(lon: float, lat: float, code: str) -> bool | None:
+    """Whether (lon, lat), WGS-84, lies in the district `code` (within BOUNDARY_TOLERANCE_M of its border);
+    None when the boundary file has no such district (nothing to check against)."""
+    try:
+        geometry, (x0, y0, x1, y1) = _bbox(code)
+    except KeyError:
+        return None
+    lon, lat = float(lon), float(lat)
+    margin = 0.01  # about 1 km: outside the box plus the margin, no edge can be near enough
+    if not (x0 - margin <= lon <= x1 + margin and y0 - margin <= lat <= y1 + margin):
+        return False
+    if point_in_geometry(lon, lat, geometry):
+        return True
+    return any(_distance_to_ring_m(lon, lat, polygon[0]) <= BOUNDARY_TOLERANCE_M for polygon in _rings(geometry))
+
+
+def location_errors(lat, lon, district_code: str | None, district_name: str = "") -> dict:
+    """Form/service errors for a location that is not in the stated district ({} when it is, or when either is
+    missing). Keys name the fields: `lat` and `lon`."""
+    from django.utils.translation import gettext as _
+
+    if lat is None or lon is None or not district_code:
+        return {}
+    if point_in_district(lon, lat, district_code) is False:
+        message = _("The location (%(lat)s, %(lon)s) lies outside %(district)s; check the coordinates (WGS-84) "
+                    "or the district.") % {"lat": lat, "lon": lon, "district": district_name or district_code}
+        return {"lat": [message], "lon": [message]}
+    return {}

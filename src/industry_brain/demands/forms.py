@@ -33,7 +33,7 @@ class DemandForm(forms.Form):
     category = CategoryChoiceField(label=_("Category"), queryset=DemandCategory.objects.none())
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
     title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
     visit = forms.ModelChoiceField(label=_("Raised on visit"), queryset=Visit.objects.none(), required=False)
     project = forms.IntegerField(label=_("Investment project id"), required=False, min_value=1)
     attachment = forms.FileField(label=_("Attachment"), required=False, validators=[validate_upload],

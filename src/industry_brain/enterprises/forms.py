@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from industry_brain.core.codes import normalise_uscc, validate_uscc
+from industry_brain.core.geo import location_errors
 from industry_brain.core.models import District, IndustryDivision
 
 from .models import Enterprise
@@ -49,8 +50,23 @@ class EnterpriseImportForm(forms.Form):
         validate_uscc(value)
         return value
 
+    def clean_founded_on(self):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        value = self.cleaned_data.get("founded_on")
+        if value is not None and not (dt.date(1800, 1, 1) <= value <= timezone.localdate()):
+            raise forms.ValidationError(_("The founding date must lie between %(first)s and today.")
+                                        % {"first": "1800-01-01"})
+        return value
+
     def clean(self):
         data = super().clean()
         if (data.get("lat") is None) != (data.get("lon") is None):
             raise forms.ValidationError(_("Latitude and longitude are given together or not at all."))
+        district = data.get("district")
+        for field, messages in location_errors(data.get("lat"), data.get("lon"), getattr(district, "pk", district),
+                                               getattr(district, "name", "")).items():
+            self.add_error(field, messages)
         return data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -10,17 +11,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from industry_brain.accounts.choices import Role
 from industry_brain.core import context
 from industry_brain.core.codes import normalise_uscc
 from industry_brain.core.events import event_record
 from industry_brain.core.exceptions import TransitionNotAllowed
+from industry_brain.core.geo import location_errors
 from industry_brain.core.permissions import can, ensure_can_after_write
 from industry_brain.core.querysets import ensure_permitted
 
 from .choices import ABOVE_SCALE_THRESHOLD_WAN, TIER_ORDER, Tier
 from .models import ConfidentialReadLog, Enterprise, Recognition, YearlyFigures
+
+FOUNDED_EARLIEST = dt.date(1800, 1, 1)
 
 # What an enterprise's own users may correct themselves; registration facts are kept by the bureau.
 ENTERPRISE_SELF_FIELDS = frozenset({"street", "address", "lat", "lon", "founded_on", "is_listed"})
@@ -39,6 +45,7 @@ def enterprise_create(*, actor, data: dict[str, Any]) -> Enterprise:
     enterprise.save()
     # Create rights on the saved row, inside the transaction: a district registers only in its own district.
     ensure_can_after_write(actor, enterprise, "add", _("You may register enterprises only in your own district."))
+    _check_location(enterprise)  # after the rights check: an out-of-scope write is refused as such (403)
     event_record(kind="enterprise.registered", message=_("Enterprise %(name)s registered") % {"name": enterprise.name},
                  obj=enterprise, actor=actor)
     return enterprise
@@ -66,7 +73,22 @@ def enterprise_update(*, actor, enterprise: Enterprise, data: dict[str, Any]) ->
     enterprise.save(update_fields=[*changed, "updated"])
     # The saved row must still lie within the author's change scope: a district cannot move a firm out of it.
     ensure_can_after_write(actor, enterprise, "change", _("You cannot move an enterprise out of your district."))
+    if {"lat", "lon", "district", "founded_on"} & set(changed):
+        _check_location(enterprise)  # after the rights check; the transaction undoes the save when refused
     return enterprise
+
+
+def _check_location(enterprise: Enterprise) -> None:
+    """The coordinates lie in the stated district (core.geo; refused with both fields named otherwise) and the
+    founding date is a real past date."""
+    errors = location_errors(enterprise.lat, enterprise.lon, enterprise.district_id,
+                             enterprise.district.name if enterprise.district_id else "")
+    founded = enterprise.founded_on
+    if founded is not None and not (FOUNDED_EARLIEST <= founded <= timezone.localdate()):
+        errors["founded_on"] = [_("The founding date must lie between %(first)s and today.") % {
+            "first": FOUNDED_EARLIEST.isoformat()}]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _differs(enterprise: Enterprise, field: str, value) -> bool:
@@ -93,16 +115,57 @@ def enterprise_delete(*, actor, enterprise: Enterprise) -> None:
 
 @transaction.atomic
 def figures_record(*, actor, enterprise: Enterprise, year: int, values: dict[str, Any]) -> YearlyFigures:
-    """Record (or correct) one year's figures and keep the above-scale flag in step with the latest year."""
+    """Record (or correct) one year's figures. Only completed years (before this one) are accepted, each figure
+    within plausible bounds (the field is named otherwise). The above-scale flag follows figures recorded by a
+    bureau (city or district) only: an enterprise's own report does not make it 规上 (or not)."""
     ensure_permitted(actor, enterprise, "change", _("You may not do this for this enterprise."))
+    errors = figures_errors(year, values)
+    if errors:
+        raise ValidationError(errors)
     figures = YearlyFigures.objects.filter(enterprise=enterprise, year=year).first() or YearlyFigures(
         enterprise=enterprise, year=year)
     for field, value in values.items():
         setattr(figures, field, value)
     figures.full_clean()
     figures.save()
-    enterprise_refresh_scale(enterprise=enterprise)
+    if getattr(actor, "is_city", False) or getattr(actor, "role", None) == Role.DISTRICT:
+        enterprise_refresh_scale(enterprise=enterprise)
     return figures
+
+
+# Plausible bounds of a firm's yearly figures (万元; people): beyond them a figure is a typing error or an attack.
+FIGURE_BOUNDS = {
+    "revenue": (0, 10**9), "main_revenue": (0, 10**9), "rd_expense": (0, 10**8), "rd_staff": (0, 10**6),
+    "employees": (0, 2 * 10**6), "total_assets": (0, 10**10), "liabilities": (0, 10**10),
+    "net_profit": (-(10**9), 10**9), "invention_patents": (0, 10**6), "export_revenue": (0, 10**9),
+}
+FIRST_FIGURES_YEAR = 1990
+
+
+def figures_errors(year, values: dict[str, Any]) -> dict[str, list[str]]:
+    """Field-named errors for one year's figures: a completed past year, each value within FIGURE_BOUNDS."""
+    errors: dict[str, list[str]] = {}
+    last = timezone.localdate().year - 1
+    try:
+        year_ok = FIRST_FIGURES_YEAR <= int(year) <= last
+    except (TypeError, ValueError):
+        year_ok = False
+    if not year_ok:
+        errors["year"] = [_("Figures are recorded for completed years only, %(first)s to %(last)s.") % {
+            "first": FIRST_FIGURES_YEAR, "last": last}]
+    for field, value in values.items():
+        bounds = FIGURE_BOUNDS.get(field)
+        if bounds is None or value is None:
+            continue
+        try:
+            number = Decimal(str(value))
+        except ArithmeticError:
+            errors[field] = [_("Enter a number.")]
+            continue
+        low, high = bounds
+        if not (low <= number <= high):
+            errors[field] = [_("Must lie between %(low)s and %(high)s.") % {"low": low, "high": high}]
+    return errors
 
 
 def enterprise_refresh_scale(*, enterprise: Enterprise) -> None:

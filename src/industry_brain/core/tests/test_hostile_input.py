@@ -51,3 +51,16 @@ def test_ordinary_json_still_works(world):
     client = APIClient()
     ok = client.post("/api/v1/auth/token/", {"username": "t_city", "password": PASSWORD}, format="json")
     assert ok.status_code == 200
+
+
+@pytest.mark.parametrize(("lat", "lon"), [("39.904200", "116.407400"), ("0.000000", "0.000000")])
+def test_project_coordinates_outside_the_stated_district_are_refused(api, world, lat, lon):
+    from industry_brain.projects.models import Project
+    from industry_brain.projects.tests.helpers import make_project
+
+    project = make_project(district="330106", enterprise=world.ent_xihu)
+    response = api.patch(f"/api/v1/projects/{project.pk}/", {"lat": lat, "lon": lon}, format="json")
+    assert response.status_code == 400 and {"lat", "lon"} <= set(response.json()), response.content
+    assert str(Project.objects.get(pk=project.pk).lat) == "30.250000"
+    inside = api.patch(f"/api/v1/projects/{project.pk}/", {"lat": "30.260000", "lon": "120.110000"}, format="json")
+    assert inside.status_code == 200, inside.content

@@ -85,7 +85,7 @@ class VisitSerializer(serializers.ModelSerializer):
 
 
 class DemandCategorySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = DemandCategory
@@ -195,7 +195,7 @@ class DemandCreateSerializer(serializers.Serializer):
                                             help_text=_("Category code, e.g. logistics or logistics.road"))
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField()
+    description = serializers.CharField(max_length=5000)
     chain_node = serializers.PrimaryKeyRelatedField(queryset=ChainNode.objects.all(), required=False,
                                                     allow_null=True)
     project = serializers.IntegerField(required=False, allow_null=True, min_value=1)
@@ -245,6 +245,15 @@ class StatsQuerySerializer(serializers.Serializer):
 
 
 StatsQuerySerializer._declared_fields["from"] = serializers.DateField(required=False)
+
+
+def _stats_query_validate(self, attrs):
+    if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
+        raise serializers.ValidationError({"from": [_("The start date is after the end date.")]})
+    return attrs
+
+
+StatsQuerySerializer.validate = _stats_query_validate
 
 
 class StatsSerializer(serializers.Serializer):

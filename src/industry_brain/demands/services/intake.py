@@ -60,6 +60,10 @@ def _enterprise_chain_id(enterprise: Enterprise) -> int | None:
     return m.node.chain_id if m else None
 
 
+# A demand is read by people: a few pages at most (a 2 MB text was accepted before).
+DESCRIPTION_MAX_CHARS = 5000
+
+
 @transaction.atomic
 def demand_create(*, actor, category: DemandCategory, title: str, description: str,
                   urgency: str = Urgency.NORMAL, enterprise: Enterprise | None = None, channel: str | None = None,
@@ -95,6 +99,10 @@ def demand_create(*, actor, category: DemandCategory, title: str, description: s
         raise PermissionDenied(_("Your role does not raise demands."))
     if not category.is_active:
         errors["category"] = [_("This category is no longer in use.")]
+    if len(title or "") > 200:
+        errors["title"] = [_("At most %(n)s characters.") % {"n": 200}]
+    if len(description or "") > DESCRIPTION_MAX_CHARS:
+        errors["description"] = [_("At most %(n)s characters.") % {"n": DESCRIPTION_MAX_CHARS}]
     if urgency not in Urgency.values:
         errors["urgency"] = [_("Choose urgent, normal or complex.")]
     if visit is not None and enterprise is not None and visit.enterprise_id != enterprise.pk:

@@ -14,6 +14,7 @@ from industry_brain.accounts.choices import OrganisationKind, Role
 from industry_brain.accounts.models import Organisation
 from industry_brain.core.events import event_record
 from industry_brain.core.exceptions import TransitionNotAllowed
+from industry_brain.core.geo import location_errors
 from industry_brain.core.querysets import ensure_permitted
 
 from ..choices import (
@@ -114,12 +115,17 @@ def _apply(project: Project, data: dict[str, Any]) -> list[str]:
     return changed
 
 
-def _check_placement(actor, project: Project) -> None:
+def _check_placement(actor, project: Project, *, location: bool = True) -> None:
     errors = {}
     if project.chain_id and project.ecosystem_id and project.chain.ecosystem_id != project.ecosystem_id:
         errors["chain"] = [_("The chain belongs to another ecosystem.")]
     if not actor.is_city and actor.role == Role.DISTRICT and project.district_id != actor.district_code:
         errors["district"] = [_("You may register and keep projects only in your own district.")]
+    # The map places a project by its coordinates and counts it by its district: the two must agree (checked when
+    # either is written; a correction of another field does not wait for an old location to be fixed).
+    if location:
+        errors.update(location_errors(project.lat, project.lon, project.district_id,
+                                      project.district.name if project.district_id else ""))
     if errors:
         raise ValidationError(errors)
 
@@ -187,7 +193,7 @@ def project_update(*, actor, project: Project, data: dict[str, Any], today: dt.d
         changed.append("responsible_org")
     if changed:
         project.full_clean(exclude=["stage"])
-        _check_placement(actor, project)
+        _check_placement(actor, project, location=bool({"lat", "lon", "district"} & set(changed)))
         old_stage = project.stage
         project.stage = check_lifecycle(project, before=before, today=today)
         project.save(update_fields=[*{*changed, "stage"}, "updated"])
