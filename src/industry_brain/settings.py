@@ -270,6 +270,9 @@ SPECTACULAR_SETTINGS = {
         "ReadChannelEnum": "industry_brain.enterprises.choices.ReadChannel",
     },
     "DISABLE_ERRORS_AND_WARNINGS": True,
+    # Every operation documents its error answers (400/401/403/404/409/429) with their bodies.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "industry_brain.core.api_schema.add_error_responses"],
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from industry_brain.core.codes import normalise_uscc
 from industry_brain.core.models import District, IndustryDivision
 
+from ..choices import Tier
 from ..models import ConfidentialReadLog, Enterprise, Recognition, YearlyFigures
 
 
@@ -14,6 +15,8 @@ class EnterpriseSerializer(serializers.ModelSerializer):
                                             help_text=_("GB/T 4754-2017 division code"))
     district_name = serializers.CharField(source="district.name", read_only=True)
     industry_name = serializers.CharField(source="industry.name", read_only=True)
+    # "" while the firm holds no recognised tier: declared, so that the schema's enum says so.
+    top_tier = serializers.ChoiceField(choices=Tier.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Enterprise

@@ -30,8 +30,8 @@ class EnterpriseViewSet(RestrictedModelViewSet):
         services.enterprise_delete(actor=self.request.user, enterprise=instance)
 
     @extend_schema(methods=["GET"], responses=YearlyFiguresSerializer(many=True))
-    @extend_schema(methods=["POST"], request=YearlyFiguresSerializer, responses=YearlyFiguresSerializer)
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["POST"], request=YearlyFiguresSerializer, responses={201: YearlyFiguresSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def figures(self, request, pk=None):
         """Confidential yearly figures; every read by someone outside the enterprise is logged. POST records (or
         corrects) one year, by the enterprise itself or its district/city bureau; the above-scale flag follows the
@@ -53,7 +53,7 @@ class EnterpriseViewSet(RestrictedModelViewSet):
         return Response(YearlyFiguresSerializer(rows, many=True).data)
 
     @extend_schema(responses=ConfidentialReadSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="confidential-reads")
+    @action(detail=True, methods=["get"], url_path="confidential-reads", pagination_class=None)
     def confidential_reads(self, request, pk=None):
         """Who read this enterprise's confidential figures (for the enterprise itself and the city bureau)."""
         enterprise = self.get_object()
