@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test setup assets browser-deps java-deps serve migrate lint messages benchmark clean deploy-check
+.PHONY: demo test setup assets browser-deps java-deps serve migrate lint messages benchmark clean deploy-check soak
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,14 @@ lint: setup
 deploy-check: setup
 	scripts/deploy_check_services.sh
 	$(PY) scripts/deploy_check.py
+
+# A bounded load run against gunicorn + PostgreSQL on loopback (SOAK_SECONDS, SOAK_RATE); results in
+# benchmarks/RESULTS-soak.md.
+SOAK_SECONDS ?= 600
+SOAK_RATE ?= 50
+soak: setup
+	scripts/deploy_check_services.sh
+	$(PY) benchmarks/soak.py --seconds $(SOAK_SECONDS) --rate $(SOAK_RATE) --output benchmarks/RESULTS-soak.md
 
 clean:
 	rm -rf $(VENV) node_modules var src/industry_brain/static/vendor
