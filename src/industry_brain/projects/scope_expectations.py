@@ -106,6 +106,14 @@ EXPECTATIONS = {
         ),
     ],
     "projects:project_list": case(setup=rows, everyone=200),
+    "projects:project_map_card": case(
+        kwargs=lambda w: {"pk": w.project.pk},
+        everyone=200,
+        district_other=404,
+        department=404,
+        department_other=404,
+        enterprise_other=404,
+    ),
     "projects:project_map": case(setup=rows, everyone=200),
     "projects:project_map_districts": case(setup=rows, everyone=200),
     "projects:report_create": case(

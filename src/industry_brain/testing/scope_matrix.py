@@ -523,6 +523,8 @@ SITE = {
     "api-docs": case(everyone=200, anonymous=200, note="the API's description is public"),
     "core:home": case(everyone=200),
     "core:district_boundaries": case(everyone=200),
+    "core:private_file": case(kwargs={"name": "demands/2025/01/none.pdf"}, everyone=404,
+                              note="a stored file is served only to who may see its object; a missing one is 404"),
     "district-list": case(everyone=200),
     "district-detail": case(kwargs={"code": "330106"}, everyone=200),
     "industry-list": case(everyone=200),
