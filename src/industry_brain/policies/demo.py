@@ -246,6 +246,11 @@ def _catalogue(city, year: int) -> list[PolicyItem]:
     return items
 
 
+def _steps(pks: list[int], **kwargs) -> None:
+    for k in range(0, len(pks), 20_000):
+        services._bulk_steps(Eligibility.objects.filter(pk__in=pks[k:k + 20_000]), actor=None, **kwargs)
+
+
 def _simulate_workflow(*, rng: random.Random, city, items, year: int, demo_firms: set[int]) -> None:
     """A year of 免申即享: lists published 60 days ago; firms read, confirm, decline or let the deadline pass;
     departments pay most confirmed ones, hold a few (account problems), and some approved stay unpaid."""
@@ -278,28 +283,27 @@ def _simulate_workflow(*, rng: random.Random, city, items, year: int, demo_firms
     Eligibility.objects.filter(pk__in=groups["declined"]).update(status=Status.DECLINED, reason="企业自愿放弃")
     Eligibility.objects.filter(pk__in=groups["held"]).update(status=Status.HELD, reason="银行账户信息与登记不一致")
     Eligibility.objects.filter(pk__in=groups["payable"]).update(status=Status.PAYABLE)
-    services._bulk_steps(confirmed, action="confirm", from_status=Status.NOTIFIED, to_status=Status.CONFIRMED,
-                         actor=None, note="demo")
+    _steps(confirmed, action="confirm", from_status=Status.NOTIFIED, to_status=Status.CONFIRMED)
     # Payments, spread over the weeks after confirmation, each entering the ledger.
     rows = list(Eligibility.objects.filter(pk__in=groups["paid"]).values_list(
         "pk", "amount", "item__measure_kind", "item__policy_id", "item__policy__department_id", "enterprise_id",
         "enterprise__district_id", "enterprise__industry_id", "enterprise__is_above_scale"))
+    now = timezone.now()
     entries, by_day = [], {}
     for pk, amount, kind, policy, dept, firm, district, industry, above in rows:
         day = min(today, published + dt.timedelta(days=rng.randint(6, 45)))
         by_day.setdefault(day, []).append(pk)
-        entries.append(LedgerEntry(year=day.year, month=day.month, kind=kind, basis=Basis.MEASURED, amount=amount,
-                                   district_id=district, industry_id=industry,
-                                   size=Size.ABOVE_SCALE if above else Size.BELOW_SCALE, policy_id=policy,
-                                   enterprise_id=firm, department_id=dept, source=EntrySource.WORKFLOW,
-                                   eligibility_id=pk, note="免申即享兑现"))
+        entries.append({"year": day.year, "month": day.month, "kind": kind, "basis": Basis.MEASURED, "amount": amount,
+                        "district_id": district, "industry_id": industry,
+                        "size": Size.ABOVE_SCALE if above else Size.BELOW_SCALE, "policy_id": policy,
+                        "enterprise_id": firm, "department_id": dept, "source": EntrySource.WORKFLOW,
+                        "eligibility_id": pk, "note": "免申即享兑现", "batch": "", "created": now, "updated": now})
     for day, pks in by_day.items():
         Eligibility.objects.filter(pk__in=pks).update(
             status=Status.PAID, paid_amount=F("amount"),
             paid_at=timezone.make_aware(dt.datetime.combine(day, dt.time(15))))
-    LedgerEntry.objects.bulk_create(entries, batch_size=5000)
-    services._bulk_steps(groups["paid"], action="pay", from_status=Status.CONFIRMED, to_status=Status.PAID,
-                         actor=None, note="demo")
+    services.fast_insert(LedgerEntry, entries)
+    _steps(groups["paid"], action="pay", from_status=Status.CONFIRMED, to_status=Status.PAID)
     # The demo accounts' notices are fresh (published today), the others' deadlines (official working days)
     # passed: unconfirmed ones are waived.
     Eligibility.objects.filter(enterprise_id__in=demo_firms, status=Status.NOTIFIED).update(

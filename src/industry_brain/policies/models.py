@@ -309,7 +309,8 @@ class LedgerEntry(BaseModel):
         verbose_name = _("ledger entry")
         verbose_name_plural = _("burden-reduction ledger")
         indexes = [
-            models.Index(fields=["year", "kind", "basis"], name="ledger_year_kind_idx"),
+            # The summary reads (kind, basis, amount) of a year from the index alone.
+            models.Index(fields=["year", "kind", "basis", "amount"], name="ledger_year_kind_amount_idx"),
             models.Index(fields=["year", "district", "kind"], name="ledger_year_district_idx"),
         ]
         constraints = [

@@ -17,7 +17,8 @@ APPROVED_UNPAID = [Status.CONFIRMED, Status.PAYABLE, Status.HELD]
 
 
 def eligibility_list(*, user) -> QuerySet[Eligibility]:
-    return Eligibility.objects.restrict(user, "view").select_related("item", "item__policy", "enterprise")
+    return Eligibility.objects.restrict(user, "view").select_related("item", "item__policy", "enterprise",
+                                                                     "version")
 
 
 def item_list(*, user) -> QuerySet[PolicyItem]:

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,6 +90,18 @@ def version_create(*, actor, item: PolicyItem, effective_from: dt.date, conditio
 # --- evaluation (set-based) ---------------------------------------------------------------------------------
 
 
+def versions_on(items, day: dt.date) -> dict[int, RuleVersion]:
+    """The rule version in force on `day` for each item, in one query."""
+    from django.db.models import Q
+
+    chosen: dict[int, RuleVersion] = {}
+    for v in (RuleVersion.objects.filter(item__in=[i.pk for i in items], effective_from__lte=day)
+              .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day)).order_by("item_id", "effective_from",
+                                                                                       "number")):
+        chosen[v.item_id] = v  # the latest start wins
+    return chosen
+
+
 def fiscal_year_for(version: RuleVersion, item: PolicyItem, as_of: dt.date) -> int:
     if version.period == Period.LAST_FISCAL_YEAR:
         return item.budget_year - 1
@@ -114,8 +126,9 @@ def evaluate_items(*, actor, items, as_of: dt.date | None = None, store: bool = 
             raise PermissionDenied(_("Only the issuer of the policy evaluates its items."))
     plans = []
     by_year: dict[int, list] = {}
+    in_force = versions_on(items, as_of)
     for item in items:
-        version = item.version_on(as_of)
+        version = in_force.get(item.pk)
         if version is None:
             raise ValidationError({"item": [_("%(item)s has no rule in force on %(day)s.") % {
                 "item": item, "day": as_of.isoformat()}]})
@@ -158,13 +171,12 @@ def _store(*, actor, item, version, columns, code, money, as_of) -> None:
         inputs = columns.inputs_at(i, names)
         missing = [n for n in names if inputs[n][0] is None] if code[i] == rules.UNKNOWN else []
         amount = None if np.isnan(money[i]) else Decimal(str(round(float(money[i]), 2)))
-        rows.append(Eligibility(item=item, enterprise_id=pk, version=version,
-                                result=True if code[i] == rules.TRUE else None, amount=amount, inputs=inputs,
-                                missing=missing, status=Status.CANDIDATE, computed_at=now, as_of=as_of))
-        if len(rows) >= BATCH:
-            Eligibility.objects.bulk_create(rows, batch_size=BATCH)
-            rows = []
-    Eligibility.objects.bulk_create(rows, batch_size=BATCH)
+        rows.append({"item_id": item.pk, "enterprise_id": pk, "version_id": version.pk,
+                     "result": True if code[i] == rules.TRUE else None, "amount": amount, "inputs": inputs,
+                     "missing": missing, "supplied": {}, "status": Status.CANDIDATE, "computed_at": now,
+                     "as_of": as_of, "bank_name": "", "bank_account": "", "reason": "", "created": now,
+                     "updated": now})
+    fast_insert(Eligibility, rows)
 
 
 def resolve_exclusive_group(group: str) -> int:
@@ -196,8 +208,9 @@ def evaluate_for_enterprise(*, enterprise, items, as_of: dt.date | None = None, 
     as_of = as_of or timezone.localdate()
     out = []
     by_year: dict[int, list] = {}
+    in_force = versions_on(items, as_of)
     for item in items:
-        version = item.version_on(as_of)
+        version = in_force.get(item.pk)
         if version is not None:
             by_year.setdefault(fiscal_year_for(version, item, as_of), []).append((item, version))
     for year, group in by_year.items():
@@ -239,19 +252,46 @@ def eligibility_trace(eligibility: Eligibility) -> list[dict]:
 # --- the 免申即享 steps ---------------------------------------------------------------------------------------
 
 
-def _bulk_steps(objs, *, action: str, from_status: str, to_status: str, actor, note: str = "") -> None:
-    """Set-based steps write one timeline step and one event per changed object, as single edits do."""
-    ct = ContentType.objects.get_for_model(Eligibility)
-    now = timezone.now()
+def fast_insert(model, rows: list[dict]) -> None:
+    """Insert many rows with one prepared statement (executemany): the values are prepared by the model's own
+    fields, so every backend receives what the ORM would send, without building a model instance per row."""
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in rows[0]]
+    sql = (f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} "
+           f"({', '.join(connection.ops.quote_name(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    with connection.cursor() as cursor:
+        for k in range(0, len(rows), BATCH):
+            cursor.executemany(sql, [[f.get_db_prep_save(r[f.attname if f.attname in r else f.name], connection)
+                                      for f in fields] for r in rows[k:k + BATCH]])
+
+
+def _bulk_steps(qs, *, action: str, from_status: str, to_status: str, actor, note: str = "") -> None:
+    """Set-based steps write one timeline step and one event per changed object, as single edits do, with
+    INSERT … SELECT over the standings `qs` selects (call it before the update that changes their status)."""
+    ct = ContentType.objects.get_for_model(Eligibility).pk
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     label = getattr(actor, "username", "") or context.current_actor_label() or "system"
-    user = actor if getattr(actor, "pk", None) else None
-    WorkflowStep.objects.bulk_create([WorkflowStep(
-        workflow=wf.name, content_type=ct, object_id=str(pk), action=action, from_status=from_status,
-        to_status=to_status, at=now, actor=user, actor_label=label, note=note) for pk in objs], batch_size=BATCH)
-    Event.objects.bulk_create([Event(kind=wf[action].event, user=user, actor_label=label, content_type=ct,
-                                     object_id=str(pk), message=f"{wf[action].past}",
-                                     request_id=context.current_request_id(),
-                                     data={"from": from_status, "to": to_status}) for pk in objs], batch_size=BATCH)
+    user_id = int(actor.pk) if getattr(actor, "pk", None) else None
+    user_sql = str(user_id) if user_id is not None else "NULL"
+    ids_sql, ids_params = qs.values("pk").query.sql_with_params()
+    q = connection.ops.quote_name
+    eligibility = q(Eligibility._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {q(WorkflowStep._meta.db_table)} (workflow, content_type_id, object_id, action, "
+            f"from_status, to_status, at, actor_id, actor_label, note, data) "
+            f"SELECT %s, {int(ct)}, CAST(e.id AS TEXT), %s, %s, %s, %s, {user_sql}, %s, %s, '{{}}' "
+            f"FROM {eligibility} e WHERE e.id IN ({ids_sql})",
+            [wf.name, action, from_status, to_status, now, label, note, *ids_params])
+        cursor.execute(
+            f"INSERT INTO {q(Event._meta.db_table)} (at, kind, user_id, actor_label, request_id, content_type_id, "
+            f"object_id, message, data) "
+            f"SELECT %s, %s, {user_sql}, %s, %s, {int(ct)}, CAST(e.id AS TEXT), %s, "
+            f"'{{\"from\": \"{from_status}\", \"to\": \"{to_status}\"}}' "
+            f"FROM {eligibility} e WHERE e.id IN ({ids_sql})",
+            [now, wf[action].event, label, context.current_request_id() or "", str(wf[action].past), *ids_params])
 
 
 @transaction.atomic
@@ -262,12 +302,9 @@ def item_publish(*, actor, item: PolicyItem, today: dt.date | None = None) -> in
         raise PermissionDenied(_("Only the issuer of the policy publishes its list."))
     today = today or timezone.localdate()
     qs = Eligibility.objects.filter(item=item, status=Status.CANDIDATE, result=True, superseded_by__isnull=True)
-    pks = list(qs.values_list("pk", flat=True))
     deadline = add_working_days(today, item.confirm_working_days)
-    Eligibility.objects.filter(pk__in=pks).update(status=Status.NOTIFIED, notified_at=timezone.now(),
-                                                  deadline=deadline)
-    _bulk_steps(pks, action="publish", from_status=Status.CANDIDATE, to_status=Status.NOTIFIED, actor=actor)
-    return len(pks)
+    _bulk_steps(qs, action="publish", from_status=Status.CANDIDATE, to_status=Status.NOTIFIED, actor=actor)
+    return qs.update(status=Status.NOTIFIED, notified_at=timezone.now(), deadline=deadline)
 
 
 def eligibility_publish(*, actor, eligibility: Eligibility, today: dt.date | None = None) -> Eligibility:
@@ -387,11 +424,10 @@ def eligibility_clawback(*, actor, eligibility: Eligibility, reason: str) -> Eli
 def eligibilities_expire(*, today: dt.date | None = None, actor=None) -> int:
     """Overdue is waived: notices not confirmed by their deadline (official working days) expire."""
     today = today or timezone.localdate()
-    pks = list(Eligibility.objects.filter(status=Status.NOTIFIED, deadline__lt=today).values_list("pk", flat=True))
-    Eligibility.objects.filter(pk__in=pks).update(status=Status.EXPIRED)
-    _bulk_steps(pks, action="expire", from_status=Status.NOTIFIED, to_status=Status.EXPIRED, actor=actor,
-                note=_("not confirmed by the deadline"))
-    return len(pks)
+    qs = Eligibility.objects.filter(status=Status.NOTIFIED, deadline__lt=today)
+    _bulk_steps(qs, action="expire", from_status=Status.NOTIFIED, to_status=Status.EXPIRED, actor=actor,
+                note=str(_("not confirmed by the deadline")))
+    return qs.update(status=Status.EXPIRED)
 
 
 def _parse_supplied(eligibility: Eligibility, values: dict) -> dict:
