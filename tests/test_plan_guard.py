@@ -58,8 +58,6 @@ def _client_for(user):
     return client
 
 
-@pytest.mark.xfail(strict=True, reason="the department's enterprise scope and the cadre's demand scope are IN/OR "
-                                       "sub-queries no index serves yet (issue 15); strict: passing fails too")
 def test_main_lists_use_their_indexes_for_every_role(seeded):
     from industry_brain.accounts.models import User
 

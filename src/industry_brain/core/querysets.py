@@ -55,3 +55,13 @@ def ensure_permitted(user, obj, action: str, message=None) -> None:
 
 
 RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)
+
+
+def ids_or_subquery(values_qs, limit: int = 1000):
+    """A scope's id set as a literal list when it is small, else as the sub-query itself.
+
+    `pk IN (SELECT …)` inside an OR, or joined with a selective filter, often leaves PostgreSQL no index to start
+    from (the plan guard in tests/test_plan_guard.py shows it); a short literal list lets it combine index scans.
+    The sub-query stays for the rare large sets. `values_qs` selects one column (`.values("enterprise_id")`)."""
+    ids = list(values_qs.order_by().distinct()[: limit + 1].values_list(*values_qs.query.values_select, flat=True))
+    return ids if len(ids) <= limit else values_qs

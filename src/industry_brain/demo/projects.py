@@ -335,6 +335,10 @@ def _simulate_supervision(*, today: dt.date, users: dict, rng: random.Random) ->
         reviewer = city
         if responder is ent_user:
             reviewer = users.get("xihu_officer") or city
+        if reviewer is responder:  # nobody reviews their own answer: the district bureau reviews the city's
+            reviewer = responders.get(order.unit_id)
+            if reviewer is None or reviewer is responder:
+                continue
         with acting_as(reviewer):
             services.supervision_review(actor=reviewer, order=order, accept=roll < 0.75,
                                         comment="" if roll < 0.75 else "整改措施不够具体，请细化时间表", today=day2)

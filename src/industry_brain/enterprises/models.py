@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from industry_brain.accounts.choices import Role
 from industry_brain.core.codes import validate_uscc
 from industry_brain.core.models import BaseModel
-from industry_brain.core.querysets import RestrictedManager
+from industry_brain.core.querysets import RestrictedManager, ids_or_subquery
 
 from .choices import ReadChannel, RecognitionLevel, Tier
 
@@ -43,13 +43,13 @@ def enterprise_scope(user, action: str, prefix: str = "") -> Q | None:
         if action in ("view", "view_confidential"):
             assigned = apps.get_model("demands", "Assignment").objects.filter(
                 cadre__user=user, ended_on__isnull=True).values("enterprise_id")
-            return Q(**{f"{p}pk__in": assigned})
+            return Q(**{f"{p}pk__in": ids_or_subquery(assigned)})
         return None
     if role == Role.DEPARTMENT:
         if action == "view":
             routed = apps.get_model("demands", "Demand").objects.filter(
                 department_id=user.organisation_id).values("enterprise_id")
-            return Q(**{f"{p}pk__in": routed})
+            return Q(**{f"{p}pk__in": ids_or_subquery(routed)})
         return None
     return None
 
