@@ -27,7 +27,7 @@ from industry_brain.core.exceptions import TransitionNotAllowed
 from industry_brain.core.models import District
 from industry_brain.core.views import ExcelImportView, ObjectDetailView, ObjectListView, export_filename
 
-from . import selectors, services
+from . import charts, selectors, services
 from .filtersets import AssignmentFilterSet, CadreFilterSet, DemandFilterSet, SystemicAlertFilterSet, VisitFilterSet
 from .forms import CohandleAnswerForm, DemandForm, VisitForm
 from .importers import AssignmentImporter
@@ -250,50 +250,13 @@ class DemandStatsView(LoginRequiredMixin, View):
         by_district = selectors.stats_breakdown(qs, "district")
         by_chain = selectors.stats_breakdown(qs, "chain")
         by_cadre = selectors.stats_breakdown(qs, "cadre", limit=15)
-        trend = {
-            "tooltip": {"trigger": "axis"},
-            "legend": {"top": 0, "data": [_("Collected"), _("Resolved"), _("Resolution rate %"),
-                                          _("Satisfaction rate %")]},
-            "grid": {"left": 50, "right": 50, "bottom": 30, "top": 50},
-            "xAxis": {"type": "category", "data": [m["label"] for m in months]},
-            "yAxis": [{"type": "value"}, {"type": "value", "min": 0, "max": 100, "name": "%"}],
-            "series": [
-                {"name": _("Collected"), "type": "bar", "data": [m["collected"] for m in months]},
-                {"name": _("Resolved"), "type": "bar", "data": [m["resolved"] for m in months]},
-                {"name": _("Resolution rate %"), "type": "line", "yAxisIndex": 1,
-                 "data": [m["resolution_rate"] for m in months]},
-                {"name": _("Satisfaction rate %"), "type": "line", "yAxisIndex": 1,
-                 "data": [m["satisfaction_rate"] for m in months]},
-            ],
-        }
-        categories = {
-            "tooltip": {"trigger": "item"},
-            "series": [{"type": "pie", "radius": ["35%", "65%"],
-                        "data": [{"name": c["label"], "value": c["collected"]} for c in by_category]}],
-        }
-        routed = [d for d in by_department if d["key"] is not None]  # not yet accepted: no department
-        names = [d["label"] for d in routed][::-1]
-        departments = {
-            "tooltip": {"trigger": "axis"},
-            "legend": {"top": 0, "data": [_("On-time rate %"), _("Average working days")]},
-            "grid": {"left": 200, "right": 60, "bottom": 30, "top": 60},
-            "xAxis": [{"type": "value", "min": 0, "max": 100, "name": "%"},
-                      {"type": "value", "position": "top", "name": _("working days")}],
-            "yAxis": {"type": "category", "data": names},
-            "series": [
-                {"name": _("On-time rate %"), "type": "bar", "xAxisIndex": 0,
-                 "data": [d["on_time_rate"] for d in routed][::-1]},
-                {"name": _("Average working days"), "type": "scatter", "xAxisIndex": 1, "symbolSize": 10,
-                 "data": [d["avg_handling_days"] for d in routed][::-1]},
-            ],
-        }
         ctx = {
             "summary": summary, "filters": f, "query": request.GET.urlencode(),
             "by_category": by_category, "by_department": by_department, "by_district": by_district,
             "by_chain": by_chain, "by_cadre": by_cadre, "months": months,
-            "trend_json": json.dumps(trend, ensure_ascii=False),
-            "category_json": json.dumps(categories, ensure_ascii=False),
-            "department_json": json.dumps(departments, ensure_ascii=False),
+            "trend_json": json.dumps(charts.trend(months), ensure_ascii=False),
+            "category_json": json.dumps(charts.categories(by_category), ensure_ascii=False),
+            "department_json": json.dumps(charts.departments(by_department), ensure_ascii=False),
             "districts": District.objects.all(),
             "category_choices": DemandCategory.objects.filter(parent__isnull=True).order_by("order"),
             "department_choices": account_selectors.departments(),
