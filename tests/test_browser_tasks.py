@@ -44,3 +44,96 @@ def test_city_exports_exactly_the_filtered_rows(browser_page):
     expect(page.locator("#results table tbody tr")).to_have_count(5)
     assert "tier=" not in page.get_attribute("#export-link", "href")
     assert page.console_errors == []
+
+
+def test_district_officer_finds_red_projects_on_the_map_and_answers_an_order(browser_page):
+    import datetime as dt
+    import random
+
+    from django.utils import timezone
+
+    from industry_brain.core.geo import random_point_in_district
+    from industry_brain.projects import services
+    from industry_brain.projects.models import SupervisionOrder
+    from industry_brain.projects.tests.helpers import make_project
+
+    services.rules_ensure_defaults()
+    world = build_world()
+    rng = random.Random(9)
+    today = timezone.localdate()
+    for i in range(6):
+        district = "330106" if i < 4 else "330109"
+        lon, lat = random_point_in_district(district, rng)
+        late = i != 3  # three late in 西湖, one on time; two late in 萧山
+        make_project(district=district, lat=lat, lon=lon, total=8000 + 500 * i,
+                     planned_start=today - dt.timedelta(days=150 if late else -60))
+    services.warning_evaluate_all(today=today)
+    order = SupervisionOrder.objects.filter(project__district_id="330106").order_by("pk").first()
+    assert order is not None and order.status == "open"
+
+    page = browser_page
+    login_page(page, world.user("district").username)
+    page.goto(f"{page.base_url}/projects/map/")
+    page.select_option("select[name=warning_level]", "red")
+    page.select_option("select[name=district]", "330106")
+    page.wait_for_selector("#project-map[data-point-count='3']", state="attached", timeout=15000)
+    assert "warning_level=red" in page.url and "district=330106" in page.url  # the filters live in the address
+    expect(page.locator("#map-list li a[data-project]")).to_have_count(3)
+    zoom = page.evaluate("window.IB.charts['project-map'].getOption().geo[0].zoom")
+    assert zoom > 1.5  # zoomed to 西湖区
+    page.click("#map-list li a[data-project]")
+    page.wait_for_selector("#map-card-project")
+    card = page.inner_text("#map-card-project")
+    assert "计划开工" in card and "天" in card  # the warning reason as a sentence with its figures
+    assert "start_overdue" not in card and "days_overdue" not in card
+    assert "待反馈" in card or "督办" in card  # the supervision status
+
+    page.goto(f"{page.base_url}/")
+    todo = page.locator(f"#todo a.btn[href='/projects/supervisions/{order.pk}/']")
+    expect(todo).to_have_count(1)
+    todo.click()
+    page.fill("textarea[name=cause]", "施工许可审批延迟")
+    page.fill("textarea[name=measures]", "联合住建部门加快审批，倒排工期")
+    page.fill("input[name=expected_recovery]", (today + dt.timedelta(days=30)).isoformat())
+    page.click("form:has(input[value=respond]) button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    order.refresh_from_db()
+    assert order.status == "responded"
+    assert page.console_errors == []
+
+
+def test_enterprise_raises_a_road_transport_demand_on_a_phone_and_follows_it(browser_page):
+    from industry_brain.demands import services as demand_services
+    from industry_brain.demands.models import Demand, DemandCategory
+
+    world = build_world()
+    category = DemandCategory.objects.get(code="logistics.road")
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    login_page(page, world.user("enterprise").username)
+    page.goto(f"{page.base_url}/demands/new/")
+    assert page.evaluate(OVERFLOW) <= 1
+    page.select_option("select[name=category]", str(category.pk))
+    page.fill("input[name=title]", "原材料运输车辆通行受阻")
+    page.fill("textarea[name=description]", "园区道路临时管控，原材料运输车辆无法进出，请求协调通行证。")
+    page.click("#demand-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    demand = Demand.objects.get()
+    assert page.url.endswith(f"/demands/{demand.pk}/")
+    assert page.evaluate(OVERFLOW) <= 1
+    text = page.inner_text("main")
+    assert str(category) in text and "logistics.road" not in text and "submitted" not in text
+
+    demand_services.demand_accept(actor=world.user("city"), demand=demand, department=world.department)
+    page.reload()
+    text = page.inner_text("main")
+    assert page.get_attribute("#demand-status", "data-status") == "accepted"
+    assert world.department.name in text and "已受理" in text
+    assert "#similar" not in page.content() and page.locator("#similar").count() == 0  # matching is internal
+    page.click(".menu-button")
+    nav = page.inner_text("nav.sidebar")
+    assert "项目一张图" not in nav and "督办" not in nav and "助企干部" not in nav
+    assert page.console_errors == []
+
+
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"

@@ -116,6 +116,10 @@ def friendly_filter_form(form) -> None:
                 new = djforms.CheckboxSelectMultiple(attrs=widget.attrs)
                 new.choices = widget.choices
                 field.widget = new
+        elif hasattr(field, "empty_label") and isinstance(field, djforms.ChoiceField):
+            # django-filter's choice fields: a static list, rewritten with 全部 as its empty choice.
+            field.empty_label = _("All")
+            field.widget.choices = [("", _("All")), *[c for c in field.widget.choices if c[0] not in ("", None)]]
         elif isinstance(field, djforms.ChoiceField):
             choices = list(field.choices)
             if choices and choices[0][0] in ("", None):

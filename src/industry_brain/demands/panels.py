@@ -68,7 +68,7 @@ def demand_home_panel(request):
                  for a in alerts[:20]]
         items += [{**_item(d, gettext("escalated")), "kind": "overdue", "due": d.due_date,
                    "action": gettext("Follow up")} for d in escalated.order_by("due_date")[:5]]
-        items += [{**_item(d), "kind": "accept", "action": gettext("Accept")}
+        items += [{**_item(d), "kind": "accept", "action": gettext("Accept the demand")}
                   for d in waiting.order_by("submitted_at")[:5]]
         return {"order": 1, "title": gettext("Enterprise demands"), "stats": [
             {"label": gettext("To accept"), "value": waiting.count(), "url": f"{url}?status=submitted"},
