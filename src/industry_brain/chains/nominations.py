@@ -53,7 +53,7 @@ def chain_master_nominate(*, actor, chain: Chain, enterprise, reason: str, on: d
                      _("Only the city bureau and the ecosystem's work team may change this chain."))
     if not reason or not reason.strip():
         raise ValidationError({"reason": [_("Give the reason for the nomination.")]})
-    if not ChainMembership.objects.filter(node__chain=chain, enterprise=enterprise).exists():
+    if not ChainMembership.objects.counted().filter(node__chain=chain, enterprise=enterprise).exists():
         raise ValidationError({"enterprise": [_("A chain master must be an enterprise placed in this chain.")]})
     if ChainMaster.objects.filter(chain=chain, enterprise=enterprise).exclude(status=S.REVOKED).exists():
         raise ValidationError({"enterprise": [_("This enterprise is already nominated for this chain.")]})

@@ -130,3 +130,27 @@ def test_proposals_reach_the_city_home_page_and_not_other_districts(client, worl
         client.force_login(world.user(role))
         page = client.get("/").content.decode()
         assert (world.ent_xiaoshan.name in page) == shown, role
+
+
+def test_a_proposed_member_cannot_be_nominated_chain_master(world):
+    from django.core.exceptions import ValidationError
+
+    from industry_brain.chains import services
+
+    node = world.chain.nodes.get(segment="upstream")
+    memberships.membership_add(actor=world.user("chain_team"), node=node, enterprise=world.ent_xiaoshan)
+    with pytest.raises(ValidationError):
+        services.chain_master_nominate(actor=world.user("chain_team"), chain=world.chain,
+                                       enterprise=world.ent_xiaoshan, reason="龙头企业")
+
+
+def test_chain_master_buttons_follow_the_workflow(client, world):
+    from industry_brain.chains import services
+
+    services.chain_master_nominate(actor=world.user("chain_team"), chain=world.chain, enterprise=world.ent_xihu,
+                                   reason="龙头企业")
+    for role, shown in (("city", True), ("chain_team", False), ("district", False)):
+        client.force_login(world.user(role))
+        page = client.get(f"/chains/{world.chain.pk}/").content.decode()
+        assert (f"/chains/{world.chain.pk}/masters/designate/" in page) == shown, role
+        assert (f"/chains/{world.chain.pk}/masters/revoke/" in page) == shown, role
