@@ -291,6 +291,8 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-chain-stats": {"task": "chains.refresh_stats", "schedule": crontab(minute=45)},
     # Tier recognitions past their end date stop counting (highest valid tier recomputed).
     "expire-recognitions": {"task": "enterprises.expire_recognitions", "schedule": crontab(hour=5, minute=30)},
+    "matchmaking-daily": {"task": "matchmaking.daily", "schedule": crontab(hour=6, minute=20)},
+    "refresh-brains": {"task": "brains.refresh_all", "schedule": crontab(hour=3, minute=40)},
 }
 
 # Optional end-to-end check of beat and worker: HEARTBEAT_SECONDS=N schedules core.heartbeat every N seconds.

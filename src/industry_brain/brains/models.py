@@ -35,6 +35,11 @@ class Brain(BaseModel):
     linked_local = models.PositiveIntegerField(_("linked local firms"), default=0)
     linked_external = models.PositiveIntegerField(_("linked outside firms"), default=0)
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    # Published aggregates of the brain's firms, recomputed with the links (per node: firms and output, left out
+    # under three firms; open demands, deals, supply risks, projects). A page reads them; it never aggregates the
+    # linked firms during a request.
+    node_stats = models.JSONField(_("node figures"), default=list, blank=True)
+    stats = models.JSONField(_("figures"), default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]

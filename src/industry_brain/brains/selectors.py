@@ -27,6 +27,11 @@ def _latest_year() -> int | None:
 
 
 def brain_nodes(brain: Brain) -> list[dict]:
+    """The brain's nodes as last computed (`brain_refresh`); live when it was never computed."""
+    return brain.node_stats if brain.computed_at and brain.node_stats else brain_nodes_live(brain)
+
+
+def brain_nodes_live(brain: Brain) -> list[dict]:
     """Per node of the brain: linked local firms and their output (sum of last year's revenue, 万元), the output
     left out (None) for a node of fewer than MIN_GROUP firms."""
     year = _latest_year()
@@ -61,6 +66,20 @@ def material_balance(brain: Brain) -> list[dict]:
                      "local_demand": b["total"] if b else 0, "met_locally": b["local"] if b else 0,
                      "local_share": float(b["local"] / b["total"]) if b and b["total"] else None})
     return rows
+
+
+def brain_aggregates_live(brain: Brain) -> dict:
+    """The published aggregates of a brain's firms, city-wide (counts and sums, no rows): what `brain_refresh`
+    stores and the page shows to every reader of the brain."""
+    from industry_brain.accounts.models import User
+
+    system = User(role="city", is_superuser=True, is_active=True)  # an unsaved reader who sees everything
+    projects = brain_projects(user=system, brain=brain)
+    work = brain_work(user=system, brain=brain)
+    return {"projects": int(projects["n"]), "projects_investment": float(projects["total"]),
+            "big_projects": int(projects["big"]), "big_projects_investment": float(projects["big_total"]),
+            "open_demands": work["open_demands"], "events": work["events"], "deals": work["deals"],
+            "deals_signed": float(work["deals_signed"]), "risks": work["risks"]}
 
 
 def brain_projects(*, user, brain: Brain) -> dict:

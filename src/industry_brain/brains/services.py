@@ -16,6 +16,7 @@ from industry_brain.core.events import event_record
 from industry_brain.core.permissions import ensure_can, ensure_can_after_write
 from industry_brain.enterprises.models import Enterprise
 
+from . import selectors
 from .models import Brain, BrainFirm, OperatingReport, OptIn
 
 BRAIN_FIELDS = ("code", "name", "description", "keywords")
@@ -71,8 +72,11 @@ def brain_refresh(*, brain: Brain) -> Brain:
                     .values_list("supplier_external_id", flat=True).distinct())
     supplying |= set(brain.external_firms.values_list("pk", flat=True))
     brain.linked_local, brain.linked_external = len(rows), len(supplying)
+    brain.node_stats = [{**n, "output": None if n["output"] is None else float(n["output"])}
+                        for n in selectors.brain_nodes_live(brain)]
+    brain.stats = selectors.brain_aggregates_live(brain)
     brain.computed_at = timezone.now()
-    brain.save(update_fields=["linked_local", "linked_external", "computed_at", "updated"])
+    brain.save(update_fields=["linked_local", "linked_external", "node_stats", "stats", "computed_at", "updated"])
     return brain
 
 

@@ -37,8 +37,7 @@ class BrainDetailView(LoginRequiredMixin, View):
                         "label": {"show": True, "position": "right"}}],
         }
         ctx = {"brain": brain, "nodes": nodes, "chart": chart, "materials": selectors.material_balance(brain),
-               "projects": selectors.brain_projects(user=user, brain=brain),
-               "work": selectors.brain_work(user=user, brain=brain), "may_edit": is_city(user)}
+               "figures": brain.stats or selectors.brain_aggregates_live(brain), "may_edit": is_city(user)}
         if user.role == "enterprise":
             ctx["opted_in"] = selectors.opted_in(enterprise=user.enterprise, brain=brain)
             ctx["position"] = selectors.position(enterprise=user.enterprise, brain=brain)

@@ -16,3 +16,4 @@ labels.register("matchmaking_step", {
     "sign": _("Signed"), "deliver": _("Delivered"), "drop": _("Dropped"), "contact": _("Contacted"),
     "visit": _("Visited"), "negotiate": _("Negotiating"),
 })
+labels.register("actor", {"job:matchmaking.daily": _("System (listing expiry and follow-up reminders)")})

@@ -74,6 +74,7 @@ class Listing(BaseModel):
             models.Index(fields=["kind", "status", "node"], name="listing_kind_status_node_idx"),
             models.Index(fields=["enterprise", "-created"], name="listing_enterprise_idx"),
             models.Index(fields=["kind", "status", "material"], name="listing_kind_material_idx"),
+            models.Index(fields=["node", "kind", "status", "-capacity"], name="listing_node_capacity_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(kind="offer") | Q(capacity__isnull=False),

@@ -17,7 +17,7 @@ from industry_brain.enterprises.choices import Tier
 from .choices import EventStatus, IntentionKind, IntentionStatus, ListingKind, ListingStatus
 from .models import AttractionTarget, Event, Intention, Listing, ListingTerm, Registration
 
-MAX_CANDIDATES = 3000  # candidates scored for one listing (the inverted index hands over at most this many)
+MAX_CANDIDATES = 1200  # candidates scored for one listing (the inverted index hands over at most this many)
 MIN_TEXT = 0.2  # without a node or material match, a partner needs at least this text similarity to be shown
 
 # Weights of the partner score; a material or node match (0.35) outweighs any text similarity (at most 0.25).
@@ -74,12 +74,35 @@ class Recommendation:
         return self.listing.enterprise
 
 
+IDF_CACHE_SECONDS = 3600  # term frequencies move slowly; an hour-old idf ranks the same
+
+
+def _term_stats(terms: list[str], kind: str) -> tuple[int, dict[str, int]]:
+    """How many active listings of a kind there are, and in how many of them each term occurs (cached)."""
+    from django.core.cache import cache
+
+    total_key = f"mm:n:{kind}"
+    keys = {t: f"mm:df:{kind}:{hash(t)}" for t in terms}
+    found = cache.get_many([total_key, *keys.values()])
+    total = found.get(total_key)
+    if total is None:
+        total = Listing.objects.filter(kind=kind, status=ListingStatus.ACTIVE).count()
+        cache.set(total_key, total, IDF_CACHE_SECONDS)
+    df = {t: found[k] for t, k in keys.items() if k in found}
+    missing = [t for t in terms if t not in df]
+    if missing:
+        counted = dict(ListingTerm.objects.filter(term__in=missing, kind=kind).values("term").annotate(n=Count("pk"))
+                       .values_list("term", "n"))
+        for t in missing:
+            df[t] = counted.get(t, 0)
+        cache.set_many({keys[t]: df[t] for t in missing}, IDF_CACHE_SECONDS)
+    return total, df
+
+
 def _idf(terms: list[str], kind: str) -> dict[str, float]:
     """Inverse document frequency of each term among the active listings of a kind (the index's own counts)."""
-    total = ListingTerm.objects.filter(kind=kind).values("listing").distinct().count() or 1
-    counts = dict(ListingTerm.objects.filter(term__in=terms, kind=kind).values("term").annotate(n=Count("pk"))
-                  .values_list("term", "n"))
-    return {t: math.log((1 + total) / (1 + counts.get(t, 0))) + 1 for t in terms}
+    total, df = _term_stats(terms, kind)
+    return {t: math.log((1 + total) / (1 + df.get(t, 0))) + 1 for t in terms}
 
 
 def _cosine(a: set[str], b: set[str], idf: dict[str, float]) -> tuple[float, list[str]]:
@@ -91,44 +114,59 @@ def _cosine(a: set[str], b: set[str], idf: dict[str, float]) -> tuple[float, lis
     return num / (weight(a) * weight(b)), sorted(common, key=lambda t: -idf.get(t, 1.0))
 
 
-def score_pair(need: Listing, offer: Listing, idf: dict[str, float], deals: int = 0) -> tuple[float, list[str],
-                                                                                                  float | None]:
-    """How well `offer` serves `need` (0–1.13) and why, in words a firm can check."""
+def score_pair(need: Listing, offer: Listing, idf: dict[str, float], deals: int = 0, *, explain: bool = True
+               ) -> tuple[float, list[str], float | None]:
+    """How well `offer` serves `need` (0–1.13) and, when `explain`, why, in words a firm can check. Ranking calls
+    it without the words (they are written for the rows shown only)."""
     score, reasons = 0.0, []
     if need.node_id and need.node_id == offer.node_id:
         score += W_NODE
-        reasons.append(_("Same chain node: %(n)s") % {"n": offer.node.name})
-    if need.material.strip() and need.material.strip().lower() == offer.material.strip().lower():
+        if explain:
+            reasons.append(_("Same chain node: %(n)s") % {"n": offer.node.name})
+    if need.material and need.material.strip().lower() == offer.material.strip().lower():
         score += W_MATERIAL
-        reasons.append(_("Same product or material: %(m)s") % {"m": offer.material})
-    cos, common = _cosine(set(need.terms.split()), set(offer.terms.split()), idf)
+        if explain:
+            reasons.append(_("Same product or material: %(m)s") % {"m": offer.material})
+    cos, common = _cosine(_terms_of(need), _terms_of(offer), idf)
     if cos > 0:
         score += W_TEXT * cos
-        if cos >= 0.1:
+        if explain and cos >= 0.1:
             reasons.append(_("Similar description (%(c).2f), shared words: %(w)s") % {"c": cos,
                                                                                     "w": "、".join(common[:4])})
     if need.volume and offer.capacity:
         if (need.unit or "") == (offer.unit or ""):
             cover = min(float(offer.capacity) / float(need.volume), 1.0)
             score += W_CAPACITY * cover
-            reasons.append(_("Spare capacity %(c)s %(u)s a month covers %(p).0f%% of the need") % {
-                "c": f"{offer.capacity.normalize():f}", "u": offer.unit, "p": cover * 100})
+            if explain:
+                reasons.append(_("Spare capacity %(c)s %(u)s a month covers %(p).0f%% of the need") % {
+                    "c": f"{offer.capacity.normalize():f}", "u": offer.unit, "p": cover * 100})
         else:
             score += W_CAPACITY / 2
-            reasons.append(_("Capacity in %(a)s, need in %(b)s: check the quantities") % {"a": offer.unit or "—",
-                                                                                          "b": need.unit or "—"})
+            if explain:
+                reasons.append(_("Capacity in %(a)s, need in %(b)s: check the quantities") % {
+                    "a": offer.unit or "—", "b": need.unit or "—"})
     km = distance_km(need.enterprise, offer.enterprise)
     if km is not None:
         score += W_DISTANCE * math.exp(-km / 30)
-        reasons.append(_("About %(k).0f km away") % {"k": km})
+        if explain:
+            reasons.append(_("About %(k).0f km away") % {"k": km})
     tier = offer.enterprise.top_tier if offer.kind == ListingKind.OFFER else need.enterprise.top_tier
     if tier:
         score += W_TIER
-        reasons.append(Tier(tier).label)
+        if explain:
+            reasons.append(Tier(tier).label)
     if deals:
         score += W_DEALS
-        reasons.append(_("%(n)s earlier deals between the two firms") % {"n": deals})
+        if explain:
+            reasons.append(_("%(n)s earlier deals between the two firms") % {"n": deals})
     return score, [str(r) for r in reasons], km
+
+
+def _terms_of(listing: Listing) -> frozenset[str]:
+    cached = getattr(listing, "_term_set", None)
+    if cached is None:
+        cached = listing._term_set = frozenset(listing.terms.split())
+    return cached
 
 
 def relevant(need: Listing, offer: Listing, idf: dict[str, float]) -> bool:
@@ -138,7 +176,7 @@ def relevant(need: Listing, offer: Listing, idf: dict[str, float]) -> bool:
         return True
     if need.material.strip() and need.material.strip().lower() == offer.material.strip().lower():
         return True
-    return _cosine(set(need.terms.split()), set(offer.terms.split()), idf)[0] >= MIN_TEXT
+    return _cosine(_terms_of(need), _terms_of(offer), idf)[0] >= MIN_TEXT
 
 
 def _past_deals(firm_id: int, others: list[int], *, as_buyer: bool) -> dict[int, int]:
@@ -167,12 +205,22 @@ def recommendations(*, user, listing: Listing, limit: int = 20, on: dt.date | No
         enterprise_id=listing.enterprise_id)
     if want == ListingKind.OFFER:
         active = active.filter(capacity__gt=0)
-    found = Q(pk__in=ListingTerm.objects.filter(term__in=terms, kind=want).values("listing_id")) if terms else Q()
-    if listing.node_id:
-        found |= Q(node_id=listing.node_id)
     if not terms and not listing.node_id:
         return []
-    candidates = list(active.filter(found).select_related("enterprise", "node")[:MAX_CANDIDATES])
+    # Candidates from the index: the same node, then the listings sharing a distinctive word (one that occurs in at
+    # most 5% of the listings: the material's own name, a product word); common words would hand over everything.
+    total, df = _term_stats(terms, want)
+    distinctive = [t for t in terms if df.get(t, 0) <= max(200, total // 20)]
+    ids: list[int] = []
+    if listing.node_id:
+        ids += list(active.filter(node_id=listing.node_id).order_by("-capacity", "pk")
+                    .values_list("pk", flat=True)[: MAX_CANDIDATES // 2])
+    if distinctive:
+        ids += list(ListingTerm.objects.filter(term__in=distinctive, kind=want).exclude(listing_id__in=ids)
+                    .values_list("listing_id", flat=True)[: MAX_CANDIDATES // 2])
+    candidates = list(active.filter(pk__in=set(ids)).select_related("enterprise", "node").only(
+        "pk", "kind", "title", "material", "node_id", "node__name", "capacity", "volume", "unit", "terms",
+        "enterprise_id", "enterprise__name", "enterprise__lat", "enterprise__lon", "enterprise__top_tier"))
     if not candidates:
         return []
     idf = _idf(terms, want)
@@ -181,11 +229,10 @@ def recommendations(*, user, listing: Listing, limit: int = 20, on: dt.date | No
     rows = []
     for c in candidates:
         need, offer = (listing, c) if listing.kind == ListingKind.NEED else (c, listing)
-        score, reasons, km = score_pair(need, offer, idf, deals.get(c.enterprise_id, 0))
         if not relevant(need, offer, idf):
             continue
-        rows.append(Recommendation(c, round(score, 4), reasons, None if km is None else round(km, 1),
-                                   offer.capacity))
+        score, _reasons, km = score_pair(need, offer, idf, deals.get(c.enterprise_id, 0), explain=False)
+        rows.append(Recommendation(c, round(score, 4), [], None if km is None else round(km, 1), offer.capacity))
     rows.sort(key=lambda r: (-r.score, -(r.spare or 0), r.distance_km if r.distance_km is not None else 1e9,
                              r.listing.pk))
     seen, best = set(), []
@@ -195,6 +242,9 @@ def recommendations(*, user, listing: Listing, limit: int = 20, on: dt.date | No
             best.append(r)
         if len(best) >= limit:
             break
+    for r in best:  # the reasons, for the rows shown
+        need, offer = (listing, r.listing) if listing.kind == ListingKind.NEED else (r.listing, listing)
+        r.reasons = score_pair(need, offer, idf, deals.get(r.listing.enterprise_id, 0))[1]
     return best
 
 
