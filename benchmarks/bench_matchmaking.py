@@ -74,6 +74,10 @@ def ensure_data(report: Report) -> None:
                                             ignore_conflicts=True)
         if not Brain.objects.exists():
             seed_brains(scale="province", seed=2022, users=users)
+        if Brain.objects.filter(stats={}).exists():  # computed before the aggregates were stored
+            from industry_brain.brains.services import brains_refresh_all
+
+            brains_refresh_all()
     took = time.monotonic() - started
     if took > 1:
         report.note(SECTION, f"Data prepared for this section in {took:.0f} s (supply network, listings, brains).")
