@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from industry_brain.chains.models import Chain, ChainMembership, Ecosystem
+from industry_brain.chains.models import Chain, ChainMembership, ChainNode, Ecosystem
 from industry_brain.core.models import District, IndustryDivision
 
 from .choices import Tier
@@ -31,7 +31,11 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         queryset=Ecosystem.objects.all(), method="filter_ecosystem", label=_("Ecosystem")))
     chain = extend_schema_field(OpenApiTypes.INT)(
         django_filters.ModelChoiceFilter(queryset=Chain.objects.all(), method="filter_chain", label=_("Chain")))
-    node = django_filters.NumberFilter(method="filter_node", label=_("Chain node"))
+    # A node is chosen by its name (链 · 环节), never typed as an id; the API still takes the id.
+    node = extend_schema_field(OpenApiTypes.INT)(django_filters.ModelChoiceFilter(
+        queryset=ChainNode.objects.select_related("chain").order_by(
+            "chain__ecosystem__order", "chain__order", "segment", "order", "pk"),
+        method="filter_node", label=_("Chain node")))
     is_above_scale = django_filters.BooleanFilter(label=_("Above designated size"))
     tier = django_filters.ChoiceFilter(field_name="top_tier", choices=Tier.choices, label=_("Tier"))
 
@@ -73,5 +77,5 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=members)
 
     def filter_node(self, queryset, name, value):
-        members = ChainMembership.objects.filter(node_id=value).values("enterprise_id")
+        members = ChainMembership.objects.filter(node=value).values("enterprise_id")
         return queryset.filter(pk__in=members)
