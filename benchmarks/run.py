@@ -50,6 +50,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--skip-seed", action="store_true", help="reuse the seeded database if it is there")
     parser.add_argument("--only", default="", help="comma-separated bench names, e.g. foundation,projects")
+    parser.add_argument("--combine", nargs="+", metavar="RESULTS_JSON", default=None,
+                        help="run nothing: merge the sections of these results (.json beside each RESULTS-*.md, "
+                             "later files win) into --output (default benchmarks/RESULTS.md)")
     parser.add_argument("--wait-idle", type=int, default=900, metavar="SECONDS",
                         help="before timing, wait up to this long for the 1-minute load average to fall below half "
                              "the cores (0: do not wait)")
@@ -326,8 +329,42 @@ def print_table(report: Report) -> None:
     print(f"{len(report.rows) - len(report.failed)} of {len(report.rows)} rows meet their target")
 
 
+def combine(paths: list[str], output: Path) -> int:
+    """One results file from the results of runs made separately (e.g. one module at a time on its own copy of
+    the province database): every section keeps the facts of the run that measured it."""
+    from harness import Row
+
+    report = Report(verbose=False)
+    for name in paths:
+        data = json.loads(Path(name).read_text(encoding="utf-8"))
+        rows = [Row(**r) for r in data.get("rows", [])]
+        sections = {r.section for r in rows}
+        report.rows = [r for r in report.rows if r.section not in sections] + rows
+        for section in sections:
+            facts = dict(data.get("section_facts", {}).get(section) or {})
+            run_facts = data.get("facts", {})
+            for key in ("Calibration at start (CPU loop / SQL query, best of 3)", "Scale", "Database"):
+                if key in run_facts:
+                    facts.setdefault(key.split(" (")[0].lower(), run_facts[key])
+            facts.setdefault("results of", Path(name).name)
+            report.section_facts[section] = facts
+            if section in data.get("notes", {}):
+                report.notes[section] = data["notes"][section]
+        for table, n in data.get("counts", {}).items():
+            report.counts[table] = max(n, report.counts.get(table, 0))
+    report.facts["Combined from"] = ", ".join(Path(p).name for p in paths)
+    report.facts["Combined on"] = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    save_json(report, output.with_suffix(".json"))
+    output.write_text(render(report), encoding="utf-8")
+    print_table(report)
+    print(f"wrote {output}")
+    return 1 if report.failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.combine:
+        return combine(args.combine, Path(args.output) if args.output else BENCH_DIR / "RESULTS.md")
     database_url = sqlite_url_absolute(args.database_url)
     fresh = prepare_database(database_url, fresh=not args.skip_seed)
     var_dir = tempfile.mkdtemp(prefix="ib-bench-")
