@@ -23,7 +23,7 @@ AS_OF = dt.date(2026, 3, 1)
 RUN_TARGET_S = 30.0
 CARD_TARGET_MS = 100.0
 POOL_TARGET_MS = 300.0
-LOOP_SAMPLE = 30_000  # firms the per-firm loop evaluates; its time is scaled to the registry (stated in the row)
+LOOP_SAMPLE = 10_000  # firms the per-firm loop evaluates; its time is scaled to the registry (stated in the row)
 
 
 def ensure_seeded(report: Report) -> None:

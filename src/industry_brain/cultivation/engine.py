@@ -321,44 +321,78 @@ class Frame:
         return len(self.ids)
 
 
-def _arr(rows: list, k: int, dtype=float) -> np.ndarray:
-    return np.array([r[k] if r[k] is not None else np.nan for r in rows], dtype=dtype)
+def _matrix(sql: str, ncols: int, ids: list[int] | None, col: str = "enterprise_id") -> np.ndarray:
+    """Rows of numbers as one float array (NULL → NaN). The whole registry on PostgreSQL streams through COPY … TO
+    STDOUT (CSV parsed in C); a few firms, or SQLite, through the cursor. `sql` has one `{ids}` slot for a firm
+    restriction and casts every column to a number."""
+    import io
+
+    from django.db import connection
+
+    where = "" if ids is None else f" AND {col} IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})"
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql" and ids is None:
+            import pandas as pd
+
+            buf = io.BytesIO()
+            with cur.cursor.copy(f"COPY ({sql.format(ids='')}) TO STDOUT WITH (FORMAT csv)") as copy:
+                for block in copy:
+                    buf.write(block)
+            if not buf.tell():
+                return np.zeros((0, ncols))
+            buf.seek(0)
+            return pd.read_csv(buf, header=None, dtype=float).to_numpy()
+        cur.execute(sql.format(ids=where))
+        rows = cur.fetchall()
+    return np.array(rows, dtype=float).reshape(-1, ncols) if rows else np.zeros((0, ncols))
+
+
+def _fractional_year(column: str) -> str:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return f"EXTRACT(EPOCH FROM {column}) / 31557600.0 + 1970"
+    return f"(julianday({column}) - 2440587.5) / 365.25 + 1970"
+
+
+def _num(column: str) -> str:
+    return f"CAST({column} AS DOUBLE PRECISION)"
 
 
 def registry_frame(as_of: dt.date, enterprise_ids: Iterable[int] | None = None) -> Frame:
-    """Every firm's figures for an application in `as_of.year` (financial year = the year before), as arrays."""
-    from industry_brain.enterprises.models import Enterprise, Recognition, YearlyFigures
+    """Every firm's figures for an application in `as_of.year` (financial year = the year before), as arrays:
+    three set queries (firms; three years of figures; this app's figures) and the valid recognitions."""
+    from django.db.models import Q
 
-    from .models import EnterpriseTierFigures
+    from industry_brain.enterprises.models import Recognition
 
     y = as_of.year - 1
-    ents = Enterprise.objects.all()
-    if enterprise_ids is not None:
-        ents = ents.filter(pk__in=list(enterprise_ids))
-    erows = list(ents.order_by("pk").values_list("pk", "founded_on", "industry_id", "industry__section_id"))
-    ids = np.array([r[0] for r in erows], dtype=np.int64)
+    id_list = None if enterprise_ids is None else sorted({int(i) for i in enterprise_ids})
+    digital = ", ".join(f"'{d}'" for d in DIGITAL_DIVISIONS)
+    ents = _matrix(
+        f"SELECT e.id, {_fractional_year('e.founded_on')}, CASE WHEN d.section_id = 'C' OR e.industry_id IN "
+        f"({digital}) THEN 1 ELSE 0 END FROM enterprises_enterprise e JOIN core_industrydivision d "
+        f"ON d.code = e.industry_id WHERE 1 = 1{{ids}} ORDER BY e.id", 3, id_list, col="e.id")
+    ids = ents[:, 0].astype(np.int64)
     n = len(ids)
     f: dict[str, np.ndarray] = {}
-    founded = np.array([(r[1].year + (r[1].timetuple().tm_yday - 1) / 365.25) if r[1] else np.nan for r in erows])
-    f["operating_years"] = np.floor((as_of.year + (as_of.timetuple().tm_yday - 1) / 365.25) - founded)
-    f["manufacturing_or_digital"] = np.array([1.0 if (r[3] == "C" or r[2] in DIGITAL_DIVISIONS) else 0.0
-                                              for r in erows])
+    now = as_of.year + (as_of.timetuple().tm_yday - 1) / 365.25
+    f["operating_years"] = np.floor(now - ents[:, 1] + 1e-9)
+    f["manufacturing_or_digital"] = ents[:, 2].copy()
 
-    def restrict(qs):
-        return qs.filter(enterprise_id__in=list(enterprise_ids)) if enterprise_ids is not None else qs
-
+    cols = ", ".join(_num(c) for c in REGISTRY_YEAR_FIELDS)
+    figs = _matrix(f"SELECT enterprise_id, year, {cols} FROM enterprises_yearlyfigures "
+                   f"WHERE year IN ({y}, {y - 1}, {y - 2}){{ids}}", 2 + len(REGISTRY_YEAR_FIELDS), id_list)
     years = {}
     for k, year in enumerate((y, y - 1, y - 2)):
-        rows = list(restrict(YearlyFigures.objects.filter(year=year)).values_list("enterprise_id",
-                                                                                  *REGISTRY_YEAR_FIELDS))
-        idx = np.searchsorted(ids, np.array([r[0] for r in rows], dtype=np.int64))
-        cols = {}
-        for j, name in enumerate(REGISTRY_YEAR_FIELDS, start=1):
+        rows = figs[figs[:, 1] == year]
+        idx = np.searchsorted(ids, rows[:, 0].astype(np.int64))
+        ok = (idx < n) & (ids[np.minimum(idx, n - 1)] == rows[:, 0].astype(np.int64)) if n else idx < 0
+        years[k] = {}
+        for j, name in enumerate(REGISTRY_YEAR_FIELDS, start=2):
             col = np.full(n, np.nan)
-            if rows:
-                col[idx] = _arr(rows, j)
-            cols[name] = col
-        years[k] = cols
+            col[idx[ok]] = rows[ok, j]
+            years[k][name] = col
     c, p1, p2 = years[0], years[1], years[2]
     with np.errstate(divide="ignore", invalid="ignore"):
         def pct(a, b):
@@ -395,31 +429,41 @@ def registry_frame(as_of: dt.date, enterprise_ids: Iterable[int] | None = None) 
         f["main_revenue_avg_3y"] = (c["main_revenue"] + p1["main_revenue"] + p2["main_revenue"]) / 3
         f["invention_patents"] = c["invention_patents"]
     # valid recognitions held on the day
-    from django.db.models import Q
-
-    held = restrict(Recognition.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=as_of),
-                                               year__lte=as_of.year)).values_list("enterprise_id", "tier")
+    held = Recognition.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=as_of), year__lte=as_of.year,
+                                      tier__in=["specialised", "little_giant", "single_champion"])
+    if id_list is not None:
+        held = held.filter(enterprise_id__in=id_list)
     for tier in ("specialised", "little_giant", "single_champion"):
         f[f"holds_{tier}"] = np.zeros(n)
-    for pk, tier in held:
-        key = f"holds_{tier}"
-        if key in f:
-            pos = np.searchsorted(ids, pk)
-            if pos < n and ids[pos] == pk:
-                f[key][pos] = 1.0
+    for pk, tier in held.values_list("enterprise_id", "tier"):
+        pos = np.searchsorted(ids, pk)
+        if pos < n and ids[pos] == pk:
+            f[f"holds_{tier}"][pos] = 1.0
     # this app's figures: the latest year up to the financial year
-    trows = list(restrict(EnterpriseTierFigures.objects.filter(year__lte=y)).order_by("enterprise_id", "-year")
-                 .values_list("enterprise_id", "year", *TIER_FIGURE_FIELDS))
-    seen = set()
-    trows = [r for r in trows if not (r[0] in seen or seen.add(r[0]))]
-    tidx = np.searchsorted(ids, np.array([r[0] for r in trows], dtype=np.int64))
+    from django.db import models as dj
+
+    from .models import EnterpriseTierFigures
+
+    def tier_col(name: str) -> str:
+        if isinstance(EnterpriseTierFigures._meta.get_field(name), dj.BooleanField):
+            return f"CASE WHEN {name} THEN 1.0 WHEN NOT {name} THEN 0.0 END"
+        return _num(name)
+
+    tcols = ", ".join(tier_col(c) for c in TIER_FIGURE_FIELDS)
+    tf = _matrix(f"SELECT enterprise_id, year, {tcols} FROM cultivation_enterprisetierfigures "
+                 f"WHERE year <= {y}{{ids}}", 2 + len(TIER_FIGURE_FIELDS), id_list)
+    if len(tf):
+        tf = tf[np.lexsort((-tf[:, 1], tf[:, 0]))]  # by firm, latest year first
+        _, first = np.unique(tf[:, 0], return_index=True)
+        tf = tf[first]
+    tidx = np.searchsorted(ids, tf[:, 0].astype(np.int64)) if len(tf) else np.zeros(0, dtype=np.int64)
     tier_year = np.zeros(n, dtype=np.int32)
-    if trows:
-        tier_year[tidx] = [r[1] for r in trows]
+    if len(tf):
+        tier_year[tidx] = tf[:, 1].astype(np.int32)
     for j, name in enumerate(TIER_FIGURE_FIELDS, start=2):
         col = np.full(n, np.nan)
-        if trows:
-            col[tidx] = _arr(trows, j)
+        if len(tf):
+            col[tidx] = tf[:, j]
         f[name] = col
     hv, c1, c2 = f["ip_class1_high_value"], f["ip_class1"], f["ip_class2"]
     grade = np.where(hv >= 1, 4, np.where(c1 >= 1, 2, np.where(c2 >= 1, 1, 0))).astype(float)

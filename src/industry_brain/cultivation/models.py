@@ -227,13 +227,15 @@ class TierEvaluation(models.Model):
 
     Written set-based (COPY / bulk insert), so it carries no change log; the run is the audit record."""
 
+    # Written millions at a time: no database-level foreign-key checks (every id comes from the same
+    # transaction's reads); Django still cascades deletes of a run or an enterprise.
     run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="evaluations",
-                            verbose_name=_("run"))
+                            verbose_name=_("run"), db_constraint=False)
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE,
-                                   related_name="tier_evaluations", verbose_name=_("enterprise"))
+                                   related_name="tier_evaluations", verbose_name=_("enterprise"), db_constraint=False)
     tier = models.CharField(_("tier"), max_length=20, choices=TierKey.choices)
     rule_set = models.ForeignKey(TierRuleSet, on_delete=models.PROTECT, related_name="evaluations",
-                                 verbose_name=_("rule set"))
+                                 verbose_name=_("rule set"), db_constraint=False)
     eligible = models.BooleanField(_("eligible"), null=True)
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True)
     failed = models.PositiveSmallIntegerField(_("failing criteria"), default=0)
@@ -252,7 +254,6 @@ class TierEvaluation(models.Model):
         verbose_name = _("tier evaluation")
         verbose_name_plural = _("tier evaluations")
         indexes = [
-            models.Index(fields=["run", "tier", "eligible", "nearness"], name="tiereval_pool_idx"),
             # the pool's order (fewest failing, fewest missing, nearest) read from the index, not sorted
             models.Index(fields=["run", "tier", "failed", "missing", "nearness", "enterprise"],
                          name="tiereval_pool_order_idx"),

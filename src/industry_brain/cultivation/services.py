@@ -220,12 +220,16 @@ def _write_evaluations(run, tier, rs, frame, res) -> None:
             res.route_mask.astype(str)]
     table = TierEvaluation._meta.db_table
     if connection.vendor == "postgresql":
+        import pandas as pd
+
+        frame_out = pd.DataFrame({
+            "run_id": run.pk, "enterprise_id": frame.ids, "tier": tier, "rule_set_id": rs.pk,
+            "eligible": pd.array(np.where(res.eligible == -1, None, res.eligible == 1), dtype="boolean"),
+            "score": np.round(res.score, 2), "failed": res.failed, "missing": res.missing,
+            "nearness": np.round(res.nearness, 4), "excluded": res.excluded, "failed_mask": res.failed_mask,
+            "missing_mask": res.missing_mask, "route_mask": res.route_mask})
         buf = io.StringIO()
-        lines = cols[0]
-        for c in cols[1:]:
-            lines = np.char.add(np.char.add(lines, "\t"), c)
-        buf.write("\n".join(lines.tolist()))
-        buf.write("\n")
+        frame_out.to_csv(buf, sep="\t", header=False, index=False, na_rep="\\N")  # the CSV writer is C
         with connection.cursor() as cur:
             with cur.cursor.copy(f"COPY {table} ({', '.join(EVAL_COLUMNS)}) FROM STDIN") as copy:
                 copy.write(buf.getvalue())
