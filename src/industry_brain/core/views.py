@@ -6,11 +6,9 @@ import datetime as dt
 import re
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -279,13 +277,6 @@ class HomeView(LoginRequiredMixin, TemplateView):
         ctx["panels"] = panels
         ctx["today"] = timezone.localdate()
         return ctx
-
-
-def healthz(request):
-    """Liveness and database check for load balancers."""
-    with connection.cursor() as cur:
-        cur.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "database": connection.vendor, "debug": settings.DEBUG})
 
 
 def district_boundaries_view(request):

@@ -1,6 +1,7 @@
 """The FilterSets that serve both the list pages and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,17 @@ from industry_brain.core.models import District
 
 from .choices import DemandStatus, Urgency, VisitMode
 from .models import Assignment, Cadre, Demand, DemandCategory, Notification, SystemicAlert, Visit
+
+
+class DemandFilterForm(forms.Form):
+    """The filter form of demand lists: a period whose start lies after its end is refused, naming the start."""
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("submitted_from"), data.get("submitted_to")
+        if start and end and start > end:
+            self.add_error("submitted_from", _("The start date is after the end date."))
+        return data
 
 
 class DemandFilterSet(django_filters.FilterSet):
@@ -34,6 +46,7 @@ class DemandFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Demand
+        form = DemandFilterForm
         fields = ["search", "status", "urgency", "category", "district", "department", "enterprise", "chain", "cadre",
                   "submitted_from", "submitted_to", "overdue", "escalated", "flagged"]
 

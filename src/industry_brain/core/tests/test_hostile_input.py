@@ -64,3 +64,17 @@ def test_project_coordinates_outside_the_stated_district_are_refused(api, world,
     assert str(Project.objects.get(pk=project.pk).lat) == "30.250000"
     inside = api.patch(f"/api/v1/projects/{project.pk}/", {"lat": "30.260000", "lon": "120.110000"}, format="json")
     assert inside.status_code == 200, inside.content
+
+
+@pytest.mark.parametrize("period", ["0001-01", "1999-12"])
+def test_progress_reports_for_months_before_the_records_are_refused(world, period):
+    from industry_brain.projects.models import ProgressReport
+    from industry_brain.projects.tests.helpers import make_project
+
+    project = make_project(district="330106", enterprise=world.ent_xihu)
+    client = APIClient()
+    client.force_authenticate(world.user("city"))
+    response = client.post(f"/api/v1/projects/{project.pk}/progress-reports/", {"period": period,
+                                                                              "investment": "100"}, format="json")
+    assert response.status_code == 400 and "period" in response.json(), response.content
+    assert not ProgressReport.objects.filter(project=project).exists()

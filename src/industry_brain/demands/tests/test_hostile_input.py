@@ -36,3 +36,10 @@ def test_stats_period_with_from_after_to_is_a_400_naming_from(world):
     response = api_for(world.user("city")).get("/api/v1/demands/stats/?from=2026-06-01&to=2026-01-01")
     assert response.status_code == 400 and "from" in response.json()
     assert api_for(world.user("city")).get("/api/v1/demands/stats/?from=2026-01-01&to=2026-06-01").status_code == 200
+
+
+def test_list_period_with_from_after_to_is_a_400_naming_the_start(world):
+    response = api_for(world.user("city")).get("/api/v1/demands/?submitted_from=2026-06-01&submitted_to=2026-01-01")
+    assert response.status_code == 400 and "submitted_from" in response.json()
+    ok = api_for(world.user("city")).get("/api/v1/demands/?submitted_from=2026-01-01&submitted_to=2026-06-01")
+    assert ok.status_code == 200

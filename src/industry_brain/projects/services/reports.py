@@ -47,10 +47,17 @@ def parse_period(value) -> dt.date:
         raise ValidationError({"period": [_("Give the month as YYYY-MM.")]}) from None
 
 
+# The platform's records start here: a month such as 0001-01 is a typing error or an attack.
+FIRST_REPORT_MONTH = dt.date(2000, 1, 1)
+
+
 def _validate_report(project: Project, period: dt.date, investment, physical_progress, today: dt.date) -> None:
     errors = {}
     if period > today.replace(day=1):
         errors["period"] = [_("A month in the future cannot be reported.")]
+    elif period < FIRST_REPORT_MONTH:
+        errors["period"] = [_("Months before %(first)s cannot be reported.") % {
+            "first": FIRST_REPORT_MONTH.strftime("%Y-%m")}]
     if investment is None or Decimal(investment) < 0:
         errors["investment"] = [_("The month's investment is a number of at least 0 (10k yuan).")]
     if physical_progress is not None and not 0 <= int(physical_progress) <= 100:
