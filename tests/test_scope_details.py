@@ -85,3 +85,15 @@ def test_page_out_of_scope_answers_exactly_like_missing(client, world):
     client.force_login(world.user("department"))
     _same_as_missing(client, "get", f"/enterprises/{world.ent_xihu.pk}/", "/enterprises/987654321/")
     _same_as_missing(client, "get", f"/enterprises/{world.ent_xihu.pk}/edit/", "/enterprises/987654321/edit/")
+
+
+def test_a_co_handling_department_sees_whose_demand_it_co_handles(db):
+    from industry_brain.enterprises.models import Enterprise
+    from industry_brain.testing.scope_matrix import build_scope_world
+
+    world = build_scope_world()
+    other = world.user("department_other")
+    assert not Enterprise.objects.restrict(other, "view").filter(pk=world.ent_xihu.pk).exists()
+    assert world.cohandling.department == world.other_department  # asked to co-handle ent_xihu's demand
+    assert list(Enterprise.objects.restrict(other, "view").values_list("pk", flat=True)) == [world.ent_xihu.pk]
+    assert not Enterprise.objects.restrict(other, "view_confidential").exists()  # its figures stay closed

@@ -6,7 +6,7 @@ from industry_brain.testing.scope_matrix import case
 
 def rows(w):
     """What the list pages and aggregates should find: a routed demand, a visit, an alert, a notification."""
-    return w.demand, w.visit, w.alert, w.notification
+    return w.demand, w.visit, w.alert, w.notification, w.cohandling
 
 
 EXPECTATIONS = {

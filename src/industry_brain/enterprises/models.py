@@ -49,7 +49,13 @@ def enterprise_scope(user, action: str, prefix: str = "") -> Q | None:
         if action == "view":
             routed = apps.get_model("demands", "Demand").objects.filter(
                 department_id=user.organisation_id).values("enterprise_id")
-            return Q(**{f"{p}pk__in": ids_or_subquery(routed)})
+            q = Q(**{f"{p}pk__in": ids_or_subquery(routed)})
+            # A department asked to co-handle a demand sees that demand, so it sees whose demand it is.
+            cohandled = ids_or_subquery(apps.get_model("demands", "CoHandlingTask").objects.filter(
+                department_id=user.organisation_id).values("demand__enterprise_id"))
+            if not isinstance(cohandled, list) or cohandled:
+                q |= Q(**{f"{p}pk__in": cohandled})
+            return q
         return None
     return None
 
