@@ -91,3 +91,5 @@ class NotificationKind(models.TextChoices):
     COHANDLING = "cohandling", _("co-handling request")
     SYSTEMIC_ALERT = "systemic_alert", _("systemic problem")
     ENTERPRISE_ASSIGNED = "enterprise_assigned", _("enterprise assigned to you")
+    PROGRESS = "progress", _("progress of your demand")
+    NEW_DEMAND = "new_demand", _("new demand of an enterprise in your care")

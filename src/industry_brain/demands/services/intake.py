@@ -18,6 +18,7 @@ from .. import similarity
 from ..choices import (
     Channel,
     DemandStatus,
+    NotificationKind,
     StepAction,
     Urgency,
 )
@@ -29,6 +30,7 @@ from ..models import (
     DemandCategory,
     Visit,
 )
+from ..notifications import notify
 from ._common import (
     _after_step,
     _local_date,
@@ -137,5 +139,11 @@ def demand_create(*, actor, category: DemandCategory, title: str, description: s
     event_record(kind="demand.submitted", message=_("Demand raised: %(title)s") % {"title": demand.title},
                  obj=demand, actor=actor, data={"enterprise": enterprise.pk, "category": category.code})
     demand_detect_similar(demand=demand, at=at)
+    if demand.cadre_id and demand.cadre.user_id and demand.cadre.user_id != getattr(actor, "pk", None):
+        # The cadre serving the firm hears of its new demands at once.
+        notify(users=[demand.cadre.user], kind=NotificationKind.NEW_DEMAND,
+               text=_("New demand #%(id)s of %(name)s: %(title)s") % {
+                   "id": demand.pk, "name": enterprise.name, "title": demand.title},
+               link=demand.get_absolute_url(), demand=demand)
     _after_step(demand)
     return demand

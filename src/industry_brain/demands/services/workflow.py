@@ -58,6 +58,10 @@ def demand_accept(*, actor, demand: Demand, department, handler: User | None = N
                text=_("New demand to coordinate: %(title)s (due %(date)s)") % {
                    "title": d.title, "date": d.due_date.isoformat()},
                link=d.get_absolute_url(), demand=d)
+        notify(users=_users_of_enterprise(d.enterprise_id), kind=NotificationKind.PROGRESS,
+               text=_("Your demand #%(id)s “%(title)s” is accepted; coordinated by %(dept)s, due %(date)s") % {
+                   "id": d.pk, "title": d.title, "dept": d.department, "date": d.due_date.isoformat()},
+               link=d.get_absolute_url(), demand=d)
         _after_step(d)
 
     return DEMAND.run(
@@ -78,7 +82,14 @@ def demand_start(*, actor, demand: Demand, note: str = "", at: dt.datetime | Non
             d.handler = actor
             fields.append("handler")
 
-    return DEMAND.run("start", demand, actor=actor, at=at, apply=apply, after=_refresh_stats, note=note,
+    def after(d: Demand, t):
+        notify(users=_users_of_enterprise(d.enterprise_id), kind=NotificationKind.PROGRESS,
+               text=_("Your demand #%(id)s “%(title)s” is being handled by %(dept)s") % {
+                   "id": d.pk, "title": d.title, "dept": d.department},
+               link=d.get_absolute_url(), demand=d)
+        _refresh_stats(d, t)
+
+    return DEMAND.run("start", demand, actor=actor, at=at, apply=apply, after=after, note=note,
                       extra_fields=fields, message=lambda d: _("Demand %(id)s in progress") % {"id": d.pk})
 
 
@@ -179,7 +190,8 @@ def demand_resolve(*, actor, demand: Demand, resolution: str, at: dt.datetime | 
 
     def after(d: Demand, t):
         notify(users=_users_of_enterprise(d.enterprise_id), kind=NotificationKind.PLEASE_RATE,
-               text=_("Your demand “%(title)s” is resolved. Please rate the result.") % {"title": d.title},
+               text=_("Your demand #%(id)s “%(title)s” is resolved. Please rate the result.") % {
+                   "id": d.pk, "title": d.title},
                link=d.get_absolute_url(), demand=d)
         if d.cadre_id and d.cadre.user_id:
             notify(users=[d.cadre.user], kind=NotificationKind.RESOLVED,
