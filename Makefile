@@ -33,7 +33,8 @@ migrate: setup
 demo: migrate
 	$(PY) manage.py seed_demo --if-empty
 	@echo "Industry Brain: http://127.0.0.1:$(PORT)/  (synthetic demo data)"
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=0 SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 \
+		$(PY) manage.py runserver --nostatic 127.0.0.1:$(PORT)
 
 # Debian's Chromium and CJK fonts for the browser tests (never a downloaded browser).
 browser-deps:
