@@ -25,6 +25,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from . import context
+
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_ROWS = 50_000
 
@@ -164,7 +166,10 @@ class ExcelImporter:
             errors.sort(key=lambda e: e.row)
             return ImportResult(errors=errors)
         try:
-            with transaction.atomic():
+            # The rows are written as the importing user (the change log and events name them even when the import
+            # runs outside a request, e.g. as a background job), keeping the request id when there is one.
+            with context.acting_as(self.actor, label=getattr(self.actor, "username", "") or "",
+                                   request_id=context.current_request_id() or None), transaction.atomic():
                 created, updated = self.write(rows)
         except (ValidationError, PermissionDenied) as exc:
             # `write` goes through the services, which check again: their refusal rolls the whole file back

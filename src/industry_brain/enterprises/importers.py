@@ -57,16 +57,20 @@ class EnterpriseImporter(ExcelImporter):
         return errors
 
     def write(self, rows):
+        """Through the same services as the page and the API (enterprise_create / enterprise_update): the same
+        rights (checked again on the saved row), location checks, events and change log; a refusal rolls the whole
+        file back."""
+        from . import services
+
         by_code = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=[d["uscc"] for _n, d in rows])}
         created = updated = 0
         for _number, data in rows:
+            values = {f: data[f] for f in FIELDS}
             enterprise = by_code.get(data["uscc"])
             if enterprise is None:
-                enterprise = Enterprise(uscc=data["uscc"])
+                services.enterprise_create(actor=self.actor, data={"uscc": data["uscc"], **values})
                 created += 1
             else:
+                services.enterprise_update(actor=self.actor, enterprise=enterprise, data=values)
                 updated += 1
-            for f in FIELDS:
-                setattr(enterprise, f, data[f])
-            enterprise.save()
         return created, updated
