@@ -158,7 +158,11 @@ def evaluate_items(*, actor, items, as_of: dt.date | None = None, store: bool = 
 
 @transaction.atomic
 def _store(*, actor, item, version, columns, code, money, as_of) -> None:
-    Eligibility.objects.filter(item=item, status=Status.CANDIDATE).delete()
+    # Candidates are replaced set-based: pointers to them are cleared first, then one DELETE (no per-row
+    # collection; only candidates, which no payment or ledger row refers to).
+    stale = Eligibility.objects.filter(item=item, status=Status.CANDIDATE)
+    Eligibility.objects.filter(superseded_by__in=stale.values("pk")).update(superseded_by=None)
+    stale._raw_delete(stale.db)
     settled = set(Eligibility.objects.filter(item=item).values_list("enterprise_id", flat=True))
     names = rules.rule_vars(version.conditions, version.exclusions, version.amount)
     now = timezone.now()
