@@ -18,6 +18,7 @@ from . import engine
 from .choices import ENTERPRISE_TIERS, ApplicationType, TierKey
 from .models import EvaluationRun, RecognitionApplication, TierEvaluation, TierRuleSet
 
+POOL_SIZE = 1000
 LADDER = ["specialised", "hidden_champion", "little_giant", "single_champion", "eagle", "kunpeng"]
 
 
@@ -229,7 +230,10 @@ def pool(*, user, tier: str, district: str | None = None, chain: int | None = No
         from industry_brain.chains.models import ChainMembership
 
         qs = qs.filter(enterprise_id__in=ChainMembership.objects.filter(node__chain_id=chain).values("enterprise_id"))
-    return qs.order_by("failed", "missing", "nearness", "enterprise_id")
+    # the pool is the nearest firms: at most POOL_SIZE of them, read in index order (the count never scans the
+    # hundreds of thousands of firms far from the tier)
+    return qs.select_related("enterprise", "enterprise__district", "rule_set", "run").order_by(
+        "failed", "missing", "nearness", "enterprise_id")[:POOL_SIZE]
 
 
 def near_next_year(*, user, run: EvaluationRun | None = None, by: str = "district") -> list[dict]:

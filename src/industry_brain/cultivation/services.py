@@ -200,6 +200,9 @@ def evaluation_run(*, actor, as_of: dt.date | None = None, application_type: str
             _write_evaluations(run, tier, rs, frame, res)
             counts[tier] = {"eligible": int((res.eligible == 1).sum()), "unknown": int((res.eligible == -1).sum()),
                             "ineligible": int((res.eligible == 0).sum()), "rule_set": rs.pk, "version": rs.version}
+        if connection.vendor == "postgresql":  # fresh statistics for the pool's plans after millions of new rows
+            with connection.cursor() as cur:
+                cur.execute(f"ANALYZE {TierEvaluation._meta.db_table}")
         run.counts = counts
         run.seconds = round(time.monotonic() - started, 3)
         run.save(update_fields=["counts", "seconds", "updated"])

@@ -58,8 +58,7 @@ class PoolView(LoginRequiredMixin, View):
         if tier not in ENTERPRISE_TIERS:
             tier = "little_giant"
         district = request.GET.get("district") or None
-        qs = selectors.pool(user=request.user, tier=tier, district=district).select_related(
-            "enterprise", "enterprise__district", "rule_set", "run")
+        qs = selectors.pool(user=request.user, tier=tier, district=district)
         rows = list(qs[:50])
         from .api.views import details_for
 

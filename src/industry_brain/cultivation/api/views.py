@@ -119,8 +119,7 @@ class CultivationPoolViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, view
         chain = p.get("chain")
         return selectors.pool(user=self.request.user, tier=p.get("tier") or "little_giant",
                               district=p.get("district") or None,
-                              chain=int(chain) if chain and chain.isdigit() else None).select_related(
-            "enterprise", "rule_set", "run")
+                              chain=int(chain) if chain and chain.isdigit() else None)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
