@@ -107,10 +107,10 @@
         visualMap: { min: 0, max: max, seriesIndex: 0, left: 8, bottom: 8, calculable: true,
                      text: [shade === "count" ? cfg.labels.count : cfg.labels.sum, ""],
                      inRange: { color: ["#f4f7fb", "#c9daf0", "#8fb3e0"] } },
-        geo: { map: "hangzhou", roam: true, zoom: districtView().zoom, center: districtView().center,
-               label: { show: false },
+        geo: Object.assign(districtView().center ? { center: districtView().center } : {}, {
+               map: "hangzhou", roam: true, zoom: districtView().zoom, label: { show: false },
                itemStyle: { areaColor: "transparent", borderColor: "#7a8ca5", borderWidth: 1 },
-               emphasis: { label: { show: true }, itemStyle: { areaColor: "rgba(59,125,216,0.15)" } } },
+               emphasis: { label: { show: true }, itemStyle: { areaColor: "rgba(59,125,216,0.15)" } } }),
         series: [{ type: "map", geoIndex: 0, data: values }].concat(points).concat([{
           // District names drawn above the points, readable on any shading.
           type: "scatter", coordinateSystem: "geo", silent: true, symbolSize: 0, z: 20, zlevel: 1,
@@ -183,6 +183,7 @@
         nameByCode[f.properties.adcode] = f.properties.name;
         var b = [180, 90, -180, -90];
         (function walk(c) {
+          if (!c || !c.length) return;
           if (typeof c[0] === "number") { b = [Math.min(b[0], c[0]), Math.min(b[1], c[1]), Math.max(b[2], c[0]), Math.max(b[3], c[1])]; return; }
           c.forEach(walk);
         })(f.geometry.coordinates);
