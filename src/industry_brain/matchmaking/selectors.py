@@ -180,13 +180,14 @@ def relevant(need: Listing, offer: Listing, idf: dict[str, float]) -> bool:
 
 
 def _past_deals(firm_id: int, others: list[int], *, as_buyer: bool) -> dict[int, int]:
+    """Signed or delivered orders between a firm and each of the others: the firm's own deals (few, by its
+    foreign-key index), counted per partner."""
     done = Intention.objects.filter(status__in=[IntentionStatus.SIGNED, IntentionStatus.DELIVERED],
-                                    kind=IntentionKind.ORDER)
-    if as_buyer:
-        rows = done.filter(buyer_id=firm_id, seller_id__in=others).values("seller").annotate(n=Count("pk"))
-        return {r["seller"]: r["n"] for r in rows}
-    rows = done.filter(seller_id=firm_id, buyer_id__in=others).values("buyer").annotate(n=Count("pk"))
-    return {r["buyer"]: r["n"] for r in rows}
+                                    kind=IntentionKind.ORDER).order_by()
+    wanted = set(others)
+    mine, partner = ("buyer_id", "seller") if as_buyer else ("seller_id", "buyer")
+    rows = done.filter(**{mine: firm_id}).values(partner).annotate(n=Count("pk"))
+    return {r[partner]: r["n"] for r in rows if r[partner] in wanted}
 
 
 def recommendations(*, user, listing: Listing, limit: int = 20, on: dt.date | None = None) -> list[Recommendation]:
@@ -218,9 +219,14 @@ def recommendations(*, user, listing: Listing, limit: int = 20, on: dt.date | No
     if distinctive:
         ids += list(ListingTerm.objects.filter(term__in=distinctive, kind=want).exclude(listing_id__in=ids)
                     .values_list("listing_id", flat=True)[: MAX_CANDIDATES // 2])
-    candidates = list(active.filter(pk__in=set(ids)).select_related("enterprise", "node").only(
+    # Read by primary key only (the conditions of `active` are checked below, in Python: a long IN list beside
+    # them leads the planner to a scan of the kind's listings).
+    candidates = list(Listing.objects.filter(pk__in=set(ids)).select_related("enterprise", "node").only(
         "pk", "kind", "title", "material", "node_id", "node__name", "capacity", "volume", "unit", "terms",
-        "enterprise_id", "enterprise__name", "enterprise__lat", "enterprise__lon", "enterprise__top_tier"))
+        "enterprise_id", "enterprise__name", "enterprise__lat", "enterprise__lon", "enterprise__top_tier",
+        "status", "expires_on"))
+    candidates = [c for c in candidates if c.kind == want and c.status == ListingStatus.ACTIVE and c.expires_on >= on
+                  and c.enterprise_id != listing.enterprise_id and (want != ListingKind.OFFER or (c.capacity or 0) > 0)]
     if not candidates:
         return []
     idf = _idf(terms, want)
