@@ -75,9 +75,6 @@ def ensure_seeded() -> None:
 
 
 def bench_evaluate(report: Report) -> None:
-    import datetime as dt
-
-    import numpy as np
     from django.utils import timezone
 
     from industry_brain.enterprises.models import Enterprise
@@ -110,12 +107,14 @@ def bench_evaluate(report: Report) -> None:
     report.add(SECTION, f"evaluate {len(items)} items over {firms:,} firms (load + set-based rules, no writes)",
                compute, "s", f"< {EVALUATE_TARGET_S:.0f} s", compute < EVALUATE_TARGET_S, baseline=per_firm,
                baseline_label=f"per-firm Python loop (timed on {seen:,} firms, scaled)")
+    # Storing the candidates with their snapshots, for the broadest item (the write side of a list computation).
+    broadest = max(items, key=lambda i: counts[i.pk]["eligible"] + counts[i.pk]["unknown"])
     t = time.perf_counter()
-    services.evaluate_items(actor=city, items=items)
+    services.evaluate_items(actor=city, items=[broadest])
     stored = time.perf_counter() - t
-    report.add(SECTION, f"evaluate and store the candidates with their snapshots ({eligible:,} eligible)", stored,
-               "s", "— (informative)", True)
-    del np, dt
+    n = counts[broadest.pk]["eligible"] + counts[broadest.pk]["unknown"]
+    report.add(SECTION, f"evaluate and store one item's list with snapshots ({broadest.code}: {n:,} rows; "
+                        f"{eligible:,} eligible over all items)", stored, "s", "— (informative)", True)
 
 
 def bench_page(report: Report) -> None:
