@@ -245,6 +245,26 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "COERCE_DECIMAL_TO_STRING": True,
 }
+def _choice_enum_names(exclude: tuple[str, ...] = ()) -> dict[str, str]:
+    """`<Name>Enum` → the choices class, for every TextChoices/IntegerChoices class in an app's choices.py (a name
+    two apps share is prefixed with the app), so that drf-spectacular never has to invent "Status73dEnum"."""
+    import re
+
+    names: dict[str, str] = {}
+    pattern = re.compile(r"^class (\w+)\((?:models\.)?(?:TextChoices|IntegerChoices)\)", re.M)
+    root = Path(__file__).resolve().parent
+    for path in sorted([*root.glob("*/choices.py"), *root.glob("*/models.py")]):
+        app = path.parent.name
+        module = "choices" if path.name == "choices.py" else "models"
+        for name in pattern.findall(path.read_text(encoding="utf-8")):
+            target = f"industry_brain.{app}.{module}.{name}"
+            if target in exclude:
+                continue
+            key = f"{name}Enum" if f"{name}Enum" not in names else f"{app.title()}{name}Enum"
+            names[key] = target
+    return names
+
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Industry Brain API",
     "DESCRIPTION": "产业大脑 — API of the city Economy and Information Bureau platform (v1).",
@@ -255,8 +275,16 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    # One stable OpenAPI name per choice set, whatever field it appears in.
+    # One stable OpenAPI name per choice set, whatever field it appears in: every choices class of every app
+    # (`_choice_enum_names`), then the names kept from before.
     "ENUM_NAME_OVERRIDES": {
+        **_choice_enum_names(exclude=(
+            "industry_brain.projects.choices.WarningLevel", "industry_brain.projects.choices.SupervisionLevel",
+            "industry_brain.projects.choices.SupervisionStatus", "industry_brain.projects.choices.KeyLevel",
+            "industry_brain.enterprises.choices.RecognitionLevel", "industry_brain.chains.choices.ChainMasterStatus",
+            "industry_brain.demands.choices.DemandStatus", "industry_brain.demands.choices.CoHandlingStatus",
+            "industry_brain.demands.choices.AlertStatus", "industry_brain.demands.choices.Channel",
+            "industry_brain.enterprises.choices.ReadChannel")),
         "WarningLevelEnum": "industry_brain.projects.choices.WarningLevel",
         "SupervisionLevelEnum": "industry_brain.projects.choices.SupervisionLevel",
         "SupervisionStatusEnum": "industry_brain.projects.choices.SupervisionStatus",

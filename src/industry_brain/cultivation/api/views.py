@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -132,6 +133,7 @@ class TierCardViewSet(RestrictedViewSetMixin, viewsets.GenericViewSet):
 
     queryset = Enterprise.objects.all()
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def retrieve(self, request, pk=None):
         enterprise = Enterprise.objects.get_in_scope(request.user, pk, "view_confidential")
         as_of = request.query_params.get("as_of")

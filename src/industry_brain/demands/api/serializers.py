@@ -40,8 +40,10 @@ def _allowed(workflow, serializer, obj) -> list[str]:
 
 
 def allowed_actions_field(workflow):
-    return extend_schema_field(serializers.ListField(child=serializers.ChoiceField(
-        choices=list(workflow.transitions)), help_text=_("The steps the caller may take now.")))
+    # Plain strings, the possible ones named in the description: each workflow has its own steps, and one enum per
+    # workflow under one field name would make the schema's component names collide.
+    return extend_schema_field(serializers.ListField(child=serializers.CharField(), help_text=_(
+        "The steps the caller may take now (of: %(steps)s).") % {"steps": ", ".join(workflow.transitions)}))
 
 
 class CadreSerializer(serializers.ModelSerializer):

@@ -29,5 +29,5 @@ class FactorySerializer(serializers.ModelSerializer):
                   "gbt39116_level", "project"]
 
 
-class NoteSerializer(serializers.Serializer):
+class FactoryNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)

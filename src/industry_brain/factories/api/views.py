@@ -10,21 +10,21 @@ from industry_brain.enterprises.models import Enterprise
 
 from .. import selectors, services
 from ..models import FactoryApplication
-from .serializers import FactoryApplicationSerializer, FactorySerializer, NoteSerializer
+from .serializers import FactoryApplicationSerializer, FactoryNoteSerializer, FactorySerializer
 
 
 def _step(name):
     def step(self, request, pk=None):
         app = self.get_object()
-        s = NoteSerializer(data=request.data)
+        s = FactoryNoteSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         app = services.application_step(actor=request.user, application=app, action=name,
                                         note=s.validated_data.get("note", ""))
         return Response(FactoryApplicationSerializer(app).data)
 
     step.__name__ = name
-    step = action(detail=True, methods=["post"], serializer_class=NoteSerializer)(step)
-    return extend_schema(request=NoteSerializer, responses=FactoryApplicationSerializer)(step)
+    step = action(detail=True, methods=["post"], serializer_class=FactoryNoteSerializer)(step)
+    return extend_schema(request=FactoryNoteSerializer, responses=FactoryApplicationSerializer)(step)
 
 
 class FactoryApplicationViewSet(RestrictedListCreateViewSet):

@@ -101,22 +101,22 @@ class IntentionSerializer(serializers.ModelSerializer):
         return obj.seller.name if obj.seller_id else None
 
 
-class SignSerializer(serializers.Serializer):
+class IntentionSignSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True,
                                       help_text="signed amount in 10k yuan (default: the declared amount)")
     signed_on = serializers.DateField(required=False, allow_null=True)
 
 
-class DeliverSerializer(serializers.Serializer):
+class IntentionDeliverSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
     delivered_on = serializers.DateField(required=False, allow_null=True)
 
 
-class ReasonSerializer(serializers.Serializer):
+class DropReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 
-class StatsQuerySerializer(serializers.Serializer):
+class EventStatsQuerySerializer(serializers.Serializer):
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
 
@@ -126,7 +126,7 @@ class StatsQuerySerializer(serializers.Serializer):
         return attrs
 
 
-class StatsSerializer(serializers.Serializer):
+class EventStatsSerializer(serializers.Serializer):
     events = serializers.IntegerField()
     participants = serializers.IntegerField()
     orders_declared = serializers.DecimalField(max_digits=16, decimal_places=2)
@@ -152,7 +152,7 @@ class TargetSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "project"]
 
 
-class NoteSerializer(serializers.Serializer):
+class TargetNoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 

@@ -23,18 +23,18 @@ from ..models import AttractionTarget, Event, Intention, Listing
 from .serializers import (
     AttendanceSerializer,
     ChainGapsSerializer,
-    DeliverSerializer,
+    DropReasonSerializer,
     EventSerializer,
+    EventStatsSerializer,
+    IntentionDeliverSerializer,
     IntentionSerializer,
+    IntentionSignSerializer,
     ListingSerializer,
     MeetingSerializer,
-    NoteSerializer,
-    ReasonSerializer,
     RecommendationSerializer,
     RegistrationSerializer,
     RenewSerializer,
-    SignSerializer,
-    StatsSerializer,
+    TargetNoteSerializer,
     TargetSerializer,
     TargetSignSerializer,
 )
@@ -180,7 +180,7 @@ class EventViewSet(RestrictedListCreateViewSet):
         return Response(IntentionSerializer(it).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE)],
-                   responses=StatsSerializer)
+                   responses=EventStatsSerializer)
     @action(detail=False, methods=["get"])
     def stats(self, request):
         """Events, distinct participating firms, orders and financing declared and signed (万元), and the
@@ -189,7 +189,7 @@ class EventViewSet(RestrictedListCreateViewSet):
         date_to = _parse_date(request.query_params.get("to"), "to")
         if date_from and date_to and date_from > date_to:
             raise ValidationError({"from": ["`from` is after `to`."]})
-        return Response(StatsSerializer(selectors.event_stats(user=request.user, date_from=date_from,
+        return Response(EventStatsSerializer(selectors.event_stats(user=request.user, date_from=date_from,
                                                                date_to=date_to)).data)
 
 
@@ -210,29 +210,29 @@ class IntentionViewSet(RestrictedListCreateViewSet):
             _firm_in_scope(self.request.user, data["seller"], "seller")
         serializer.instance = services.intention_declare(actor=self.request.user, data=data)
 
-    @extend_schema(request=SignSerializer, responses=IntentionSerializer)
+    @extend_schema(request=IntentionSignSerializer, responses=IntentionSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         intention = self.get_object()
-        s = SignSerializer(data=request.data)
+        s = IntentionSignSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         it = services.intention_sign(actor=request.user, intention=intention, **s.validated_data)
         return Response(IntentionSerializer(it).data)
 
-    @extend_schema(request=DeliverSerializer, responses=IntentionSerializer)
+    @extend_schema(request=IntentionDeliverSerializer, responses=IntentionSerializer)
     @action(detail=True, methods=["post"])
     def deliver(self, request, pk=None):
         intention = self.get_object()
-        s = DeliverSerializer(data=request.data)
+        s = IntentionDeliverSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         it = services.intention_deliver(actor=request.user, intention=intention, **s.validated_data)
         return Response(IntentionSerializer(it).data)
 
-    @extend_schema(request=ReasonSerializer, responses=IntentionSerializer)
+    @extend_schema(request=DropReasonSerializer, responses=IntentionSerializer)
     @action(detail=True, methods=["post"])
     def drop(self, request, pk=None):
         intention = self.get_object()
-        s = ReasonSerializer(data=request.data)
+        s = DropReasonSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         it = services.intention_drop(actor=request.user, intention=intention, reason=s.validated_data["reason"])
         return Response(IntentionSerializer(it).data)
@@ -253,27 +253,27 @@ class AttractionTargetViewSet(RestrictedListCreateViewSet):
 
     def _step(self, request, name):
         target = self.get_object()
-        s = NoteSerializer(data=request.data)
+        s = TargetNoteSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         target = services.target_step(actor=request.user, target=target, action=name, note=s.validated_data["note"])
         return Response(TargetSerializer(target).data)
 
-    @extend_schema(request=NoteSerializer, responses=TargetSerializer)
+    @extend_schema(request=TargetNoteSerializer, responses=TargetSerializer)
     @action(detail=True, methods=["post"])
     def contact(self, request, pk=None):
         return self._step(request, "contact")
 
-    @extend_schema(request=NoteSerializer, responses=TargetSerializer)
+    @extend_schema(request=TargetNoteSerializer, responses=TargetSerializer)
     @action(detail=True, methods=["post"])
     def visit(self, request, pk=None):
         return self._step(request, "visit")
 
-    @extend_schema(request=NoteSerializer, responses=TargetSerializer)
+    @extend_schema(request=TargetNoteSerializer, responses=TargetSerializer)
     @action(detail=True, methods=["post"])
     def negotiate(self, request, pk=None):
         return self._step(request, "negotiate")
 
-    @extend_schema(request=NoteSerializer, responses=TargetSerializer)
+    @extend_schema(request=TargetNoteSerializer, responses=TargetSerializer)
     @action(detail=True, methods=["post"])
     def drop(self, request, pk=None):
         return self._step(request, "drop")

@@ -77,7 +77,7 @@ class ConfirmSerializer(serializers.Serializer):
     bank_account = serializers.CharField(max_length=40)
 
 
-class ReasonSerializer(serializers.Serializer):
+class PolicyReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 

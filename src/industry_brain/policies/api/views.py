@@ -26,8 +26,8 @@ from .serializers import (
     LedgerEntrySerializer,
     PaySerializer,
     PolicyItemSerializer,
+    PolicyReasonSerializer,
     PolicySerializer,
-    ReasonSerializer,
     RuleVersionSerializer,
     SupplySerializer,
 )
@@ -118,11 +118,11 @@ class EligibilityViewSet(RestrictedReadOnlyViewSet):
         s.is_valid(raise_exception=True)
         return self._done(services.eligibility_confirm(actor=request.user, eligibility=obj, **s.validated_data))
 
-    @extend_schema(request=ReasonSerializer, responses=EligibilitySerializer)
+    @extend_schema(request=PolicyReasonSerializer, responses=EligibilitySerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         obj = self.get_object()
-        s = ReasonSerializer(data=request.data)
+        s = PolicyReasonSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         return self._done(services.eligibility_decline(actor=request.user, eligibility=obj,
                                                        reason=s.validated_data["reason"]))
@@ -145,11 +145,11 @@ class EligibilityViewSet(RestrictedReadOnlyViewSet):
         s.is_valid(raise_exception=True)
         return self._done(services.eligibility_pay(actor=request.user, eligibility=obj, **s.validated_data))
 
-    @extend_schema(request=ReasonSerializer, responses=EligibilitySerializer)
+    @extend_schema(request=PolicyReasonSerializer, responses=EligibilitySerializer)
     @action(detail=True, methods=["post"])
     def hold(self, request, pk=None):
         obj = self.get_object()
-        s = ReasonSerializer(data=request.data)
+        s = PolicyReasonSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         return self._done(services.eligibility_hold(actor=request.user, eligibility=obj,
                                                     reason=s.validated_data["reason"]))
@@ -159,11 +159,11 @@ class EligibilityViewSet(RestrictedReadOnlyViewSet):
     def release(self, request, pk=None):
         return self._done(services.eligibility_release(actor=request.user, eligibility=self.get_object()))
 
-    @extend_schema(request=ReasonSerializer, responses=EligibilitySerializer)
+    @extend_schema(request=PolicyReasonSerializer, responses=EligibilitySerializer)
     @action(detail=True, methods=["post"])
     def clawback(self, request, pk=None):
         obj = self.get_object()
-        s = ReasonSerializer(data=request.data)
+        s = PolicyReasonSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         return self._done(services.eligibility_clawback(actor=request.user, eligibility=obj,
                                                         reason=s.validated_data["reason"]))

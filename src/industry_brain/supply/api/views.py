@@ -4,6 +4,7 @@ may not change answers 403."""
 import datetime as dt
 
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
@@ -189,6 +190,7 @@ class PrescreenView(RestrictedViewSetMixin, APIView):
     """Structural pre-screen over the inputs in the caller's scope: single-source, concentrated (HHI > 0.4) and
     outside-province-only inputs, and the chain-break points of each firm."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         if not (is_city(request.user) or request.user.role in ("district", "chain_team", "enterprise")):
             raise Http404
@@ -200,6 +202,7 @@ class PrescreenView(RestrictedViewSetMixin, APIView):
 class RiskCardView(RestrictedViewSetMixin, APIView):
     """An enterprise's risk card: inputs with suppliers, shares and single-source flags, TTS of the last scenario."""
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         return Response(selectors.risk_card(user=request.user, enterprise_id=pk))
 
