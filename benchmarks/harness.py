@@ -78,7 +78,8 @@ class Report:
 
     def note(self, section: str, text: str) -> None:
         """A line of explanation printed under the section's table in RESULTS.md."""
-        self.notes.setdefault(section, []).append(text)
+        if text not in self.notes.setdefault(section, []):  # a later pass repeats its notes
+            self.notes[section].append(text)
 
     def sections(self) -> list[str]:
         return list(dict.fromkeys(r.section for r in self.rows))
