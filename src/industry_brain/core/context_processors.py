@@ -12,7 +12,9 @@ def platform(request):
     items = []
     if role:
         for _order, url_name, label, roles in registry.navigation:
-            if roles is None or role in roles or user.is_superuser:
+            # A menu entry is shown to the roles it names; a superuser sees the city's menu, not every role's
+            # (an enterprise's own card is no page for the bureau).
+            if roles is None or role in roles or (user.is_superuser and "city" in roles):
                 override = registry.nav_overrides.get(url_name)
                 personal = override(user) if override else None
                 try:

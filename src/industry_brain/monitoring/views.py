@@ -64,11 +64,12 @@ class CockpitView(LoginRequiredMixin, View):
 
     def get(self, request, dimension="city", key="all"):
         user = request.user
-        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        # The menu's cockpit is the reader's own: a district's for its officers, an ecosystem's for its work team
+        # (shown here, not redirected, so that the menu entry opens a page).
         if dimension == "city" and not user.is_city and user.role == "district":
-            return redirect(reverse("monitoring:cockpit_district", kwargs={"key": user.district_code}) + query)
-        if dimension == "city" and not user.is_city and user.role == "chain_team":
-            return redirect(reverse("monitoring:cockpit_ecosystem", kwargs={"key": str(user.ecosystem_id)}) + query)
+            dimension, key = "district", user.district_code
+        elif dimension == "city" and not user.is_city and user.role == "chain_team":
+            dimension, key = "ecosystem", str(user.ecosystem_id)
         period = _period(request, user)
         row = selectors.indicator_row(user=user, period=period, dimension=dimension, key=key)
         trend = selectors.series(user=user, dimension=dimension, key=key, end=period)

@@ -20,9 +20,10 @@ def policy_home_panel(request):
     if user.role == "enterprise":
         waiting = qs.filter(status="notified")
         unknown = qs.filter(status="candidate", result__isnull=True)
+        wan, by = gettext("10k yuan"), gettext("confirm by")
         items = [{"url": e.get_absolute_url(), "text": e.item.name,
-                  "meta": f"{e.amount or '—'} {gettext('10k yuan')} · {gettext('confirm by')} "
-                          f"{e.deadline:%Y-%m-%d}" if e.deadline else ""} for e in waiting.order_by("deadline")[:8]]
+                  "meta": f"{e.amount or '—'} {wan} · {by} {e.deadline:%Y-%m-%d}" if e.deadline else ""}
+                 for e in waiting.order_by("deadline")[:8]]
         items += [{"url": e.get_absolute_url(), "text": e.item.name, "meta": gettext("a figure is missing")}
                   for e in unknown[:5]]
         return {"order": 3, "title": gettext("Policy benefits for you"), "stats": [

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from industry_brain.core import registry
 
 registry.register_nav(60, "supply:scenario_list", _("Chain-break risk"), ("city", "district", "chain_team"))
-registry.register_nav(61, "supply:emergency_list", _("Emergency mode"), ("city", "district", "chain_team",
-                                                                          "department"))
+# Departments reach an emergency through the requests routed to them (members of the team), not the menu.
+registry.register_nav(61, "supply:emergency_list", _("Emergency mode"), ("city", "district", "chain_team"))
 
 
 def chain_supply_panel(request, chain):

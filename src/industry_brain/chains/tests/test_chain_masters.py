@@ -79,18 +79,23 @@ def test_team_places_enterprises_in_its_chains_only(api, world):
     assert client.delete(f"/api/v1/chain-memberships/{ok.json()['id']}/").status_code == 204
 
 
-def test_enterprise_reports_its_figures_and_scale_follows(api, world):
+def test_enterprise_reports_its_figures_but_its_own_report_does_not_set_its_scale(api, world):
+    """A firm reports the figures of a finished year; the above-scale flag follows figures a bureau recorded, so a
+    firm's own report (1,400万元 here, under the 2,000万元 line) does not take it off the list."""
     client = api.as_user(world.user("enterprise"))
     response = client.post(f"/api/v1/enterprises/{world.ent_xihu.pk}/figures/", {
-        "year": 2026, "revenue": "1500", "main_revenue": "1400", "employees": 30}, format="json")
+        "year": 2023, "revenue": "1500", "main_revenue": "1400", "employees": 30}, format="json")
     assert response.status_code == 201, response.json()
     world.ent_xihu.refresh_from_db()
-    assert world.ent_xihu.is_above_scale is False  # 1,400万元 < 2,000万元
+    assert world.ent_xihu.is_above_scale is True
+    future = client.post(f"/api/v1/enterprises/{world.ent_xihu.pk}/figures/", {
+        "year": 2100, "revenue": "1", "main_revenue": "1"}, format="json")
+    assert future.status_code == 400 and "year" in future.json()
     bad = client.post(f"/api/v1/enterprises/{world.ent_xihu.pk}/figures/", {
-        "year": 2026, "revenue": "100", "main_revenue": "200"}, format="json")
+        "year": 2022, "revenue": "100", "main_revenue": "200"}, format="json")
     assert bad.status_code == 400 and "main_revenue" in bad.json()
     other = api.as_user(world.user("enterprise_other")).post(
-        f"/api/v1/enterprises/{world.ent_xihu.pk}/figures/", {"year": 2026, "revenue": "1", "main_revenue": "1"},
+        f"/api/v1/enterprises/{world.ent_xihu.pk}/figures/", {"year": 2022, "revenue": "1", "main_revenue": "1"},
         format="json")
     assert other.status_code == 404
 
