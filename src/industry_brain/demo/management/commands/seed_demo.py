@@ -56,7 +56,7 @@ class Command(BaseCommand):
                 t = time.monotonic()
                 getattr(module, func)(scale=scale, seed=seed, users=result["users"])
                 if not quiet:
-                    self.stdout.write(f"{module_name.rsplit('.', 1)[-1]} seeded in {time.monotonic() - t:.1f}s")
+                    self.stdout.write(f"{func.removeprefix('seed_')} seeded in {time.monotonic() - t:.1f}s")
         if not quiet:
             self.print_logins()
 
