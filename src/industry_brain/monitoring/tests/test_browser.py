@@ -35,7 +35,8 @@ def test_cockpit_in_the_browser(browser_page, crafted):
     login_page(page, crafted.user("district").username)
     page.goto(f"{page.base_url}/monitoring/?period=2026-01")
     page.wait_for_load_state("networkidle")
-    assert "/monitoring/district/330106/" in page.url
+    # The menu's cockpit is the officer's own district (shown in place).
+    assert "/breakdown/district/330106/" in page.get_attribute("#headline [data-field=va_cum]", "href")
     firms_link = page.get_attribute("#headline [data-field=va_cum]", "href")
     page.goto(f"{page.base_url}{firms_link}")
     firms = page.eval_on_selector_all("#firms tbody tr td:first-child", "els => els.map(e => e.textContent.trim())")
