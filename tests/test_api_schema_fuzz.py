@@ -22,10 +22,28 @@ PREFIXES = ("/api/v1/auth/", "/api/v1/me/", "/api/v1/districts/", "/api/v1/indus
 
 
 def fuzz(schema_dict: dict, token: str, *, examples: int = EXAMPLES) -> list[str]:
+    from schemathesis.openapi import from_dict
+
+    schema = from_dict(schema_dict)
+    # Calls go straight to the WSGI application, whose request signals would close the database connection (and
+    # with it the test's transaction on PostgreSQL); keep it open for the run, as Django's test client does.
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        return _fuzz(schema, token, examples=examples)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+def _fuzz(schema, token: str, *, examples: int) -> list[str]:
     import hypothesis
+    from django.db import transaction
     from hypothesis import HealthCheck, given, settings
     from schemathesis.checks import not_a_server_error
-    from schemathesis.openapi import from_dict
     from schemathesis.specs.openapi.checks import (
         content_type_conformance,
         response_schema_conformance,
@@ -34,7 +52,6 @@ def fuzz(schema_dict: dict, token: str, *, examples: int = EXAMPLES) -> list[str
 
     from industry_brain.wsgi import application
 
-    schema = from_dict(schema_dict)
     checks = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
     failures: list[str] = []
     for result in schema.get_all_operations():
@@ -48,8 +65,10 @@ def fuzz(schema_dict: dict, token: str, *, examples: int = EXAMPLES) -> list[str
                                                                   hypothesis.Phase.generate])
         def run(case):
             # identity: the map answers gzip when asked, and the WSGI transport does not decompress
-            response = case.call(app=application, headers={"Authorization": f"Token {token}",
-                                                           "Accept-Encoding": "identity"})
+            # Each call in a savepoint: a database error in one answer must not poison the calls after it.
+            with transaction.atomic():
+                response = case.call(app=application, headers={"Authorization": f"Token {token}",
+                                                               "Accept-Encoding": "identity"})
             case.validate_response(response, checks=checks)
 
         try:

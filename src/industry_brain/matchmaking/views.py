@@ -411,7 +411,7 @@ class GapDetailView(LoginRequiredMixin, View):
 
         from .gaps import chain_gaps, may_read_gaps, suggested_targets
 
-        chain = Chain.objects.filter(pk=pk).first()
+        chain = Chain.objects.filter(pk=pk).first() if 0 < pk <= 2_147_483_647 else None
         if chain is None or not may_read_gaps(request.user, chain):
             raise Http404
         gaps = chain_gaps(chain)

@@ -291,6 +291,9 @@ class AttractionTargetViewSet(RestrictedListCreateViewSet):
         return Response(TargetSerializer(target).data)
 
 
+MAX_PK = 2_147_483_647  # the largest id PostgreSQL's integer column holds
+
+
 class ChainGapsView(APIView):
     """`GET /chains/{id}/gaps/`: per node the local firms, the share of local demand met locally and from outside
     the province, and the gap rank; with the chain's completeness score and its formula. The city and the chain's
@@ -302,7 +305,7 @@ class ChainGapsView(APIView):
 
         from ..gaps import chain_gaps
 
-        if not may_read_gaps(request.user):
+        if not may_read_gaps(request.user) or not 0 < pk <= MAX_PK:  # beyond the id column's range: missing
             raise Http404
         chain = Chain.objects.filter(pk=pk).first()
         if chain is None or not may_read_gaps(request.user, chain):
