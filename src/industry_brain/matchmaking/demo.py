@@ -76,10 +76,10 @@ def seed_matchmaking(*, scale: str, seed: int, users: dict) -> dict:
                 expires_on=today + dt.timedelta(days=rng.randint(-20, 300)), published_by=city))
         ups = [u for u in preds.get(node, []) if u in node_material]
         if ups and rng.random() < 0.6:
-            _pk, name, unit = node_material[rng.choice(ups)]
+            up = rng.choice(ups)
+            _pk, name, unit = node_material[up]
             listings.append(Listing(
-                enterprise_id=e, kind=ListingKind.NEED, title=f"采购{name}", material=name,
-                node_id=next(n for n, v in node_material.items() if v[1] == name),
+                enterprise_id=e, kind=ListingKind.NEED, title=f"采购{name}", material=name, node_id=up,
                 volume=Decimal(rng.choice([20, 50, 100, 300, 800])), unit=unit,
                 description=rng.choice(["要求质量稳定、可长期供货", "优先考虑本地供应商", "需提供检测报告",
                                         "替代外地供应，缩短交期"]),

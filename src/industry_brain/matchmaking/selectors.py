@@ -99,9 +99,10 @@ def _term_stats(terms: list[str], kind: str) -> tuple[int, dict[str, int]]:
     return total, df
 
 
-def _idf(terms: list[str], kind: str) -> dict[str, float]:
-    """Inverse document frequency of each term among the active listings of a kind (the index's own counts)."""
-    total, df = _term_stats(terms, kind)
+def _idf(terms: list[str], kind: str, stats: tuple[int, dict[str, int]] | None = None) -> dict[str, float]:
+    """Inverse document frequency of each term among the active listings of a kind (the index's own counts);
+    `stats` when the caller has already read them."""
+    total, df = stats or _term_stats(terms, kind)
     return {t: math.log((1 + total) / (1 + df.get(t, 0))) + 1 for t in terms}
 
 
@@ -210,7 +211,7 @@ def recommendations(*, user, listing: Listing, limit: int = 20, on: dt.date | No
         return []
     # Candidates from the index: the same node, then the listings sharing a distinctive word (one that occurs in at
     # most 5% of the listings: the material's own name, a product word); common words would hand over everything.
-    total, df = _term_stats(terms, want)
+    stats = total, df = _term_stats(terms, want)
     distinctive = [t for t in terms if df.get(t, 0) <= max(200, total // 20)]
     ids: list[int] = []
     if listing.node_id:
@@ -229,7 +230,7 @@ def recommendations(*, user, listing: Listing, limit: int = 20, on: dt.date | No
                   and c.enterprise_id != listing.enterprise_id and (want != ListingKind.OFFER or (c.capacity or 0) > 0)]
     if not candidates:
         return []
-    idf = _idf(terms, want)
+    idf = _idf(terms, want, stats)
     deals = _past_deals(listing.enterprise_id, [c.enterprise_id for c in candidates],
                         as_buyer=listing.kind == ListingKind.NEED)
     rows = []

@@ -313,8 +313,7 @@ class TargetListView(ObjectListView):
             raise Http404
         form = TargetForm(request.POST, user=request.user)
         if not form.is_valid():
-            messages.error(request, " ".join(e["message"] for errs in form.errors.get_json_data().values()
-                                             for e in errs))
+            messages.error(request, " ".join(_form_errors(form).messages))
             return redirect("matchmaking:target_list")
         node = form.cleaned_data["node"]
         try:
