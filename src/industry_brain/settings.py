@@ -321,6 +321,12 @@ CELERY_BEAT_SCHEDULE = {
     "expire-recognitions": {"task": "enterprises.expire_recognitions", "schedule": crontab(hour=5, minute=30)},
     "matchmaking-daily": {"task": "matchmaking.daily", "schedule": crontab(hour=6, minute=20)},
     "refresh-brains": {"task": "brains.refresh_all", "schedule": crontab(hour=3, minute=40)},
+    # Tier cultivation: every firm against every tier once a year (1 March, the application year's figures are in),
+    # and the daily re-review reminders for titles entering their last 180 days.
+    "cultivation-evaluate-all": {"task": "cultivation.evaluate_all",
+                                 "schedule": crontab(month_of_year=3, day_of_month=1, hour=2, minute=0)},
+    "cultivation-rereview-reminders": {"task": "cultivation.rereview_reminders",
+                                       "schedule": crontab(hour=6, minute=50)},
 }
 
 # Optional end-to-end check of beat and worker: HEARTBEAT_SECONDS=N schedules core.heartbeat every N seconds.
