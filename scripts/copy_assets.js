@@ -8,6 +8,7 @@ const target = path.join(root, "src", "industry_brain", "static", "vendor");
 const files = {
   "echarts/dist/echarts.min.js": "echarts.min.js",
   "htmx.org/dist/htmx.min.js": "htmx.min.js",
+  "supercluster/dist/supercluster.min.js": "supercluster.min.js",
 };
 fs.mkdirSync(target, { recursive: true });
 for (const [from, to] of Object.entries(files)) {
