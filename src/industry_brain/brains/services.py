@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import CharField, IntegerField, Min, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,33 +45,50 @@ def brain_save(*, actor, data: dict[str, Any], brain: Brain | None = None) -> Br
     return brain
 
 
+def _insert_links(rows) -> int:
+    """INSERT INTO the links SELECT `rows` (a values_list of brain, enterprise, node, via, in that order): the
+    database writes them, no row passes through Python."""
+    sql, params = rows.query.sql_with_params()
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(c) for c in ("brain_id", "enterprise_id", "node_id", "via"))
+    with connection.cursor() as cur:
+        cur.execute(f"INSERT INTO {qn(BrainFirm._meta.db_table)} ({columns}) {sql}", params)
+        return cur.rowcount
+
+
 @transaction.atomic
 def brain_refresh(*, brain: Brain) -> Brain:
-    """Recompute the firms linked to a brain, set-based: the confirmed members of its chain nodes, the firms of
-    its industry divisions, the firms whose name holds one of its keywords; and the outside firms that supply
-    any of them (from the supply network) or that were linked by hand."""
-    from industry_brain.supply.models import SupplyLink
+    """Recompute the firms linked to a brain, set-based in the database: the confirmed members of its chain nodes
+    (each firm at its first such membership), then the firms of its industry divisions, then the firms whose name
+    holds one of its keywords (a firm is linked once, by the first rule that finds it); and count the outside
+    firms that supply any of them (from the supply network) or that were linked by hand."""
+    from industry_brain.supply.models import ExternalFirm, SupplyLink
 
     BrainFirm.objects.filter(brain=brain).delete()
-    node_ids = list(brain.nodes.values_list("pk", flat=True))
-    rows: dict[int, BrainFirm] = {}
-    for e, n in ChainMembership.objects.counted().filter(node_id__in=node_ids).order_by("enterprise_id", "id") \
-            .values_list("enterprise_id", "node_id"):
-        rows.setdefault(e, BrainFirm(brain=brain, enterprise_id=e, node_id=n, via="node"))
+    this = Value(brain.pk, output_field=IntegerField())
+    no_node = Value(None, output_field=IntegerField())
+    node_ids = brain.nodes.values("pk")
+    first = (ChainMembership.objects.counted().filter(node_id__in=node_ids).order_by().values("enterprise_id")
+             .annotate(first=Min("pk")).values("first"))
+    _insert_links(ChainMembership.objects.filter(pk__in=first).order_by().values_list(
+        this, "enterprise_id", "node_id", Value("node", output_field=CharField())))
+    linked = BrainFirm.objects.filter(brain=brain).values("enterprise_id")
     industries = list(brain.industries.values_list("pk", flat=True))
+    if industries:
+        _insert_links(Enterprise.objects.filter(industry_id__in=industries).exclude(pk__in=linked).order_by()
+                      .values_list(this, "pk", no_node, Value("industry", output_field=CharField())))
     words = [w for w in (brain.keywords or "").split() if w]
-    q = Q(industry_id__in=industries) if industries else Q(pk__in=[])
-    for w in words:
-        q |= Q(name__contains=w)
-    for e, industry in Enterprise.objects.filter(q).values_list("pk", "industry_id").iterator(5000):
-        rows.setdefault(e, BrainFirm(brain=brain, enterprise_id=e,
-                                     via="industry" if industry in industries else "keyword"))
-    BrainFirm.objects.bulk_create(rows.values(), batch_size=5000)
-    local = BrainFirm.objects.filter(brain=brain).values("enterprise_id")
-    supplying = set(SupplyLink.objects.filter(customer_id__in=local, supplier_external__isnull=False)
-                    .values_list("supplier_external_id", flat=True).distinct())
-    supplying |= set(brain.external_firms.values_list("pk", flat=True))
-    brain.linked_local, brain.linked_external = len(rows), len(supplying)
+    if words:
+        named = Q()
+        for w in words:
+            named |= Q(name__contains=w)
+        _insert_links(Enterprise.objects.filter(named).exclude(pk__in=linked).order_by()
+                      .values_list(this, "pk", no_node, Value("keyword", output_field=CharField())))
+    supplying = SupplyLink.objects.filter(customer_id__in=linked, supplier_external__isnull=False).order_by() \
+        .values("supplier_external_id")
+    by_hand = Brain.external_firms.through.objects.filter(brain_id=brain.pk).values("externalfirm_id")
+    brain.linked_local = BrainFirm.objects.filter(brain=brain).count()
+    brain.linked_external = ExternalFirm.objects.filter(Q(pk__in=supplying) | Q(pk__in=by_hand)).count()
     brain.node_stats = [{**n, "output": None if n["output"] is None else float(n["output"])}
                         for n in selectors.brain_nodes_live(brain)]
     brain.stats = selectors.brain_aggregates_live(brain)
