@@ -187,15 +187,14 @@ def _load_fact_lists(rng: random.Random, year: int, keep_clean: set[int]) -> Non
     """Department lists over the registry (simulated membership; no size threshold is claimed)."""
     today = timezone.localdate()
     rows = list(YearlyFigures.objects.filter(year=year - 1).values_list(
-        "enterprise_id", "employees", "enterprise__is_above_scale", "enterprise__industry__section_id"))
+        "enterprise_id", "employees", "enterprise__is_above_scale"))
     lists = {}
     for var, source in [("is_small_micro", "市场监管局小微企业名录"), ("dishonest", "市中级人民法院失信被执行人名单"),
                         ("abnormal_operation", "市场监管局经营异常名录"), ("major_incident", "应急管理局重大事故通报"),
-                        ("state_lease_tenant", "市国资委国有房屋承租名单"), ("monthly_rent", "市国资委国有房屋租金台账"),
-                        ("factory_level", "市经信局未来工厂认定名单")]:
+                        ("state_lease_tenant", "市国资委国有房屋承租名单"), ("monthly_rent", "市国资委国有房屋租金台账")]:
         lists[var] = FactList.objects.update_or_create(variable=var, defaults={"source": source, "as_of": today})[0]
     facts = []
-    for pk, employees, above, section in rows:
+    for pk, employees, above in rows:
         if not above and employees < 90 and rng.random() < 0.4:
             facts.append(EnterpriseFact(fact_list=lists["is_small_micro"], enterprise_id=pk))
             if rng.random() < 0.08:
@@ -210,12 +209,6 @@ def _load_fact_lists(rng: random.Random, year: int, keep_clean: set[int]) -> Non
                 facts.append(EnterpriseFact(fact_list=lists["abnormal_operation"], enterprise_id=pk))
             if rng.random() < 0.002:
                 facts.append(EnterpriseFact(fact_list=lists["major_incident"], enterprise_id=pk))
-        if above and section == "C":
-            x = rng.random()
-            level = "future_factory" if x < 0.003 else "smart_factory" if x < 0.02 else \
-                "digital_workshop" if x < 0.06 else ""
-            if level:
-                facts.append(EnterpriseFact(fact_list=lists["factory_level"], enterprise_id=pk, value=level))
     EnterpriseFact.objects.bulk_create(facts, batch_size=5000, ignore_conflicts=True)
 
 

@@ -303,7 +303,12 @@ def _leaf_columns(leaf: dict, cols: dict, params: dict, on: dt.date, n: int) -> 
             hit = ~hit
     elif var.kind == "set":
         known = np.ones(n, dtype=bool)
-        members = np.fromiter((target in s for s in col), dtype=bool, count=n)
+        if col.dtype.kind in "iu":  # a mask per firm (variables.load_columns): one bit per member
+            from .variables import tier_bit
+
+            members = (col & tier_bit(target)) != 0
+        else:
+            members = np.fromiter((target in s for s in col), dtype=bool, count=n)
         hit = members if op == "has" else ~members
     else:  # pragma: no cover - the registry declares only these kinds
         raise RuleError(f"unknown variable kind {var.kind}")

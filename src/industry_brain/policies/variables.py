@@ -1,10 +1,10 @@
 """The variable registry: every figure a rule may read, where it comes from, and how to load it for the whole
 registry at once (one query per source, aligned on enterprise ids) or for one firm.
 
-Nothing is collected twice (一数一源): figures come from the enterprises app (registry fields, yearly figures,
-recognitions), the projects app, and fact lists departments load into this app (小微企业名录, negative lists,
-factory levels while the factories app publishes none, state-owned leases). A figure that is absent is UNKNOWN
-(NaN / None), never zero.
+Nothing is collected twice (一数一源): figures come from the enterprises app (registry fields, yearly figures),
+tier recognitions from the cultivation app (`cultivation.selectors.current_tiers`), factory levels from the
+factories app (`factories.selectors.factory_levels`), the projects app, and fact lists departments load into this
+app (小微企业名录, negative lists, state-owned leases). A figure that is absent is UNKNOWN (NaN / None), never zero.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ _VARS = [
 VARIABLES: dict[str, Variable] = {v.name: v for v in _VARS}
 # Fact lists: membership is all a list says; a list not loaded leaves the variable unknown.
 LIST_FACTS = {"is_small_micro", "dishonest", "abnormal_operation", "major_incident", "state_lease_tenant"}
-VALUE_FACTS = {"monthly_rent", "factory_level"}
+VALUE_FACTS = {"monthly_rent"}
 
 
 def _fix_tier_choices():
@@ -128,7 +128,9 @@ class Columns:
         out = {}
         for name in names:
             v = self.cols[name][i]
-            if isinstance(v, float | np.floating):
+            if VARIABLES[name].kind == "set" and isinstance(v, int | np.integer):
+                v = tiers_from_mask(v)
+            elif isinstance(v, float | np.floating):
                 v = None if np.isnan(v) else float(v)
             elif isinstance(v, np.bool_):
                 v = bool(v)
@@ -154,9 +156,43 @@ def _align(ids: np.ndarray, keys, values, dtype=float, fill=np.nan) -> np.ndarra
     return out
 
 
+# Firms per call of another app's selector (`current_tiers`, `factory_levels`): one query each, within SQLite's
+# bound on query parameters.
+SELECTOR_CHUNK = 30_000
+FIGURE_FIELDS = ["revenue", "main_revenue", "rd_expense", "employees", "rd_staff", "invention_patents", "net_profit",
+                 "export_revenue"]
+# Derived figures and the stored ones they are computed from.
+DERIVED = {"rd_intensity": ("rd_expense", "revenue"), "rd_staff_share": ("rd_staff", "employees"),
+           "revenue_growth": ("revenue",)}
+
+
+def tier_bit(tier: str) -> int:
+    """The bit of a tier in the `tiers` column (an integer mask per firm; 0 when the tier is not one we know)."""
+    order = [c[0] for c in VARIABLES["tiers"].choices]
+    return 1 << order.index(tier) if tier in order else 0
+
+
+def tiers_from_mask(mask: int) -> frozenset:
+    return frozenset(c[0] for k, c in enumerate(VARIABLES["tiers"].choices) if int(mask) >> k & 1)
+
+
+def _float_rows(qs, fields) -> np.ndarray:
+    """The rows of `qs` as one float matrix: the database casts the decimals to floats (no Decimal per value) and
+    numpy turns the tuples into a matrix in one call (a NULL becomes NaN)."""
+    from django.db.models import FloatField
+    from django.db.models.functions import Cast
+
+    casts = {f"_f{k}": Cast(f, FloatField()) for k, f in enumerate(fields)}
+    rows = list(qs.annotate(**casts).values_list(*casts))
+    if not rows:
+        return np.empty((0, len(fields)))
+    return np.array(rows, dtype=float)
+
+
 def load_columns(names, *, as_of: dt.date, fiscal_year: int, enterprise_ids=None) -> Columns:
-    """Load the named variables for all enterprises (or the given ids): one query per source."""
-    from industry_brain.enterprises.models import Enterprise, YearlyFigures
+    """Load the named variables for all enterprises (or the given ids) as numpy columns: one query per source,
+    only the fields the rules read, no Python object per firm beyond the rows the database driver returns."""
+    from industry_brain.enterprises.models import Enterprise
 
     names = list(dict.fromkeys(names))
     groups = {VARIABLES[n].group for n in names}
@@ -165,119 +201,140 @@ def load_columns(names, *, as_of: dt.date, fiscal_year: int, enterprise_ids=None
         base = base.filter(pk__in=list(enterprise_ids))
     cols: dict[str, np.ndarray] = {}
     years: dict[str, int | None] = {}
-    rows = list(base.order_by("pk").values_list("pk", "district_id", "industry_id", "industry__section_id",
-                                                 "is_above_scale", "is_listed", "founded_on"))
-    ids = np.array([r[0] for r in rows], dtype=np.int64)
-    n = len(ids)
     if "enterprise" in groups:
-        cols["district"] = np.array([r[1] for r in rows], dtype=object)
-        cols["industry"] = np.array([r[2] for r in rows], dtype=object)
-        cols["industry_section"] = np.array([r[3] for r in rows], dtype=object)
-        cols["is_above_scale"] = np.array([1.0 if r[4] else 0.0 for r in rows])
-        cols["is_listed"] = np.array([1.0 if r[5] else 0.0 for r in rows])
-        cols["firm_age"] = np.array([((as_of - r[6]).days // 365) if r[6] else np.nan for r in rows], dtype=float)
+        ids = _enterprise_columns(base, names, as_of, cols)
+    else:
+        ids = np.array(base.order_by("pk").values_list("pk", flat=True), dtype=np.int64)
+    n = len(ids)
     if "figures" in groups:
-        fields = ["revenue", "main_revenue", "rd_expense", "employees", "rd_staff", "invention_patents", "net_profit",
-                  "export_revenue"]
-        wanted_years = [fiscal_year, fiscal_year - 1] if "revenue_growth" in names else [fiscal_year]
-        figs = YearlyFigures.objects.filter(year__in=wanted_years)
-        if enterprise_ids is not None:
-            figs = figs.filter(enterprise_id__in=list(enterprise_ids))
-        data = list(figs.values_list("enterprise_id", "year", *fields))
-        this = [r for r in data if r[1] == fiscal_year]
-        keys = [r[0] for r in this]
-        for k, f in enumerate(fields):
-            cols[f] = _align(ids, keys, [float(r[2 + k]) for r in this])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cols["rd_intensity"] = np.where(cols["revenue"] > 0, cols["rd_expense"] / cols["revenue"] * 100, np.nan)
-            cols["rd_staff_share"] = np.where(cols["employees"] > 0, cols["rd_staff"] / cols["employees"] * 100,
-                                              np.nan)
-            if "revenue_growth" in names:
-                prev = [r for r in data if r[1] == fiscal_year - 1]
-                before = _align(ids, [r[0] for r in prev], [float(r[2]) for r in prev])
-                cols["revenue_growth"] = np.where(before > 0, (cols["revenue"] / before - 1) * 100, np.nan)
-        for f in [*fields, "rd_intensity", "rd_staff_share", "revenue_growth"]:
-            years[f] = fiscal_year
+        _figure_columns(ids, names, fiscal_year, enterprise_ids, cols, years)
     if "tiers" in groups:
-        held: dict[int, set] = {}
-        for pk, tier in _current_tiers(as_of, enterprise_ids):
-            held.setdefault(pk, set()).add(tier)
-        empty = frozenset()
-        cols["tiers"] = np.array([frozenset(held[i]) if i in held else empty for i in ids.tolist()], dtype=object)
+        cols["tiers"] = _tier_mask(ids, as_of)
         years["tiers"] = None
     if "facts" in groups:
-        from .models import EnterpriseFact, FactList
-
-        lists = {fl.variable: fl for fl in FactList.objects.filter(variable__in=[x for x in names if x in
-                                                                                  LIST_FACTS | VALUE_FACTS])}
-        for name in names:
-            if VARIABLES[name].group != "facts":
-                continue
-            if name == "factory_level" and name not in lists:
-                levels = _factory_levels(enterprise_ids)
-                if levels is not None:
-                    cols[name] = _align(ids, [k for k, _v in levels], [v for _k, v in levels], dtype=object,
-                                        fill=None)
-                    continue
-            fl = lists.get(name)
-            if fl is None:
-                cols[name] = np.full(n, np.nan) if VARIABLES[name].kind != "code" else np.full(n, None, dtype=object)
-                continue
-            entries = EnterpriseFact.objects.filter(fact_list=fl)
-            if enterprise_ids is not None:
-                entries = entries.filter(enterprise_id__in=list(enterprise_ids))
-            pairs = list(entries.values_list("enterprise_id", "value"))
-            keys = [p[0] for p in pairs]
-            if name in LIST_FACTS:
-                cols[name] = _align(ids, keys, [1.0] * len(keys), fill=0.0)
-            elif VARIABLES[name].kind == "number":
-                cols[name] = _align(ids, keys, [float(p[1] or "nan") for p in pairs])
-            else:  # a loaded list of levels: a firm not on it has none ("" is known, unlike None)
-                cols[name] = _align(ids, keys, [p[1] for p in pairs], dtype=object, fill="")
-            years[name] = None
+        _fact_columns(ids, names, enterprise_ids, cols, years)
     if "projects" in groups:
-        from django.db.models import Sum
+        from django.db.models import FloatField, Sum
+        from django.db.models.functions import Cast
 
         from industry_brain.projects.models import Project
 
         qs = Project.objects.filter(enterprise__isnull=False)
         if enterprise_ids is not None:
             qs = qs.filter(enterprise_id__in=list(enterprise_ids))
-        sums = list(qs.values("enterprise_id").annotate(s=Sum("total_investment")).values_list("enterprise_id", "s")
-                    .order_by("enterprise_id"))
-        cols["project_investment"] = _align(ids, [s[0] for s in sums], [float(s[1] or 0) for s in sums], fill=0.0)
+        sums = list(qs.values("enterprise_id").annotate(s=Cast(Sum("total_investment"), FloatField()))
+                    .values_list("enterprise_id", "s").order_by("enterprise_id"))
+        cols["project_investment"] = _align(ids, [s[0] for s in sums], [s[1] or 0.0 for s in sums], fill=0.0)
+    assert all(len(c) == n for c in cols.values())
     return Columns(ids=ids, cols=cols, years=years)
 
 
-def _current_tiers(as_of: dt.date, enterprise_ids=None):
-    """(enterprise id, tier) pairs held on `as_of`: from the cultivation app when it publishes them, otherwise the
-    registry's recognitions still valid on that day."""
-    try:
-        from industry_brain.cultivation.selectors import current_tiers  # type: ignore[attr-defined]
-    except ImportError:
-        current_tiers = None
-    if current_tiers is not None:
-        try:
-            return list(current_tiers(as_of=as_of, enterprise_ids=enterprise_ids))
-        except TypeError:
-            pass
-    from django.db.models import Q
+def _enterprise_columns(base, names, as_of: dt.date, cols: dict) -> np.ndarray:
+    from industry_brain.core.models import IndustryDivision
 
-    from industry_brain.enterprises.models import Recognition
+    rows = list(base.order_by("pk").values_list("pk", "district_id", "industry_id", "is_above_scale", "is_listed",
+                                                "founded_on"))
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    cols["district"] = np.array([r[1] for r in rows], dtype=object)
+    cols["industry"] = np.array([r[2] for r in rows], dtype=object)
+    if "industry_section" in names:
+        sections = dict(IndustryDivision.objects.values_list("code", "section_id"))
+        cols["industry_section"] = np.array([sections.get(r[2]) for r in rows], dtype=object)
+    cols["is_above_scale"] = np.fromiter((r[3] for r in rows), dtype=bool, count=len(rows)).astype(float)
+    cols["is_listed"] = np.fromiter((r[4] for r in rows), dtype=bool, count=len(rows)).astype(float)
+    if "firm_age" in names:
+        founded = np.array([r[5] for r in rows], dtype="datetime64[D]")
+        days = (np.datetime64(as_of, "D") - founded).astype("timedelta64[D]")
+        age = np.floor_divide(days.astype(np.int64), 365).astype(float)
+        age[np.isnat(founded)] = np.nan
+        cols["firm_age"] = age
+    return ids
 
-    qs = Recognition.objects.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=as_of), year__lte=as_of.year)
+
+def _figure_columns(ids, names, fiscal_year: int, enterprise_ids, cols: dict, years: dict) -> None:
+    from industry_brain.enterprises.models import YearlyFigures
+
+    wanted = [n for n in names if VARIABLES[n].group == "figures"]
+    fields = list(dict.fromkeys(f for n in wanted for f in DERIVED.get(n, (n,))))
+    figs = YearlyFigures.objects.all()
     if enterprise_ids is not None:
-        qs = qs.filter(enterprise_id__in=list(enterprise_ids))
-    return list(qs.values_list("enterprise_id", "tier"))
+        figs = figs.filter(enterprise_id__in=list(enterprise_ids))
+    this = _float_rows(figs.filter(year=fiscal_year).order_by(), ["enterprise_id", *fields])
+    keys = this[:, 0].astype(np.int64)
+    for k, f in enumerate(fields):
+        cols[f] = _align(ids, keys, this[:, 1 + k])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if "rd_intensity" in wanted:
+            cols["rd_intensity"] = np.where(cols["revenue"] > 0, cols["rd_expense"] / cols["revenue"] * 100, np.nan)
+        if "rd_staff_share" in wanted:
+            cols["rd_staff_share"] = np.where(cols["employees"] > 0, cols["rd_staff"] / cols["employees"] * 100,
+                                              np.nan)
+        if "revenue_growth" in wanted:
+            prev = _float_rows(figs.filter(year=fiscal_year - 1).order_by(), ["enterprise_id", "revenue"])
+            before = _align(ids, prev[:, 0].astype(np.int64), prev[:, 1])
+            cols["revenue_growth"] = np.where(before > 0, (cols["revenue"] / before - 1) * 100, np.nan)
+    for f in [*fields, *wanted]:
+        years[f] = fiscal_year
 
 
-def _factory_levels(enterprise_ids=None):
-    """(enterprise id, highest level) from the factories app when it publishes them; None otherwise."""
-    try:
-        from industry_brain.factories.selectors import factory_levels  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    try:
-        return list(factory_levels(enterprise_ids=enterprise_ids))
-    except TypeError:
-        return None
+def _chunked(ids: np.ndarray):
+    for k in range(0, len(ids), SELECTOR_CHUNK):
+        yield ids[k:k + SELECTOR_CHUNK].tolist()
+
+
+def _tier_mask(ids: np.ndarray, as_of: dt.date) -> np.ndarray:
+    """Tier recognitions held on `as_of`, as the cultivation app publishes them (`current_tiers`): one bit per
+    tier in an integer per firm (a firm with none holds 0, which is known, not missing)."""
+    from industry_brain.cultivation.selectors import current_tiers
+
+    keys, masks = [], []
+    for chunk in _chunked(ids):
+        for pk, held in current_tiers(chunk, on=as_of).items():
+            mask = 0
+            for r in held:
+                mask |= tier_bit(r["tier"])
+            keys.append(pk)
+            masks.append(mask)
+    return _align(ids, keys, masks, dtype=np.int64, fill=0)
+
+
+def _factory_levels(ids: np.ndarray) -> np.ndarray:
+    """The highest recognised factory level of each firm, as the factories app publishes them (`factory_levels`);
+    "" for a firm with none (known: the factories app keeps every recognition)."""
+    from industry_brain.factories.selectors import factory_levels
+
+    keys, levels = [], []
+    for chunk in _chunked(ids):
+        for pk, rows in factory_levels(chunk).items():
+            keys.append(pk)
+            levels.append(rows[0]["level"])  # highest level first
+    return _align(ids, keys, levels, dtype=object, fill="")
+
+
+def _fact_columns(ids, names, enterprise_ids, cols: dict, years: dict) -> None:
+    from .models import EnterpriseFact, FactList
+
+    n = len(ids)
+    lists = {fl.variable: fl for fl in FactList.objects.filter(variable__in=[x for x in names if x in
+                                                                              LIST_FACTS | VALUE_FACTS])}
+    for name in names:
+        if VARIABLES[name].group != "facts":
+            continue
+        if name == "factory_level":
+            cols[name] = _factory_levels(ids)
+            years[name] = None
+            continue
+        fl = lists.get(name)
+        if fl is None:
+            cols[name] = np.full(n, np.nan) if VARIABLES[name].kind != "code" else np.full(n, None, dtype=object)
+            continue
+        entries = EnterpriseFact.objects.filter(fact_list=fl)
+        if enterprise_ids is not None:
+            entries = entries.filter(enterprise_id__in=list(enterprise_ids))
+        pairs = list(entries.values_list("enterprise_id", "value"))
+        keys = [p[0] for p in pairs]
+        if name in LIST_FACTS:
+            cols[name] = _align(ids, keys, [1.0] * len(keys), fill=0.0)
+        else:  # a value list (monthly rent)
+            cols[name] = _align(ids, keys, [float(p[1] or "nan") for p in pairs])
+        years[name] = None

@@ -168,3 +168,37 @@ def test_rules_module_counts_match_the_stored_rows(world):
     counts = services.evaluate_items(actor=world.user("city"), items=[item])[item.pk]
     assert Eligibility.objects.filter(item=item, result=True).count() == counts["eligible"]
     assert rules.TRUE == 2
+
+
+def test_tiers_and_factory_levels_come_from_the_cultivation_and_factories_apps(world, monkeypatch):
+    from industry_brain.factories.models import FactoryApplication
+    from industry_brain.policies import variables
+
+    today = timezone.localdate()
+    giant = make_enterprise("杭州在期小巨人有限公司")
+    lapsed = make_enterprise("杭州过期小巨人有限公司")
+    Recognition.objects.create(enterprise=giant, tier="little_giant", level="national", year=2024)
+    Recognition.objects.create(enterprise=lapsed, tier="little_giant", level="national", year=2020,
+                               valid_until=today - dt.timedelta(days=1))
+    future = make_enterprise("杭州未来工厂有限公司")
+    workshop = make_enterprise("杭州数字化车间有限公司")
+    applied = make_enterprise("杭州申报中工厂有限公司")
+    for ent, level, status in [(future, "future_factory", "recognised"), (future, "digital_workshop", "recognised"),
+                               (workshop, "digital_workshop", "recognised"), (applied, "future_factory", "submitted")]:
+        FactoryApplication.objects.create(enterprise=ent, level=level, year=2025, status=status)
+    monkeypatch.setattr(variables, "SELECTOR_CHUNK", 2)  # several selector calls, aligned on the same ids
+    tier_item = make_item(world, conditions={"var": "tiers", "op": "has", "value": "little_giant"})
+    factory_item = make_item(world, conditions={"var": "factory_level", "op": "in",
+                                                "value": ["future_factory", "smart_factory"]},
+                             amount={"tiers": {"var": "factory_level", "map": {"future_factory": 100,
+                                                                               "smart_factory": 30}}})
+    services.evaluate_items(actor=world.user("city"), items=[tier_item, factory_item])
+    tiered = set(Eligibility.objects.filter(item=tier_item, result=True).values_list("enterprise_id", flat=True))
+    assert giant.pk in tiered and lapsed.pk not in tiered
+    row = Eligibility.objects.get(item=factory_item, enterprise=future)
+    assert row.result is True and row.amount == 100 and row.inputs["factory_level"][0] == "future_factory"
+    assert not Eligibility.objects.filter(item=factory_item, enterprise__in=[workshop, applied]).exists()
+    # The firm's own page reads the same selectors.
+    outcome = services.evaluate_for_enterprise(enterprise=giant, items=[tier_item])[0][2]
+    assert outcome["result"] is True
+    assert services.evaluate_for_enterprise(enterprise=lapsed, items=[tier_item])[0][2]["result"] is False
