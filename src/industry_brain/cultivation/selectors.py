@@ -54,6 +54,35 @@ def evaluations(*, user, run: EvaluationRun | None = None) -> QuerySet[TierEvalu
     return qs
 
 
+def evaluations_of(*, user, enterprise_id: int, run: EvaluationRun, tier: str | None = None) -> list[TierEvaluation]:
+    """One firm's evaluations in a run, every tier the run decided: the stored rows, and for the tiers where the
+    firm was not in play (so not stored) the same summary decided again by the engine with the run's own rule set
+    and date (unsaved rows, `id` None). Empty for a firm outside the reader's confidential scope."""
+    if not Enterprise.objects.restrict(user, "view_confidential").filter(pk=enterprise_id).exists():
+        return []
+    stored = {e.tier: e for e in evaluations(user=user, run=run).filter(enterprise_id=enterprise_id)}
+    wanted = [t for t in (run.counts or {}) if tier in (None, t)]
+    todo = [t for t in wanted if t not in stored and run.counts[t].get("rule_set")]
+    if todo:
+        enterprise = Enterprise.objects.get(pk=enterprise_id)
+        frame = engine.registry_frame(run.as_of, [enterprise_id])
+        sets = TierRuleSet.objects.in_bulk([run.counts[t]["rule_set"] for t in todo])
+        for t in todo:
+            rs = sets.get(run.counts[t]["rule_set"])
+            if rs is None or not frame.n:
+                continue
+            res = engine.evaluate([engine.Rule.from_row(r) for r in rs.rules.all()], frame.figures, frame.n,
+                                  run.application_type)
+            score = _num(res.score[0])
+            stored[t] = TierEvaluation(
+                run=run, enterprise=enterprise, tier=t, rule_set=rs, eligible={1: True, 0: False}.get(
+                    int(res.eligible[0])), score=None if score is None else round(score, 2),
+                failed=int(res.failed[0]), missing=int(res.missing[0]), nearness=round(float(res.nearness[0]), 4),
+                excluded=bool(res.excluded[0]), failed_mask=int(res.failed_mask[0]),
+                missing_mask=int(res.missing_mask[0]), route_mask=int(res.route_mask[0]))
+    return [stored[t] for t in wanted if t in stored]
+
+
 # --- indicator detail and gaps in the firm's own terms --------------------------------------------------------
 
 def _num(x) -> float | None:

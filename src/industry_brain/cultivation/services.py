@@ -3,6 +3,7 @@ recognition-round workflow. Keyword-only, atomic, each naming its actor."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import time
@@ -197,9 +198,11 @@ def evaluation_run(*, actor, as_of: dt.date | None = None, application_type: str
                 continue
             rules = [engine.Rule.from_row(r) for r in rs.rules.all()]
             res = engine.evaluate(rules, frame.figures, frame.n, application_type)
-            _write_evaluations(run, tier, rs, frame, res)
+            keep = in_play(res)
+            _write_evaluations(run, tier, rs, frame, res, keep)
             counts[tier] = {"eligible": int((res.eligible == 1).sum()), "unknown": int((res.eligible == -1).sum()),
-                            "ineligible": int((res.eligible == 0).sum()), "rule_set": rs.pk, "version": rs.version}
+                            "ineligible": int((res.eligible == 0).sum()), "stored": int(keep.sum()),
+                            "rule_set": rs.pk, "version": rs.version}
         if connection.vendor == "postgresql":  # fresh statistics for the pool's plans after millions of new rows
             with connection.cursor() as cur:
                 cur.execute(f"ANALYZE {TierEvaluation._meta.db_table}")
@@ -211,7 +214,23 @@ def evaluation_run(*, actor, as_of: dt.date | None = None, application_type: str
     return run
 
 
-def _write_evaluations(run, tier, rs, frame, res) -> None:
+# A run stores the firms in play for a tier: eligible, undecided (a figure missing), or at most this many criteria
+# short and not excluded. Every other firm is counted in the run's counts and decided again on demand (its card,
+# `evaluation_for`): at province scale this keeps a run to a few hundred thousand rows instead of millions.
+STORE_MAX_FAILED = 3
+
+
+def in_play(res: engine.Result) -> np.ndarray:
+    return (res.eligible != 0) | ((res.failed <= STORE_MAX_FAILED) & ~res.excluded)
+
+
+def _write_evaluations(run, tier, rs, frame, res, keep: np.ndarray | None = None) -> None:
+    if keep is not None and not keep.all():
+        ids = frame.ids[keep]
+        res = dataclasses.replace(res, n=len(ids), **{k: getattr(res, k)[keep] for k in (
+            "eligible", "score", "failed", "missing", "nearness", "failed_mask", "missing_mask", "route_mask",
+            "excluded")})
+        frame = dataclasses.replace(frame, ids=ids)
     n = frame.n
     if n == 0:
         return

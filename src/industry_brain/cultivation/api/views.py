@@ -19,7 +19,14 @@ from industry_brain.core.permissions import is_city
 from industry_brain.enterprises.models import Enterprise
 
 from .. import selectors, services
-from ..models import EnterpriseTierFigures, RecognitionApplication, RecognitionRound, TierEvaluation, TierRuleSet
+from ..models import (
+    EnterpriseTierFigures,
+    EvaluationRun,
+    RecognitionApplication,
+    RecognitionRound,
+    TierEvaluation,
+    TierRuleSet,
+)
 from .serializers import (
     PoolRowSerializer,
     RecognitionApplicationSerializer,
@@ -87,10 +94,31 @@ class TierEvaluationViewSet(RestrictedReadOnlyViewSet):
         return {**super().get_serializer_context(), "details": getattr(self, "_details", {})}
 
     def list(self, request, *args, **kwargs):
-        qs = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(qs)
+        firm = request.query_params.get("enterprise", "")
+        if firm.isdigit() and len(firm) < 19:
+            # one firm: every tier of the run, the stored rows and the tiers where it was not in play decided again
+            page = self.paginate_queryset(self._firm_rows(int(firm)))
+        else:
+            page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         self._details = details_for(page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def _firm_rows(self, enterprise_id: int) -> list[TierEvaluation]:
+        p = self.request.query_params
+        run_id = p.get("run", "")
+        if run_id:
+            run = EvaluationRun.objects.restrict(self.request.user, "view").filter(
+                pk=int(run_id) if run_id.isdigit() and len(run_id) < 19 else 0).first()
+        else:
+            run = selectors.latest_run(user=self.request.user)
+        if run is None:
+            return []
+        rows = selectors.evaluations_of(user=self.request.user, enterprise_id=enterprise_id, run=run,
+                                        tier=p.get("tier") or None)
+        if p.get("eligible") in ("true", "false", "True", "False"):
+            want = p["eligible"].lower() == "true"
+            rows = [r for r in rows if r.eligible is want]
+        return rows
 
     def retrieve(self, request, *args, **kwargs):
         obj = self.get_object()

@@ -261,3 +261,33 @@ def test_evidence_files_and_rereview_reminders(api, world, settings, tmp_path):
     assert services.rereview_remind(today=dt.date(2026, 8, 1)) == 1
     assert services.rereview_remind(today=dt.date(2026, 8, 2)) == 0  # reminded once
     assert Event.objects.filter(kind="cultivation.rereview_due", object_id=str(world.ent_xihu.pk)).count() == 1
+
+
+FAR_YEARS = {  # main share 30 %, debt 90 %, R&D 0.5 %, shrinking: far from 小巨人
+    2025: {"revenue": 11000, "main_revenue": 3300, "rd_expense": 55, "total_assets": 10000, "liabilities": 9000},
+    2024: {"revenue": 12000, "main_revenue": 3600, "rd_expense": 60, "total_assets": 9000, "liabilities": 8000},
+    2023: {"revenue": 13000, "main_revenue": 3900, "rd_expense": 65, "total_assets": 8000, "liabilities": 7000},
+}
+
+
+def test_a_run_stores_the_firms_in_play_and_decides_the_others_again_on_demand(api, world):
+    from industry_brain.cultivation.models import EvaluationRun, TierEvaluation
+    from industry_brain.enterprises.models import Enterprise
+
+    near = craft_firm()
+    far = craft_firm("杭州远端机械有限公司", years=FAR_YEARS, market_share=Decimal("1"), niche_years=1, ip_class1=0)
+    out = run(api, world, BEFORE_2026)
+    stored = TierEvaluation.objects.filter(run_id=out["run"], tier="little_giant")
+    assert stored.filter(enterprise=near).exists() and not stored.filter(enterprise=far).exists()
+    counts = EvaluationRun.objects.get(pk=out["run"]).counts["little_giant"]
+    assert counts["eligible"] + counts["unknown"] + counts["ineligible"] == Enterprise.objects.count()
+    assert counts["stored"] == stored.count() < Enterprise.objects.count()
+    row = evaluation(api, world, far)  # decided again with the run's rule set and date
+    assert row["id"] is None and row["eligible"] is False and row["version"] == "2022" and row["failed"] > 3
+    failing = {i["code"] for i in row["indicators"] if i["passed"] is False}
+    assert {"LG22-MAIN", "LG22-DEBT", "LG22-SHARE", "LG22-IP"} <= failing
+    every_tier = api.as_user(world.user("city")).get(f"/api/v1/tier-evaluations/?enterprise={far.pk}").json()
+    assert {r["tier"] for r in every_tier["results"]} == set(EvaluationRun.objects.get(pk=out["run"]).counts)
+    # outside the reader's scope the firm has no evaluations, stored or not
+    other = api.as_user(world.user("district_other")).get(f"/api/v1/tier-evaluations/?enterprise={far.pk}")
+    assert other.status_code == 200 and other.json()["results"] == []
