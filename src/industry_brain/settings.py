@@ -309,6 +309,9 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not bool(REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Excel uploads above this many rows run as background jobs, checked and written in chunks (core.imports).
+IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "2000"))
+IMPORT_CHUNK_ROWS = int(os.environ.get("IMPORT_CHUNK_ROWS", "500"))
 CELERY_BEAT_SCHEDULE = {
     # Warning rules over all projects, every morning before office hours.
     "evaluate-project-warnings": {"task": "projects.evaluate_warnings", "schedule": crontab(hour=6, minute=0)},

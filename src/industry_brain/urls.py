@@ -25,6 +25,7 @@ urlpatterns = [
     path("brains/", include("industry_brain.brains.urls")),
     path("monitoring/", include("industry_brain.monitoring.urls")),
     path("policies/", include("industry_brain.policies.urls")),
+    path("imports/", include("industry_brain.core.import_urls")),
     path("api/v1/", include("industry_brain.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -123,6 +123,25 @@ class ExcelImporter:
         wb.close()
         return out
 
+    @staticmethod
+    def count_rows(fileobj) -> int:
+        """Data rows the sheet declares (its dimension, blank rows included), without reading them: decides whether
+        an upload runs as a background job (`core.imports`). Reads the rows when the sheet declares no size."""
+        try:
+            wb = load_workbook(fileobj, read_only=True, data_only=True)
+        except Exception:  # not a workbook: the import itself reports it
+            fileobj.seek(0)
+            return 0
+        try:
+            ws = wb.worksheets[0]
+            rows = ws.max_row
+            if rows is None:
+                rows = sum(1 for _r in ws.iter_rows(values_only=True))
+            return max(0, rows - 1)
+        finally:
+            wb.close()
+            fileobj.seek(0)
+
     def integer_like_fields(self) -> set[str]:
         return {name for name, f in self.form_class.base_fields.items()
                 if isinstance(f, forms.CharField | forms.ChoiceField | forms.ModelChoiceField)}
@@ -132,6 +151,12 @@ class ExcelImporter:
         return {}
 
     def clean_rows(self, raw: list[tuple[int, dict]]) -> tuple[list[tuple[int, dict]], list[RowError]]:
+        cleaned, errors = self.clean_chunk(raw)
+        errors.extend(self.validate_rows(cleaned))
+        return cleaned, errors
+
+    def clean_chunk(self, raw: list[tuple[int, dict]]) -> tuple[list[tuple[int, dict]], list[RowError]]:
+        """Each row through the row form (checks within one row); `validate_rows` then checks across rows."""
         header_of = {c.field: c.header for c in self.columns}
         cleaned: list[tuple[int, dict]] = []
         errors: list[RowError] = []
@@ -144,7 +169,6 @@ class ExcelImporter:
                     for message in messages:
                         errors.append(RowError(number, header_of.get(field, field if field != "__all__" else "-"),
                                                message))
-        errors.extend(self.validate_rows(cleaned))
         return cleaned, errors
 
     def validate_rows(self, rows: list[tuple[int, dict]]) -> list[RowError]:

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .files import UploadTo, private_storage
 from .querysets import RestrictedManager
 
 
@@ -232,3 +233,49 @@ class WorkflowStep(models.Model):
     def scope(cls, user, action: str) -> Q | None:
         # Steps are shown on the timeline of objects the user can already see; never listed on their own.
         return None
+
+
+class ImportJobState(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    CHECKING = "checking", _("checking the rows")
+    WRITING = "writing", _("writing")
+    DONE = "done", _("done")
+    FAILED = "failed", _("nothing written")
+
+
+class ImportJob(models.Model):
+    """A large Excel import run as a background job (`core.imports`): the file is checked chunk by chunk, then
+    written whole in one transaction or not at all. The page of the job shows its progress and every wrong row."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("imported by"))
+    importer = models.CharField(_("importer"), max_length=200)  # dotted path of the ExcelImporter subclass
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=UploadTo("imports"), storage=private_storage, blank=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    success_url = models.CharField(_("where the imported rows are listed"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=ImportJobState.choices,
+                             default=ImportJobState.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
+    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
+    errors = models.JSONField(_("errors by row"), default=list, blank=True)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    created = models.DateTimeField(_("started"), auto_now_add=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.filename})"
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        # A job, its file and its row errors are the importing user's own.
+        return Q(user_id=user.pk) if action == "view" else None

@@ -14,3 +14,11 @@ def heartbeat() -> str:
     now = timezone.now().isoformat()
     cache.set(HEARTBEAT_KEY, now, timeout=None)
     return now
+
+
+@shared_task(name="core.import_job_run")
+def import_job_run(job_id: int) -> str:
+    """A large Excel import (`core.imports`): checked in chunks, then written whole or not at all."""
+    from .imports import import_job_execute
+
+    return import_job_execute(job_id)

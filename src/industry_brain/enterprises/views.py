@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from industry_brain.chains.models import ChainMaster, ChainMembership
+from industry_brain.core.imports import BackgroundImportMixin
 from industry_brain.core.permissions import can
 from industry_brain.core.views import ExcelImportView, ObjectDetailView, ObjectExportView, ObjectListView, current_query
 
@@ -165,7 +166,7 @@ class EnterpriseExportView(ObjectExportView):
                 "、".join(dict.fromkeys(n.name for n in nodes))]
 
 
-class EnterpriseImportView(ExcelImportView):
+class EnterpriseImportView(BackgroundImportMixin, ExcelImportView):
     importer_class = EnterpriseImporter
     template_filename = "企业导入模板.xlsx"
     success_url_name = "enterprises:enterprise_list"
@@ -174,4 +175,5 @@ class EnterpriseImportView(ExcelImportView):
     instructions = gettext_lazy(
         "1. Download the template, fill one enterprise per row (keep the header row). 2. Upload it. "
         "Every row is checked first: if any row is wrong, nothing is written and each wrong row is "
-        "listed with its number and reason. Existing enterprises are updated by credit code.")
+        "listed with its number and reason. Existing enterprises are updated by credit code. A large file is "
+        "checked and written as a background job: its page shows the progress.")

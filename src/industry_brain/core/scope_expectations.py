@@ -1,0 +1,18 @@
+"""Scope expectations of the core pages not declared with the site's routes (testing/scope_matrix.py SITE)."""
+
+from industry_brain.testing.scope_matrix import case
+
+
+def _job(world):
+    from industry_brain.core.models import ImportJob
+
+    job = ImportJob.objects.create(user=world.user("district"), importer="industry_brain.enterprises.importers."
+                                   "EnterpriseImporter", title="导入企业", filename="企业.xlsx", state="done")
+    return {"pk": job.pk}
+
+
+EXPECTATIONS = {
+    "imports:job": case(kwargs=_job, everyone=404, district=200, city=200,
+                        note="an import job and its row errors are the importing user's own (and the city's, which "
+                             "sees every row it could import)"),
+}
