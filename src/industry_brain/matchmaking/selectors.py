@@ -16,12 +16,18 @@ from industry_brain.enterprises.choices import Tier
 
 from .choices import EventStatus, IntentionKind, IntentionStatus, ListingKind, ListingStatus
 from .models import AttractionTarget, Event, Intention, Listing, ListingTerm, Registration
+from .supply_signals import NO_RISK, OutsideSupplier, SupplyRisk, province_suppliers, supply_risk
 
 MAX_CANDIDATES = 1200  # candidates scored for one listing (the inverted index hands over at most this many)
 MIN_TEXT = 0.2  # without a node or material match, a partner needs at least this text similarity to be shown
 
 # Weights of the partner score; a material or node match (0.35) outweighs any text similarity (at most 0.25).
 W_NODE, W_MATERIAL, W_TEXT, W_CAPACITY, W_DISTANCE, W_TIER, W_DEALS = 0.35, 0.35, 0.25, 0.10, 0.05, 0.03, 0.05
+# Supply risk (docs/matchmaking.md): a supplier the supply module lists as an alternative for a material at risk,
+# or one on a node whose local supply is at risk.
+W_RISK_ALTERNATIVE, W_RISK_NODE = 0.08, 0.04
+MAX_OUTSIDE = 10  # in-province outside suppliers listed after the local ones
+MIN_GROUP = 3  # a count of an outside firm's local customers is shown from this many on
 
 
 def listing_list(*, user) -> QuerySet[Listing]:
@@ -54,24 +60,49 @@ def meetings_for(*, user, event: Event):
 
 def distance_km(a, b) -> float | None:
     """Great-circle distance between two firms' registered locations (WGS-84), or None when one is unknown."""
-    if None in (a.lat, a.lon, b.lat, b.lon):
+    return _km(a.lat, a.lon, b.lat, b.lon)
+
+
+def _km(*coordinates) -> float | None:
+    if None in coordinates:
         return None
-    lat1, lon1, lat2, lon2 = map(math.radians, (float(a.lat), float(a.lon), float(b.lat), float(b.lon)))
+    lat1, lon1, lat2, lon2 = map(math.radians, map(float, coordinates))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
 
 
 @dataclasses.dataclass
 class Recommendation:
-    listing: Listing
+    """A recommended partner: a registered firm's listing (`scope` "local"), or an in-province outside supplier
+    from the supply network (`scope` "province", `listing` None, `external` set; nothing of its figures shown)."""
+
+    listing: Listing | None
     score: float
     reasons: list[str]
     distance_km: float | None
     spare: Decimal | None
+    scope: str = "local"
+    external: OutsideSupplier | None = None
 
     @property
     def enterprise(self):
-        return self.listing.enterprise
+        return self.listing.enterprise if self.listing is not None else None
+
+    @property
+    def enterprise_id(self) -> int | None:
+        return self.listing.enterprise_id if self.listing is not None else None
+
+    @property
+    def external_firm_id(self) -> int | None:
+        return self.external.pk if self.external is not None else None
+
+    @property
+    def name(self) -> str:
+        return self.listing.enterprise.name if self.listing is not None else self.external.name
+
+    @property
+    def title(self) -> str:
+        return self.listing.title if self.listing is not None else self.external.material
 
 
 IDF_CACHE_SECONDS = 3600  # term frequencies move slowly; an hour-old idf ranks the same
@@ -115,9 +146,9 @@ def _cosine(a: set[str], b: set[str], idf: dict[str, float]) -> tuple[float, lis
     return num / (weight(a) * weight(b)), sorted(common, key=lambda t: -idf.get(t, 1.0))
 
 
-def score_pair(need: Listing, offer: Listing, idf: dict[str, float], deals: int = 0, *, explain: bool = True
-               ) -> tuple[float, list[str], float | None]:
-    """How well `offer` serves `need` (0–1.13) and, when `explain`, why, in words a firm can check. Ranking calls
+def score_pair(need: Listing, offer: Listing, idf: dict[str, float], deals: int = 0, *, explain: bool = True,
+               risk: SupplyRisk = NO_RISK) -> tuple[float, list[str], float | None]:
+    """How well `offer` serves `need` (0–1.21) and, when `explain`, why, in words a firm can check. Ranking calls
     it without the words (they are written for the rows shown only)."""
     score, reasons = 0.0, []
     if need.node_id and need.node_id == offer.node_id:
@@ -160,7 +191,32 @@ def score_pair(need: Listing, offer: Listing, idf: dict[str, float], deals: int 
         score += W_DEALS
         if explain:
             reasons.append(_("%(n)s earlier deals between the two firms") % {"n": deals})
+    bonus, why = _risk_part(need, risk, enterprise_id=offer.enterprise_id, node_id=offer.node_id)
+    score += bonus
+    if explain and why:
+        reasons.append(why)
     return score, [str(r) for r in reasons], km
+
+
+def _risk_part(need: Listing, risk: SupplyRisk, *, enterprise_id: int | None = None, external_id: int | None = None,
+               node_id: int | None = None, supplies_node: bool = False) -> tuple[float, str | None]:
+    """The supply-risk part of a supplier's score: listed by the supply module as an alternative for the need's
+    material (or a material of its node) at risk; else on the need's node whose local supply is at risk. The words
+    name the material or node only, never the firms at risk nor the scenario."""
+    if risk is NO_RISK or not risk.run:
+        return 0.0, None
+    material = risk.alternative(material=need.material, node_id=need.node_id, enterprise_id=enterprise_id,
+                                external_id=external_id)
+    if material is not None:
+        if material:
+            return W_RISK_ALTERNATIVE, _("Supply risk: the supply network lists it as an alternative source of "
+                                         "%(m)s, whose supply is at risk") % {"m": material}
+        return W_RISK_ALTERNATIVE, _("Supply risk: the supply network lists it as an alternative source for a "
+                                     "material of %(n)s at risk") % {"n": need.node.name if need.node_id else ""}
+    at_risk = risk.node_at_risk(material=need.material, node_id=need.node_id)
+    if at_risk and (node_id == at_risk or supplies_node):
+        return W_RISK_NODE, _("Supply risk: the local supply of this chain node is at risk; it could fill in")
+    return 0.0, None
 
 
 def _terms_of(listing: Listing) -> frozenset[str]:
@@ -191,24 +247,34 @@ def _past_deals(firm_id: int, others: list[int], *, as_buyer: bool) -> dict[int,
     return {r[partner]: r["n"] for r in rows if r[partner] in wanted}
 
 
-def recommendations(*, user, listing: Listing, limit: int = 20, on: dt.date | None = None) -> list[Recommendation]:
-    """Ranked partners for a listing: suppliers for a need, buyers for an offer. Candidates come from the index
-    (same node, same material, shared words) among active listings of other firms; a supplier with no spare
-    capacity is never recommended. Ties are broken by spare capacity, then distance.
+def recommendations(*, user, listing: Listing, limit: int = 20, on: dt.date | None = None,
+                    outside: bool = True) -> list[Recommendation]:
+    """Ranked partners for a listing: suppliers for a need, buyers for an offer. Local first: the active listings
+    of other registered firms, from the index (same node, same material, shared words); a supplier with no spare
+    capacity is never recommended; ties are broken by spare capacity, then distance. Then, for a need and when
+    `outside`, the in-province outside suppliers of its material or node from the supply network (at most
+    MAX_OUTSIDE). Suppliers the supply module lists as alternatives for a material at risk score higher.
 
-    The caller has checked that `user` may see `listing` (a firm sees recommendations for its own listings only);
-    the rows show the partners' published listings, never their private figures."""
+    A firm sees recommendations for its own listings only (`user` must be able to see `listing`); the rows show
+    the partners' published listings and names, never their private figures."""
     if not Listing.objects.permits(user, listing, "view"):
         return []
-    on = on or timezone.localdate()
+    risk = supply_risk()
+    rows = _local_recommendations(listing, limit=limit, on=on or timezone.localdate(), risk=risk)
+    if outside and listing.kind == ListingKind.NEED:
+        rows += outside_recommendations(listing, limit=MAX_OUTSIDE, risk=risk)
+    return rows
+
+
+def _local_recommendations(listing: Listing, *, limit: int, on: dt.date, risk: SupplyRisk) -> list[Recommendation]:
     want = ListingKind.OFFER if listing.kind == ListingKind.NEED else ListingKind.NEED
     terms = listing.terms.split()
+    if not terms and not listing.node_id:
+        return []
     active = Listing.objects.filter(kind=want, status=ListingStatus.ACTIVE, expires_on__gte=on).exclude(
         enterprise_id=listing.enterprise_id)
     if want == ListingKind.OFFER:
         active = active.filter(capacity__gt=0)
-    if not terms and not listing.node_id:
-        return []
     # Candidates from the index: the same node, then the listings sharing a distinctive word (one that occurs in at
     # most 5% of the listings: the material's own name, a product word); common words would hand over everything.
     stats = total, df = _term_stats(terms, want)
@@ -238,7 +304,7 @@ def recommendations(*, user, listing: Listing, limit: int = 20, on: dt.date | No
         need, offer = (listing, c) if listing.kind == ListingKind.NEED else (c, listing)
         if not relevant(need, offer, idf):
             continue
-        score, _reasons, km = score_pair(need, offer, idf, deals.get(c.enterprise_id, 0), explain=False)
+        score, _reasons, km = score_pair(need, offer, idf, deals.get(c.enterprise_id, 0), explain=False, risk=risk)
         rows.append(Recommendation(c, round(score, 4), [], None if km is None else round(km, 1), offer.capacity))
     rows.sort(key=lambda r: (-r.score, -(r.spare or 0), r.distance_km if r.distance_km is not None else 1e9,
                              r.listing.pk))
@@ -251,8 +317,50 @@ def recommendations(*, user, listing: Listing, limit: int = 20, on: dt.date | No
             break
     for r in best:  # the reasons, for the rows shown
         need, offer = (listing, r.listing) if listing.kind == ListingKind.NEED else (r.listing, listing)
-        r.reasons = score_pair(need, offer, idf, deals.get(r.listing.enterprise_id, 0))[1]
+        r.reasons = score_pair(need, offer, idf, deals.get(r.listing.enterprise_id, 0), risk=risk)[1]
     return best
+
+
+def outside_recommendations(need: Listing, *, limit: int = MAX_OUTSIDE, risk: SupplyRisk = NO_RISK
+                            ) -> list[Recommendation]:
+    """In-province outside suppliers for a need (after the local ones): the supply network's outside firms of the
+    province that supply local firms with the need's material or a material of its node and have spare capacity.
+    Scored with the same weights (node, material, capacity, distance, supply risk; no text, tier or past deals:
+    they publish no listing and sign no deal here). Their capacity, volumes and customers are never shown."""
+    rows = []
+    for o in province_suppliers(material=need.material, node_id=need.node_id):
+        score, reasons = 0.0, []
+        if o.same_node:
+            score += W_NODE
+            reasons.append(_("Same chain node: %(n)s") % {"n": need.node.name})
+        if o.same_material:
+            score += W_MATERIAL
+            reasons.append(_("Same product or material: %(m)s") % {"m": o.material})
+        if not (o.same_node or o.same_material):
+            continue
+        reasons.append(_("Outside firm in the province (%(r)s), not in the city's registry") % {"r": o.region_name})
+        if o.customers >= MIN_GROUP:
+            reasons.append(_("Already supplies %(m)s to %(n)s firms in the city") % {"m": o.material,
+                                                                                    "n": o.customers})
+        else:
+            reasons.append(_("Already supplies %(m)s to firms in the city") % {"m": o.material})
+        if need.volume:
+            cover = min(o.spare / float(need.volume), 1.0) if (o.unit or "") == (need.unit or "") else 0.5
+            score += W_CAPACITY * cover
+            reasons.append(_("Has spare capacity in the supply network's records"))
+        km = _km(need.enterprise.lat, need.enterprise.lon, o.lat, o.lon)
+        if km is not None:
+            score += W_DISTANCE * math.exp(-km / 30)
+            reasons.append(_("About %(k).0f km away") % {"k": km})
+        bonus, why = _risk_part(need, risk, external_id=o.pk, supplies_node=True)
+        score += bonus
+        if why:
+            reasons.append(why)
+        rows.append(Recommendation(None, round(score, 4), [str(r) for r in reasons],
+                                   None if km is None else round(km, 1), None, scope="province", external=o))
+    rows.sort(key=lambda r: (-r.score, -r.external.spare, r.distance_km if r.distance_km is not None else 1e9,
+                             r.external.pk))
+    return rows[:limit]
 
 
 def recommendations_bruteforce(*, listing: Listing, limit: int = 20, on: dt.date | None = None) -> list[int]:
@@ -261,13 +369,14 @@ def recommendations_bruteforce(*, listing: Listing, limit: int = 20, on: dt.date
     want = ListingKind.OFFER if listing.kind == ListingKind.NEED else ListingKind.NEED
     terms = listing.terms.split()
     idf = _idf(terms, want)
+    risk = supply_risk()
     rows = []
     for c in (Listing.objects.filter(kind=want, status=ListingStatus.ACTIVE, expires_on__gte=on)
               .exclude(enterprise_id=listing.enterprise_id).select_related("enterprise", "node").iterator(2000)):
         if want == ListingKind.OFFER and not c.capacity:
             continue
         need, offer = (listing, c) if listing.kind == ListingKind.NEED else (c, listing)
-        score, _reasons, _km = score_pair(need, offer, idf)
+        score, _reasons, _dist = score_pair(need, offer, idf, risk=risk)
         if relevant(need, offer, idf):
             rows.append((score, c.enterprise_id))
     rows.sort(key=lambda r: -r[0])
@@ -288,12 +397,13 @@ def pair_scores(event: Event) -> list[tuple[int, int, float]]:
     if not needs or not offers:
         return []
     idf = _idf(sorted({t for x in needs + offers for t in x.terms.split()}), ListingKind.OFFER)
+    risk = supply_risk()
     best: dict[tuple[int, int], float] = {}
     for need in needs:
         for offer in offers:
             if need.enterprise_id == offer.enterprise_id:
                 continue
-            score, _reasons, _km = score_pair(need, offer, idf)
+            score, _reasons, _dist = score_pair(need, offer, idf, risk=risk)
             if score >= 0.2:
                 key = (need.enterprise_id, offer.enterprise_id)
                 best[key] = max(best.get(key, 0.0), score)

@@ -35,14 +35,30 @@ class RenewSerializer(serializers.Serializer):
 
 
 class RecommendationSerializer(serializers.Serializer):
-    enterprise = serializers.IntegerField(source="listing.enterprise_id")
-    enterprise_name = serializers.CharField(source="listing.enterprise.name")
-    listing = serializers.IntegerField(source="listing.pk")
-    title = serializers.CharField(source="listing.title")
+    """A recommended partner: a registered firm's listing (`scope` local) or, after those, an in-province outside
+    supplier from the supply network (`scope` province: `enterprise` and `listing` null, `external_firm` set)."""
+
+    scope = serializers.ChoiceField(choices=[("local", "local"), ("province", "province")])
+    enterprise = serializers.IntegerField(source="enterprise_id", allow_null=True)
+    enterprise_name = serializers.SerializerMethodField()
+    external_firm = serializers.IntegerField(source="external_firm_id", allow_null=True)
+    name = serializers.CharField()
+    region = serializers.SerializerMethodField()
+    listing = serializers.SerializerMethodField()
+    title = serializers.CharField()
     score = serializers.FloatField()
     reasons = serializers.ListField(child=serializers.CharField())
     distance_km = serializers.FloatField(allow_null=True)
     spare_capacity = serializers.DecimalField(source="spare", max_digits=14, decimal_places=2, allow_null=True)
+
+    def get_enterprise_name(self, obj) -> str | None:
+        return obj.listing.enterprise.name if obj.listing is not None else None
+
+    def get_region(self, obj) -> str | None:
+        return obj.external.region if obj.external is not None else None
+
+    def get_listing(self, obj) -> int | None:
+        return obj.listing.pk if obj.listing is not None else None
 
 
 class EventSerializer(serializers.ModelSerializer):

@@ -42,5 +42,10 @@ def test_a_seeded_need_gets_recommendations(demo):
     users, _result = demo
     need = Listing.objects.filter(kind="need", status="active").first()
     rows = selectors.recommendations(user=users["city_admin"], listing=need)
-    assert rows and all(r.listing.enterprise_id != need.enterprise_id for r in rows)
-    assert all(r.listing.kind == "offer" and r.listing.capacity > 0 for r in rows)
+    local = [r for r in rows if r.scope == "local"]
+    assert local and all(r.listing.enterprise_id != need.enterprise_id for r in local)
+    assert all(r.listing.kind == "offer" and r.listing.capacity > 0 for r in local)
+    # Local first, then the in-province outside suppliers (no listing; a region of the province).
+    scopes = [r.scope for r in rows]
+    assert scopes == sorted(scopes, key=lambda s: s != "local")
+    assert all(r.listing is None and r.external.region.startswith("33") for r in rows if r.scope == "province")
