@@ -206,6 +206,73 @@ def stats_breakdown(qs: QuerySet[DemandDailyStat], dimension: str, limit: int | 
     return [{"key": r[key], "label": r[label] or str(_UNSET.get(dimension, "—")), **stats_figures(r)} for r in rows]
 
 
+# The breakdowns of the statistics page in the order of their GROUPING SETS (month first); each dimension's key
+# column of DemandDailyStat and the model naming its values.
+_OVERVIEW = [("month", None), ("category", "category_root_id"), ("department", "department_id"),
+             ("district", "district_id"), ("chain", "chain_id"), ("cadre", "cadre_id")]
+
+
+def stats_overview(qs: QuerySet[DemandDailyStat], *, limits: dict[str, int] | None = None) -> dict:
+    """The summary and every breakdown of the statistics page (`stats_summary` and `stats_breakdown` of each
+    dimension, the largest `limits[dimension]` rows of a limited one) from one read of the aggregate rows.
+
+    On PostgreSQL one query groups the filtered rows by GROUPING SETS and keeps the top rows of a limited
+    dimension by a window, so that the province's table is read once instead of seven times and the 35,000
+    cadre groups never leave the database (docs/decisions.md); elsewhere, one query per breakdown."""
+    from django.core.exceptions import EmptyResultSet
+    from django.db import connections
+
+    limits = limits or {}
+    if connections[qs.db].vendor != "postgresql":
+        overview = {"summary": stats_summary(qs)}
+        overview |= {dim: stats_breakdown(qs, dim, limit=limits.get(dim)) for dim, _col in _OVERVIEW}
+        return overview
+    columns = [col for _dim, col in _OVERVIEW if col]
+    inner = qs.order_by().values("day", *columns, *MEASURES)
+    try:
+        inner_sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # a filter that selects nothing (an unknown category)
+        return {"summary": stats_summary(qs.none()), **{dim: [] for dim, _col in _OVERVIEW}}
+    keys = ["date_trunc('month', s.day)::date"] + [f"s.{col}" for col in columns]
+    everything = (1 << len(keys)) - 1  # GROUPING(all keys) of the grand total
+    masks = {dim: everything - (1 << (len(keys) - 1 - k)) for k, (dim, _col) in enumerate(_OVERVIEW)}
+    limit_case = " ".join(f"WHEN {masks[dim]} THEN {int(n)}" for dim, n in limits.items() if dim in masks)
+    sql = (f"SELECT * FROM (SELECT g.*, row_number() OVER (PARTITION BY g.gset ORDER BY g.collected DESC, "
+           f"{', '.join(f'g.k{k}' for k in range(len(keys)))}) AS rn FROM ("
+           f"SELECT {', '.join(f'{key} AS k{k}' for k, key in enumerate(keys))}, GROUPING({', '.join(keys)}) AS gset, "
+           f"{', '.join(f'SUM(s.{m}) AS {m}' for m in MEASURES)} FROM ({inner_sql}) s "
+           f"GROUP BY GROUPING SETS ((), {', '.join(f'({key})' for key in keys)})) g) r"
+           + (f" WHERE r.rn <= CASE r.gset {limit_case} ELSE r.rn END" if limit_case else ""))
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    by_mask = {mask: dim for dim, mask in masks.items()}
+    grouped: dict[str, list[dict]] = {dim: [] for dim, _col in _OVERVIEW}
+    totals: dict = {}
+    for r in rows:
+        if r["gset"] == everything:
+            totals = r
+        elif r["gset"] in by_mask:
+            dim = by_mask[r["gset"]]
+            r["key"] = r[f"k{[d for d, _c in _OVERVIEW].index(dim)}"]
+            grouped[dim].append(r)
+    overview = {"summary": stats_figures(totals)}
+    overview["summary"]["summary"] = summary_line(overview["summary"])
+    months = sorted(grouped.pop("month"), key=lambda r: r["key"] or dt.date.min)
+    overview["month"] = [{"key": r["key"].strftime("%Y-%m") if r["key"] else "",
+                          "label": r["key"].strftime("%Y-%m") if r["key"] else "", **stats_figures(r)} for r in months]
+    for dim, rows_of_dim in grouped.items():
+        key, label = DIMENSIONS[dim]
+        model = DemandDailyStat._meta.get_field(key.removesuffix("_id")).related_model
+        ids = [r["key"] for r in rows_of_dim if r["key"] is not None]
+        labels = dict(model._base_manager.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+        rows_of_dim.sort(key=lambda r: (-(r["collected"] or 0), r["key"] is None, r["key"] or 0))
+        overview[dim] = [{"key": r["key"], "label": labels.get(r["key"]) or str(_UNSET.get(dim, "—")),
+                          **stats_figures(r)} for r in rows_of_dim]
+    return overview
+
+
 # ---------------------------------------------------------------------------------------------- coverage
 
 def coverage(*, user, above_scale_only: bool = False) -> dict:

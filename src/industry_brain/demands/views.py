@@ -243,13 +243,10 @@ class DemandStatsView(LoginRequiredMixin, View):
             raise Http404
         f = _stats_filters(request)
         qs = _stats_qs(request, f)
-        summary = selectors.stats_summary(qs)
-        months = selectors.stats_breakdown(qs, "month")
-        by_category = selectors.stats_breakdown(qs, "category")
-        by_department = selectors.stats_breakdown(qs, "department")
-        by_district = selectors.stats_breakdown(qs, "district")
-        by_chain = selectors.stats_breakdown(qs, "chain")
-        by_cadre = selectors.stats_breakdown(qs, "cadre", limit=15)
+        overview = selectors.stats_overview(qs, limits={"cadre": 15})
+        summary, months = overview["summary"], overview["month"]
+        by_category, by_department, by_district = overview["category"], overview["department"], overview["district"]
+        by_chain, by_cadre = overview["chain"], overview["cadre"]
         ctx = {
             "summary": summary, "filters": f, "query": request.GET.urlencode(),
             "by_category": by_category, "by_department": by_department, "by_district": by_district,
