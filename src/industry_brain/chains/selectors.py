@@ -112,17 +112,21 @@ def node_enterprises(node: ChainNode, user, limit: int = 8):
 
 def nodes_enterprises(nodes: list[ChainNode], user, limit: int = 8) -> dict[int, list[Enterprise]]:
     """`node_enterprises` for several nodes in one query (a window ranking members per node); only confirmed
-    memberships of enterprises within the user's view scope are listed."""
+    memberships of enterprises within the user's view scope are listed.
+
+    The window ranks narrow rows (membership id, node, the two sort keys) and only the `limit` winners of each
+    node are read whole: ranking the members with every enterprise column selected sorted some megabytes per
+    request on the largest chain, past `work_mem`, onto disk (docs/decisions.md)."""
     result: dict[int, list[Enterprise]] = {n.pk: [] for n in nodes}
     visible = _members_scope(user, "view")
     if visible is None or not nodes:
         return result
-    ranked = (counted_memberships().filter(visible, node_id__in=[n.pk for n in nodes])
-              .annotate(rank=Window(RowNumber(), partition_by=[F("node_id")],
-                                    order_by=[F("enterprise__is_above_scale").desc(), F("enterprise__name").asc(),
-                                              F("enterprise_id").asc()]))
-              .filter(rank__lte=limit).select_related("enterprise", "enterprise__district")
-              .order_by("node_id", "rank"))
+    order = [F("enterprise__is_above_scale").desc(), F("enterprise__name").asc(), F("enterprise_id").asc()]
+    winners = (counted_memberships().filter(visible, node_id__in=[n.pk for n in nodes])
+               .annotate(rank=Window(RowNumber(), partition_by=[F("node_id")], order_by=order))
+               .filter(rank__lte=limit).values("pk"))
+    ranked = (ChainMembership.objects.filter(pk__in=winners).select_related("enterprise", "enterprise__district")
+              .order_by("node_id", *order))
     for membership in ranked:
         result[membership.node_id].append(membership.enterprise)
     return result
