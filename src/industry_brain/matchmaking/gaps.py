@@ -13,20 +13,26 @@ The nodes are ranked by gap (largest first; ties: fewer local firms first). The 
 
 so a chain with a firm at every link and all its demand met locally scores 100. Everything is one grouped query
 per chain over the links and one over the memberships: set-based, recomputed on every read from the records.
+
+Leading firms per node (for a reader): the confirmed members the reader may see, by output (last year's revenue),
+at most LEADING per node, from one window query. A firm's output is shown only to a reader who may see its figures;
+for any other reader the firm is a name only, and only on a node of at least MIN_GROUP firms (docs/scope.md,
+published aggregates), so that nobody reads the order of one or two firms' revenues off the list.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from industry_brain.chains.choices import segment_order
-from industry_brain.chains.models import Chain, ChainMembership, ChainNode
+from industry_brain.chains.models import MIN_GROUP, Chain, ChainMembership, ChainNode
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=20, decimal_places=2))
+LEADING = 3  # leading firms listed per node
 FORMULA = _("local share = volume supplied by local firms ÷ volume bought by local firms (per node); "
            "completeness = 50 × nodes with a local firm ÷ nodes + 50 × local volume ÷ all volume")
 
@@ -48,7 +54,8 @@ def _links():
     return SupplyLink.objects.order_by()
 
 
-def chain_gaps(chain: Chain) -> dict:
+def chain_gaps(chain: Chain, *, user=None) -> dict:
+    """The gap figures of every node of a chain; with `user`, each node's leading firms as that user may see them."""
     nodes = list(ChainNode.objects.filter(chain=chain).order_by(segment_order(), "order", "id"))
     ids = [n.pk for n in nodes]
     volumes = {r["material__node"]: r for r in _links().filter(material__node_id__in=ids)
@@ -79,8 +86,59 @@ def chain_gaps(chain: Chain) -> dict:
     total = sum((r["demand_volume"] for r in rows), Decimal(0))
     local = sum((volumes[r["node"]]["local"] for r in rows if r["node"] in volumes), Decimal(0))
     completeness = (50 * with_firm / len(rows) if rows else 0) + (50 * float(local / total) if total else 0)
+    if user is not None:
+        leading = leading_firms(user=user, node_ids=ids, sizes=firms)
+        for r in rows:
+            r["leading_firms"] = leading.get(r["node"], [])
     return {"chain": chain.pk, "name": chain.name, "completeness": round(completeness, 1), "formula": str(FORMULA),
             "nodes": rows}
+
+
+def _members_q(user, action: str) -> Q | None:
+    from industry_brain.core.permissions import is_city
+    from industry_brain.enterprises.models import enterprise_scope
+
+    return Q() if is_city(user) else enterprise_scope(user, action, prefix="enterprise__")
+
+
+def leading_firms(*, user, node_ids: list[int], sizes: dict[int, int] | None = None,
+                  limit: int = LEADING) -> dict[int, list[dict]]:
+    """Per node, its largest confirmed members by last year's revenue among the firms `user` may see: `output`
+    (万元) for the firms whose figures the user may see, None otherwise; a firm whose figures the user may not see
+    is listed only on a node of at least MIN_GROUP firms. `sizes` (members per node) when already counted."""
+    from industry_brain.chains.selectors import latest_figures_year
+    from industry_brain.enterprises.models import YearlyFigures
+
+    visible, confidential = _members_q(user, "view"), _members_q(user, "view_confidential")
+    if visible is None or not node_ids:
+        return {}
+    members = ChainMembership.objects.counted().filter(node_id__in=node_ids).order_by()
+    if sizes is None:
+        sizes = dict(members.values("node").annotate(n=Count("enterprise", distinct=True)).values_list("node", "n"))
+    if confidential is None:
+        may_see = Value(False, output_field=BooleanField())
+    elif not confidential:  # Q(): every firm's figures
+        may_see = Value(True, output_field=BooleanField())
+    else:
+        may_see = Case(When(confidential, then=Value(True)), default=Value(False), output_field=BooleanField())
+    rows = members.filter(visible)
+    small = [n for n in node_ids if sizes.get(n, 0) < MIN_GROUP]
+    if small and (confidential is None or confidential):
+        # Below the group size, a firm whose figures the reader may not see is not ranked at all.
+        rows = rows.exclude(Q(node_id__in=small) if confidential is None else Q(node_id__in=small) & ~confidential)
+    year = latest_figures_year()
+    revenue = (YearlyFigures.objects.filter(year=year, enterprise_id=OuterRef("enterprise_id")).order_by()
+               .values("revenue")[:1])
+    ranked = (rows.annotate(output=Subquery(revenue), shown=may_see)
+              .annotate(rank=Window(RowNumber(), partition_by=[F("node_id")],
+                                    order_by=[F("output").desc(nulls_last=True), F("enterprise_id").asc()]))
+              .filter(rank__lte=limit).order_by("node_id", "rank")
+              .values_list("node_id", "enterprise_id", "enterprise__name", "output", "shown"))
+    result: dict[int, list[dict]] = {}
+    for node, enterprise, name, output, figures_shown in ranked:
+        result.setdefault(node, []).append({"enterprise": enterprise, "name": name,
+                                            "output": float(output) if figures_shown and output is not None else None})
+    return result
 
 
 def all_chain_gaps() -> list[dict]:

@@ -414,7 +414,7 @@ class GapDetailView(LoginRequiredMixin, View):
         chain = Chain.objects.filter(pk=pk).first() if 0 < pk <= 2_147_483_647 else None
         if chain is None or not may_read_gaps(request.user, chain):
             raise Http404
-        gaps = chain_gaps(chain)
+        gaps = chain_gaps(chain, user=request.user)
         weakest = [r for r in sorted(gaps["nodes"], key=lambda r: r["gap_rank"] or 10**6) if r["gap_rank"]][:3]
         nodes = {n.pk: n for n in chain.nodes.all()}
         suggestions = [{"node": r, "firms": suggested_targets(nodes[r["node"]], limit=8)} for r in weakest]

@@ -183,6 +183,13 @@ class TargetSignSerializer(serializers.Serializer):
     planned_start = serializers.DateField(required=False)
 
 
+class LeadingFirmSerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField()
+    name = serializers.CharField()
+    output = serializers.FloatField(allow_null=True, help_text="Last year's revenue (万元); null when the reader may "
+                                                               "not see the firm's figures.")
+
+
 class GapNodeSerializer(serializers.Serializer):
     node = serializers.IntegerField()
     name = serializers.CharField()
@@ -194,6 +201,7 @@ class GapNodeSerializer(serializers.Serializer):
     external_suppliers = serializers.IntegerField()
     gap = serializers.FloatField(allow_null=True)
     gap_rank = serializers.IntegerField(allow_null=True)
+    leading_firms = LeadingFirmSerializer(many=True, required=False)
 
 
 class ChainGapsSerializer(serializers.Serializer):

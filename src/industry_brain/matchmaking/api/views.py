@@ -310,4 +310,4 @@ class ChainGapsView(APIView):
         chain = Chain.objects.filter(pk=pk).first()
         if chain is None or not may_read_gaps(request.user, chain):
             raise Http404
-        return Response(ChainGapsSerializer(chain_gaps(chain)).data)
+        return Response(ChainGapsSerializer(chain_gaps(chain, user=request.user)).data)

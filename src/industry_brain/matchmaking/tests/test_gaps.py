@@ -63,3 +63,61 @@ def test_who_reads_the_gaps(api, world, network, role, status):
         assert r.json()["nodes"][0]["gap_rank"] == 1 and "completeness" in r.json()
     other = api.as_user(world.user(role)).get(f"/api/v1/chains/{world.other_chain.pk}/gaps/")
     assert other.status_code == (200 if role == "city" else 404)
+
+
+def _revenue(enterprise, amount):
+    from industry_brain.chains.selectors import latest_figures_year
+    from industry_brain.enterprises.models import YearlyFigures
+
+    YearlyFigures.objects.update_or_create(enterprise=enterprise, year=latest_figures_year() or 2025,
+                                           defaults={"revenue": amount})
+
+
+@pytest.fixture
+def leaders(world):
+    """Four firms on the downstream node (two in 西湖, two in 萧山) and one 萧山 firm alone on the upstream node."""
+    up, down = (world.chain.nodes.get(segment=s) for s in ("upstream", "downstream"))
+    firms = {}
+    for name, district, revenue in (("杭州大号整机有限公司", "330106", 90000),
+                                    ("萧山二号整机有限公司", "330109", 70000),
+                                    ("杭州三号整机有限公司", "330106", 50000),
+                                    ("萧山四号整机有限公司", "330109", 30000)):
+        firms[name] = make_enterprise(name, district, node=down)
+        _revenue(firms[name], revenue)
+    alone = make_enterprise("萧山独家晶圆有限公司", "330109", node=up)
+    _revenue(alone, 80000)
+    return {"up": up, "down": down, "firms": firms, "alone": alone}
+
+
+def test_leading_firms_by_output_for_readers_of_the_figures(api, world, leaders):
+    for role in ("city", "chain_team"):
+        rows = api.as_user(world.user(role)).get(f"/api/v1/chains/{world.chain.pk}/gaps/").json()["nodes"]
+        down = next(r for r in rows if r["node"] == leaders["down"].pk)["leading_firms"]
+        assert [(f["name"], f["output"]) for f in down] == [("杭州大号整机有限公司", 90000.0),
+                                                            ("萧山二号整机有限公司", 70000.0),
+                                                            ("杭州三号整机有限公司", 50000.0)], role
+        up = next(r for r in rows if r["node"] == leaders["up"].pk)["leading_firms"]
+        assert [(f["name"], f["output"]) for f in up] == [("萧山独家晶圆有限公司", 80000.0)], role
+
+
+def test_leading_firms_are_names_only_where_the_figures_are_not_the_readers(world, leaders):
+    from industry_brain.matchmaking.gaps import leading_firms
+
+    # The 西湖 district may see every firm's name but only its own firms' figures.
+    rows = leading_firms(user=world.user("district"), node_ids=[leaders["up"].pk, leaders["down"].pk])
+    assert [(f["name"], f["output"]) for f in rows[leaders["down"].pk]] == [
+        ("杭州大号整机有限公司", 90000.0), ("萧山二号整机有限公司", None), ("杭州三号整机有限公司", 50000.0)]
+    # A node of fewer than three firms does not rank a firm whose figures the reader may not see.
+    assert leaders["up"].pk not in rows
+    # A role that may see none of these firms gets none.
+    assert leading_firms(user=world.user("department"), node_ids=[leaders["down"].pk]) == {}
+
+
+def test_the_gap_page_lists_the_leading_firms(world, leaders):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(world.user("chain_team"))
+    page = c.get(f"/matchmaking/gaps/{world.chain.pk}/").content.decode()
+    assert "杭州大号整机有限公司" in page and "萧山独家晶圆有限公司" in page
+    assert "萧山四号整机有限公司" not in page  # the fourth of the node is not a leading firm
