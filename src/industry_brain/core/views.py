@@ -103,9 +103,15 @@ def friendly_filter_form(form) -> None:
     全部/是/否, and multiple choices are checkbox lists (shown as a dropdown by the list template)."""
     from django import forms as djforms
 
-    for field in form.fields.values():
+    from .autocomplete import FILTER_PICKERS, Autocomplete
+
+    for name, field in form.fields.items():
         widget = field.widget
-        if isinstance(widget, djforms.NullBooleanSelect):
+        if name in FILTER_PICKERS and isinstance(field, djforms.DecimalField | djforms.IntegerField
+                                                  | djforms.ModelChoiceField):
+            # An id filter over a large table (enterprise, project, cadre …): a picker by name or code.
+            field.widget = Autocomplete(FILTER_PICKERS[name])
+        elif isinstance(widget, djforms.NullBooleanSelect):
             widget.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
         elif isinstance(field, djforms.ModelChoiceField) and not isinstance(field, djforms.ModelMultipleChoiceField):
             field.empty_label = _("All")  # read lazily by the field's choice iterator
@@ -136,6 +142,8 @@ def filter_summary(filterset) -> list[str]:
     """The chosen filters as readable words (`智能物联`, `专精特新中小企业`, `规上：是`), for file names and titles."""
     if filterset is None or not filterset.is_bound or not filterset.is_valid():
         return []
+    from .autocomplete import FILTER_PICKERS
+
     words = []
     for name, value in filterset.form.cleaned_data.items():
         if value in (None, "", [], ()) or (hasattr(value, "exists") and not value.exists()):
@@ -144,11 +152,28 @@ def filter_summary(filterset) -> list[str]:
         if isinstance(value, bool):
             words.append(f"{field.label}：{_('Yes') if value else _('No')}")
             continue
+        if name in FILTER_PICKERS and not hasattr(value, "pk"):
+            # A picker's id: the chosen row's name, looked up within the reader's scope.
+            words.append(_picked_label(FILTER_PICKERS[name], filterset.request, value))
+            continue
         values = list(value) if isinstance(value, list | tuple) or hasattr(value, "exists") else [value]
         choices = dict(getattr(field, "choices", None) or []) if not hasattr(field, "queryset") else {}
         for v in values:
             words.append(str(choices.get(v, choices.get(str(v), v))))
     return words
+
+
+def _picked_label(source_name: str, request, value) -> str:
+    from django.http import QueryDict
+
+    from .autocomplete import get_source, lookup
+
+    source = get_source(source_name)
+    user = getattr(request, "user", None)
+    if source is None or user is None:
+        return str(value)
+    found = lookup(source, user, QueryDict(f"id={int(value)}"))["results"]
+    return found[0]["label"] if found else str(value)
 
 
 def export_filename(base: str, filterset, extension: str = "xlsx") -> str:

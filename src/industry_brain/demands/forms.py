@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from industry_brain.accounts.choices import Role
 from industry_brain.accounts.models import Organisation, User
 from industry_brain.accounts.selectors import departments
+from industry_brain.core.autocomplete import Autocomplete
 from industry_brain.core.codes import normalise_uscc
 from industry_brain.core.files import ACCEPTED_LABEL, validate_upload
+from industry_brain.core.permissions import can
 from industry_brain.enterprises.models import Enterprise
 
 from .choices import Satisfaction, Urgency, VisitMode
@@ -28,14 +30,17 @@ class DemandForm(forms.Form):
     """Raise a demand. What the platform knows is pre-filled: an enterprise user's enterprise is fixed, a
     cadre chooses among the enterprises it serves (and its recent visits), bureaus give a credit code."""
 
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none(), required=False)
-    enterprise_uscc = forms.CharField(label=_("Enterprise credit code"), max_length=30, required=False)
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none(), required=False,
+                                        widget=Autocomplete("enterprise"))
+    enterprise_uscc = forms.CharField(label=_("Enterprise"), max_length=30, required=False,
+                                      widget=Autocomplete("enterprise-uscc"))
     category = CategoryChoiceField(label=_("Category"), queryset=DemandCategory.objects.none())
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
     visit = forms.ModelChoiceField(label=_("Raised on visit"), queryset=Visit.objects.none(), required=False)
-    project = forms.IntegerField(label=_("Investment project id"), required=False, min_value=1)
+    project = forms.IntegerField(label=_("Investment project"), required=False, min_value=1,
+                                 widget=Autocomplete("project"))
     attachment = forms.FileField(label=_("Attachment"), required=False, validators=[validate_upload],
                                  help_text=ACCEPTED_LABEL)
 
@@ -44,9 +49,13 @@ class DemandForm(forms.Form):
         self.user = user
         self.fields["category"].queryset = DemandCategory.objects.filter(
             is_active=True, parent__isnull=False).select_related("parent").order_by("order")
-        if user.role == Role.ENTERPRISE:
+        # The firm field follows whom the user raises for (`permissions.py`, "raise_demand"): a firm's account its
+        # own firm (no field), a bureau any firm it organises the service of (by credit code), a cadre the firms it
+        # serves (a list).
+        self.own_enterprise = user.enterprise if user.enterprise_id else None
+        if self.own_enterprise is not None:
             del self.fields["enterprise"], self.fields["enterprise_uscc"], self.fields["visit"]
-        elif user.role == Role.CADRE:
+        elif not can(user, "organise_service", Enterprise):
             del self.fields["enterprise_uscc"]
             served = Assignment.objects.filter(cadre__user=user, ended_on__isnull=True).values("enterprise_id")
             self.fields["enterprise"].queryset = Enterprise.objects.filter(pk__in=served).order_by("name")
@@ -73,15 +82,17 @@ class DemandForm(forms.Form):
         return f
 
     def enterprise_value(self):
-        if self.user.role == Role.ENTERPRISE:
-            return self.user.enterprise
+        if self.own_enterprise is not None:
+            return self.own_enterprise
         return self.cleaned_data.get("enterprise") or self.cleaned_data.get("enterprise_uscc")
 
 
 class AcceptForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("Coordinating department"), queryset=Organisation.objects.none())
+    department = forms.ModelChoiceField(label=_("Coordinating department"), queryset=Organisation.objects.none(),
+                                        widget=Autocomplete("department", context=("category",)))
     handler = forms.ModelChoiceField(label=_("Handler (optional)"), queryset=User.objects.filter(
-        role=Role.DEPARTMENT).order_by("username"), required=False)
+        role=Role.DEPARTMENT).order_by("username"), required=False,
+        widget=Autocomplete("handler", depends="department", empty_hint=_("Choose the department first")))
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
     def __init__(self, *args, **kwargs):
@@ -94,7 +105,8 @@ class StartForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("New coordinating department"), queryset=Organisation.objects.none())
+    department = forms.ModelChoiceField(label=_("New coordinating department"), queryset=Organisation.objects.none(),
+                                        widget=Autocomplete("department", context=("category",)))
     reason = forms.CharField(label=_("Reason"), max_length=500)
 
     def __init__(self, *args, **kwargs):
@@ -103,7 +115,8 @@ class TransferForm(forms.Form):
 
 
 class CohandleForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("Co-handling department"), queryset=Organisation.objects.none())
+    department = forms.ModelChoiceField(label=_("Co-handling department"), queryset=Organisation.objects.none(),
+                                        widget=Autocomplete("department"))
     request = forms.CharField(label=_("What is asked"), max_length=1000)
 
     def __init__(self, *args, **kwargs):
@@ -126,8 +139,10 @@ class CohandleAnswerForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none())
-    cadre = forms.ModelChoiceField(label=_("Cadre"), queryset=Cadre.objects.none(), required=False)
+    enterprise = forms.ModelChoiceField(label=_("Enterprise"), queryset=Enterprise.objects.none(),
+                                        widget=Autocomplete("enterprise"))
+    cadre = forms.ModelChoiceField(label=_("Cadre"), queryset=Cadre.objects.none(), required=False,
+                                   widget=Autocomplete("cadre"))
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     mode = forms.ChoiceField(label=_("Mode"), choices=VisitMode.choices)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -135,7 +150,7 @@ class VisitForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
-        if user.role == Role.CADRE:
+        if not can(user, "organise_service", Enterprise):  # a cadre: its own visits to the firms it serves
             served = Assignment.objects.filter(cadre__user=user, ended_on__isnull=True).values("enterprise_id")
             self.fields["enterprise"].queryset = Enterprise.objects.filter(pk__in=served).order_by("name")
             del self.fields["cadre"]

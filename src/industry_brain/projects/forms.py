@@ -7,6 +7,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from industry_brain.core.autocomplete import Autocomplete
 from industry_brain.core.files import ACCEPTED_LABEL, validate_upload
 
 from .choices import Milestone
@@ -31,11 +32,12 @@ class ProjectForm(forms.ModelForm):
                                      "planned_production", "planned_full_production", "actual_signed", "actual_land",
                                      "actual_start", "actual_completion", "actual_production",
                                      "actual_full_production"]}
-        widgets["enterprise"] = forms.NumberInput()
+        widgets["enterprise"] = Autocomplete("enterprise")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].help_text = _("Id of the registered enterprise; or fill in the investor's name.")
+        self.fields["enterprise"].help_text = _("A registered enterprise (search by name or credit code); "
+                                                "or fill in the investor's name.")
 
 
 class MilestoneForm(forms.Form):

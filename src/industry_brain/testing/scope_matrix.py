@@ -525,6 +525,12 @@ SITE = {
     "core:district_boundaries": case(everyone=200),
     "core:private_file": case(kwargs={"name": "demands/2025/01/none.pdf"}, everyone=404,
                               note="a stored file is served only to who may see its object; a missing one is 404"),
+    "core:autocomplete": [
+        case(kwargs={"source": source}, data={"q": query}, everyone=200,
+             note="pickers: each user's own scope; the answers are searched for out-of-scope names like any page")
+        for source, query in (("enterprise", "杭州"), ("enterprise-uscc", "杭州"), ("project", "项目"),
+                              ("cadre", "干部"), ("department", ""))
+    ] + [case(kwargs={"source": "handler"}, data=lambda w: {"department": w.department.pk}, everyone=200)],
     "district-list": case(everyone=200),
     "district-detail": case(kwargs={"code": "330106"}, everyone=200),
     "industry-list": case(everyone=200),

@@ -28,7 +28,12 @@ def test_demand_walk_through_in_the_browser(browser_page, world):
     page.context.clear_cookies()  # a fresh session for each user
     login_page(page, world.user("city").username)
     page.goto(f"{page.base_url}/demands/{demand.pk}/")
-    page.select_option("form[data-action=accept] select[name=accept-department]", str(world.department.pk))
+    # The department picker: type part of the name, choose with the keyboard.
+    page.fill("form[data-action=accept] #id_accept-department", "交通")
+    page.wait_for_selector("form[data-action=accept] .ac-list [role=option]")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.input_value("form[data-action=accept] input[name=accept-department]") == str(world.department.pk)
     page.click("form[data-action=accept] button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert page.get_attribute("#demand-status", "data-status") == "accepted"

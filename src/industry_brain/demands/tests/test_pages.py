@@ -59,7 +59,9 @@ def test_raise_form_prefills_what_the_platform_knows(client, world):
     assert r.status_code == 302
     client.force_login(world.user("cadre"))
     html = client.get("/demands/new/").content.decode()
-    assert world.ent_xihu.name in html and world.ent_xiaoshan.name not in html
+    assert 'name="enterprise"' in html and world.ent_xiaoshan.name not in html
+    offered = client.get("/autocomplete/enterprise/", {"q": "杭州"}).json()["results"]  # the form's picker
+    assert [e["label"] for e in offered] == [world.ent_xihu.name]  # the firms the cadre serves
     client.force_login(world.user("department"))
     assert client.get("/demands/new/").status_code == 403
 

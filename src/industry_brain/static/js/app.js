@@ -99,6 +99,190 @@
   });
   window.addEventListener("popstate", function () { window.setTimeout(syncQueryLinks, 0); });
 
+  // Pickers (core.autocomplete.Autocomplete): a search box over a large table, answered by the server within the
+  // user's scope. The hidden input holds the chosen value; ↓/↑ move, Enter chooses, Esc closes. Events are
+  // delegated, so pickers inside HTMX swaps work without being set up again.
+  function acParts(box) {
+    return { box: box, hidden: box.querySelector("[data-ac-value]"), input: box.querySelector(".ac-input"),
+             list: box.querySelector(".ac-list"), clear: box.querySelector(".ac-clear"),
+             suggest: box.querySelector(".ac-suggest") };
+  }
+  function acPrefix(name) { var i = name.lastIndexOf("-"); return i < 0 ? "" : name.slice(0, i + 1); }
+  function acBaseName(name) { return name.slice(acPrefix(name).length); }
+  function acParams(p) {
+    var params = new URLSearchParams();
+    var form = p.box.closest("form");
+    var dep = p.box.dataset.acDepends;
+    if (dep) {
+      var other = form && form.querySelector("[name='" + acPrefix(p.hidden.name) + dep + "']");
+      if (!other || !other.value) return null;  // nothing to narrow to yet
+      params.set(dep, other.value);
+    }
+    (p.box.dataset.acContext || "").split(" ").filter(Boolean).forEach(function (k) {
+      var v = form && form.getAttribute("data-ac-" + k);
+      if (v) params.set(k, v);
+    });
+    return params;
+  }
+  function acFetch(p, params) {
+    return fetch(p.box.dataset.ac + "?" + params.toString(), { credentials: "same-origin",
+      headers: { Accept: "application/json" } }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    });
+  }
+  function acEscape(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+  function acClose(p) {
+    p.list.hidden = true;
+    p.input.setAttribute("aria-expanded", "false");
+    p.input.removeAttribute("aria-activedescendant");
+  }
+  function acShow(p, data, message) {
+    var items = data ? data.results : [];
+    p.items = items;
+    p.active = -1;
+    var html = items.map(function (it, i) {
+      return "<li role=\"option\" id=\"" + p.list.id + "-" + i + "\" data-index=\"" + i + "\" aria-selected=\"false\"" +
+        (it.suggested ? " class=\"ac-suggested\"" : "") + "><span>" + acEscape(it.label) + "</span>" +
+        (it.detail ? "<small>" + acEscape(it.detail) + "</small>" : "") + "</li>";
+    }).join("");
+    if (!items.length) html = "<li class=\"ac-empty\">" + acEscape(message || p.box.dataset.acNone) + "</li>";
+    else if (data.more) html += "<li class=\"ac-empty\">" + acEscape(p.box.dataset.acMore) + "</li>";
+    p.list.innerHTML = html;
+    p.list.hidden = false;
+    p.input.setAttribute("aria-expanded", "true");
+  }
+  function acSearch(p) {
+    var params = acParams(p);
+    if (params === null) { acShow(p, null, p.box.dataset.acHint); return; }
+    params.set("q", p.input.value.trim());
+    var asked = p.input.value;
+    acFetch(p, params).then(function (data) {
+      if (p.input.value === asked && document.activeElement === p.input) acShow(p, data);
+    }).catch(function () { acClose(p); });
+  }
+  function acSet(p, value, label, quiet) {
+    var changed = p.hidden.value !== String(value);
+    p.hidden.value = value;
+    p.input.value = label;
+    p.box.classList.toggle("ac-chosen", value !== "");
+    if (p.clear) p.clear.hidden = value === "";
+    acClose(p);
+    if (changed && !quiet) {
+      p.hidden.dispatchEvent(new Event("change", { bubbles: true }));
+      // Pickers narrowed by this one (a handler by its department) start again.
+      var form = p.box.closest("form");
+      var base = acBaseName(p.hidden.name);
+      if (form) form.querySelectorAll(".ac[data-ac-depends='" + base + "']").forEach(function (other) {
+        var o = acParts(other);
+        if (o.hidden.value || o.input.value) acSet(o, "", "");
+      });
+    }
+  }
+  function acMove(p, step) {
+    if (!p.items || !p.items.length) return;
+    var options = p.list.querySelectorAll("[role=option]");
+    if (p.active >= 0) options[p.active].setAttribute("aria-selected", "false");
+    p.active = (p.active + step + options.length) % options.length;
+    options[p.active].setAttribute("aria-selected", "true");
+    options[p.active].scrollIntoView({ block: "nearest" });
+    p.input.setAttribute("aria-activedescendant", options[p.active].id);
+  }
+  function acInit(root) {
+    root.querySelectorAll(".ac").forEach(function (box) {
+      if (box.dataset.acReady) return;
+      box.dataset.acReady = "1";
+      var p = acParts(box);
+      if (p.hidden.value) {
+        // The chosen item's name, asked of the same scoped endpoint (never rendered from an unrestricted query).
+        var params = acParams(p) || new URLSearchParams();
+        params.set("id", p.hidden.value);
+        acFetch(p, params).then(function (data) {
+          if (data.results.length && !p.input.value) acSet(p, p.hidden.value, data.results[0].label, true);
+        }).catch(function () {});
+      }
+      if (box.dataset.acContext && p.suggest) {
+        // Suggestions (a department from the demand's category) as one-click choices under the box.
+        var sp = acParams(p);
+        if (sp) acFetch(p, sp).then(function (data) {
+          var picks = data.results.filter(function (it) { return it.suggested; }).slice(0, 3);
+          if (!picks.length) return;
+          p.suggest.innerHTML = acEscape(box.dataset.acSuggestLabel || "") + picks.map(function (it) {
+            return "<button type=\"button\" class=\"ac-pick\" data-value=\"" + acEscape(it.value) + "\" data-label=\"" +
+              acEscape(it.label) + "\" title=\"" + acEscape(it.detail || "") + "\">" + acEscape(it.label) + "</button>";
+          }).join("");
+          p.suggest.hidden = false;
+        }).catch(function () {});
+      }
+    });
+  }
+  window.IB.pickers = acInit;
+  var acTimer = null;
+  document.addEventListener("input", function (e) {
+    if (!e.target.classList || !e.target.classList.contains("ac-input")) return;
+    var p = acParts(e.target.closest(".ac"));
+    if (p.hidden.value) {  // typing again forgets the earlier choice
+      p.hidden.value = "";
+      p.box.classList.remove("ac-chosen");
+      if (p.clear) p.clear.hidden = true;
+      p.hidden.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    window.clearTimeout(acTimer);
+    acTimer = window.setTimeout(function () { acSearch(p); }, 200);
+  });
+  document.addEventListener("focusin", function (e) {
+    if (e.target.classList && e.target.classList.contains("ac-input") && !e.target.value) {
+      acSearch(acParts(e.target.closest(".ac")));
+    }
+  });
+  document.addEventListener("focusout", function (e) {
+    if (!e.target.classList || !e.target.classList.contains("ac-input")) return;
+    var p = acParts(e.target.closest(".ac"));
+    window.setTimeout(function () { if (!p.box.contains(document.activeElement)) acClose(p); }, 150);
+  });
+  document.addEventListener("keydown", function (e) {
+    if (!e.target.classList || !e.target.classList.contains("ac-input")) return;
+    var p = acParts(e.target.closest(".ac"));
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      if (p.list.hidden) { acSearch(p); return; }
+      acMove(p, e.key === "ArrowDown" ? 1 : -1);
+    } else if (e.key === "Enter") {
+      if (!p.list.hidden && p.items && p.items.length) {
+        e.preventDefault();  // choosing, not submitting the form
+        var it = p.items[p.active >= 0 ? p.active : 0];
+        if (p.active >= 0 || p.items.length === 1) acSet(p, String(it.value), it.label);
+      }
+    } else if (e.key === "Escape") {
+      acClose(p);
+    }
+  });
+  document.addEventListener("mousedown", function (e) {
+    var li = e.target.closest(".ac-list [role=option]");
+    if (!li) return;
+    e.preventDefault();
+    var p = acParts(li.closest(".ac"));
+    var it = p.items[Number(li.dataset.index)];
+    acSet(p, String(it.value), it.label);
+  });
+  document.addEventListener("click", function (e) {
+    var pick = e.target.closest(".ac-pick, .ac-clear");
+    if (!pick) return;
+    var p = acParts(pick.closest(".ac"));
+    if (pick.classList.contains("ac-clear")) { acSet(p, "", ""); p.input.focus(); return; }
+    acSet(p, pick.dataset.value, pick.dataset.label);
+  });
+  // The visible box has no name: its own change events are not the form's (the hidden input reports a choice).
+  document.addEventListener("change", function (e) {
+    if (e.target.classList && e.target.classList.contains("ac-input")) e.stopPropagation();
+  }, true);
+  document.addEventListener("DOMContentLoaded", function () { acInit(document); });
+  document.addEventListener("htmx:afterSwap", function (e) { acInit(e.target); });
+
   // The menu button of narrow screens, and foldable filter panels.
   document.addEventListener("click", function (e) {
     var toggle = e.target.closest("[data-toggle]");
