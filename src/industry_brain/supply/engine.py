@@ -274,9 +274,18 @@ def solve_pi(net: Network, down: dict[int, float], periods: float, nodes: np.nda
     lp = _Lp()
     left = _down_factor(net, down)
     cap = _scaled(net.capacity[nodes], left[nodes]) * periods
-    u = lp.cols(len(nodes), 0.0, 0.0, cap)
+    # A node that only ships along one link (no inputs, no demand: a source, a stock) needs no production
+    # column or shipping row of its own: the link carries at most its stock plus its production over the
+    # horizon. Folding it into the link's bound leaves the optimum as it is and the LP much smaller.
+    out_deg = np.bincount(local[net.sup[links]], minlength=len(nodes))
+    in_deg = np.bincount(local[net.cus[links]], minlength=len(nodes))
+    leaf = (out_deg == 1) & (in_deg == 0) & (net.demand[nodes] <= 0)
+    u = lp.cols(len(nodes), 0.0, 0.0, np.where(leaf, 0.0, cap))
     # A link carries at most its rate over the horizon plus what the supplier holds in stock.
-    y = lp.cols(len(links), 0.0, 0.0, net.link_cap[links] * periods + net.inventory[net.sup[links]])
+    y_hi = net.link_cap[links] * periods + net.inventory[net.sup[links]]
+    from_leaf = leaf[local[net.sup[links]]]
+    y_hi = np.where(from_leaf, np.minimum(y_hi, cap[local[net.sup[links]]] + net.inventory[net.sup[links]]), y_hi)
+    y = lp.cols(len(links), 0.0, 0.0, y_hi)
     prod = np.nonzero(net.demand[nodes] > 0)[0]
     z = lp.cols(len(prod))
     loss = lp.cols(len(prod), net.unit_value[nodes][prod])
@@ -285,10 +294,13 @@ def solve_pi(net: Network, down: dict[int, float], periods: float, nodes: np.nda
         rows = lp.rows(len(g_cus), -INF, 0.0)
         lp.coef(rows, u[local[g_cus]], 1.0)
         lp.coef(rows[gid], y, -1.0 / g_r[gid])
-    ship = lp.rows(len(nodes), -INF, net.inventory[nodes])
-    lp.coef(ship[local[net.sup[links]]], y, 1.0)
-    lp.coef(ship, u, -1.0)
-    lp.coef(ship[prod], z, 1.0)
+    shipper = np.nonzero(~leaf)[0]
+    ship_of = -np.ones(len(nodes), dtype=np.int64)
+    ship_of[shipper] = lp.rows(len(shipper), -INF, net.inventory[nodes][shipper])
+    kept = ~from_leaf
+    lp.coef(ship_of[local[net.sup[links]]][kept], y[kept], 1.0)
+    lp.coef(ship_of[shipper], u[shipper], -1.0)
+    lp.coef(ship_of[prod], z, 1.0)
     dem = lp.rows(len(prod), net.demand[nodes][prod] * periods, INF)
     lp.coef(dem, z, 1.0)
     lp.coef(dem, loss, 1.0)
@@ -461,3 +473,221 @@ def structural_breaks(n: int, sup: Sequence[int], cus: Sequence[int], mat: Seque
                 acc |= frozenset.intersection(*sets)
         done[j] = frozenset(acc)
     return [d or frozenset() for d in done]
+
+
+# ---------------------------------------------------------------------------------------------- TTS without an LP
+
+@dataclasses.dataclass
+class FastTtsResult:
+    tts: np.ndarray  # per root
+    capped: np.ndarray  # per root: bool
+    binding_material: list  # per root: material code or None
+    tree: np.ndarray  # per root: True when solved by the recursion, False when by the LP
+    stats: LpStats  # of the LP part only
+    entries: int = 0  # size of the unfolded trees
+
+
+def in_links_of(net: Network, link_ok: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    return _in_links(net, link_ok)
+
+
+def _in_links(net: Network, link_ok: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """CSR of the (kept) links by customer: indptr over nodes and the link indices."""
+    links = np.arange(len(net.cus), dtype=np.int64) if link_ok is None else np.nonzero(link_ok)[0]
+    links = links[np.argsort(net.cus[links], kind="stable")]
+    indptr = np.zeros(net.n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(net.cus[links], minlength=net.n), out=indptr[1:])
+    return indptr, links
+
+
+def _unfold(net: Network, roots: np.ndarray, indptr: np.ndarray, in_links: np.ndarray, expand: np.ndarray | None,
+            max_depth: int = 64) -> tuple[np.ndarray, dict]:
+    """Each root's upstream, level by level with arrays (no per-root Python): entries (root, node, parent entry,
+    link to the parent). A root whose upstream reaches some node twice (shared upstream, or a cycle) is not a
+    tree: it is marked and its entries dropped, and the LP answers for it."""
+    n = net.n
+    nb = len(roots)
+    bad = np.zeros(nb, dtype=bool)
+    blk = [np.arange(nb, dtype=np.int64)]
+    node = [roots.astype(np.int64)]
+    parent = [np.full(nb, -1, dtype=np.int64)]
+    link = [np.full(nb, -1, dtype=np.int64)]
+    level = [np.zeros(nb, dtype=np.int64)]
+    seen = np.sort(blk[0] * n + node[0])
+    f_blk, f_node, f_idx = blk[0], node[0], np.arange(nb, dtype=np.int64)
+    depth = 0
+    while len(f_node):
+        depth += 1
+        go = ~bad[f_blk]
+        if expand is not None and depth > 1:
+            go &= expand[f_node]
+        f_blk, f_node, f_idx = f_blk[go], f_node[go], f_idx[go]
+        cnt = indptr[f_node + 1] - indptr[f_node]
+        total = int(cnt.sum())
+        if total == 0:
+            break
+        if depth > max_depth:
+            bad[np.unique(f_blk[cnt > 0])] = True
+            break
+        rep = np.repeat(np.arange(len(f_node)), cnt)
+        pos = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt) + indptr[f_node][rep]
+        lk = in_links[pos]
+        nb_blk, nb_node = f_blk[rep], net.sup[lk]
+        keys = nb_blk * n + nb_node
+        order = np.argsort(keys, kind="stable")
+        ks = keys[order]
+        dup = np.zeros(total, dtype=bool)
+        same = ks[1:] == ks[:-1]
+        dup[order[1:][same]] = True
+        dup[order[:-1][same]] = True
+        at = np.searchsorted(seen, keys)
+        dup |= seen[np.minimum(at, len(seen) - 1)] == keys
+        if dup.any():
+            bad[nb_blk[dup]] = True
+        seen = np.sort(np.concatenate([seen, ks]))
+        start = sum(len(x) for x in node)
+        blk.append(nb_blk)
+        node.append(nb_node)
+        parent.append(f_idx[rep])
+        link.append(lk)
+        level.append(np.full(total, depth, dtype=np.int64))
+        f_blk, f_node, f_idx = nb_blk, nb_node, np.arange(start, start + total, dtype=np.int64)
+    out = {"blk": np.concatenate(blk), "node": np.concatenate(node), "parent": np.concatenate(parent),
+           "link": np.concatenate(link), "level": np.concatenate(level)}
+    return bad, out
+
+
+def _tree_tts(net: Network, left: np.ndarray, roots: np.ndarray, ent: dict, cap: float, tol: float = 1e-10
+              ) -> tuple[np.ndarray, list]:
+    """TTS of tree-shaped blocks by bisection on t, every block at once. In a tree each node's output goes to one
+    customer only, so the block LP's optimum is the recursion u_i(t) = min(c_i·t, min_k Σ_{children of k}
+    out_c(t) / r_ki), out_i(t) = s_i + u_i(t), capped by the link (cap_e·t + s_i); the root survives t when
+    s_j + u_j(t) ≥ d_j·t. Every function is concave in t and non-negative at 0, so the feasible t form an
+    interval [0, TTS] and bisection finds its end. Entries come level by level (roots first), so each level is
+    a contiguous slice and every sum or minimum is one bincount or reduceat."""
+    nodes, par, lk, lev, blk = ent["node"], ent["parent"], ent["link"], ent["level"], ent["blk"]
+    m = len(nodes)
+    nr = len(roots)
+    cap_rate = _scaled(net.capacity[nodes], left[nodes])
+    inv = net.inventory[nodes]
+    child = par >= 0
+    link_cap = np.where(child, net.link_cap[np.maximum(lk, 0)], INF)
+    # (parent entry, material) groups, sorted by parent, hence by the parent's level.
+    width = int(net.mat.max()) + 1 if len(net.mat) else 1
+    gkey = par[child] * width + net.mat[lk[child]]
+    uniq, gid = np.unique(gkey, return_inverse=True)
+    g_parent = uniq // width
+    g_mat = uniq % width
+    g_r = np.zeros(len(uniq))
+    np.maximum.at(g_r, gid, net.per_unit[lk[child]])
+    bounds = np.searchsorted(lev, np.arange(int(lev.max()) + 2)) if m else np.zeros(1, dtype=np.int64)
+    g_bounds = np.searchsorted(lev[g_parent], np.arange(len(bounds))) if len(uniq) else np.zeros(len(bounds), int)
+    gid_full = np.zeros(m, dtype=np.int64)
+    gid_full[child] = gid
+    levels = len(bounds) - 1
+    pieces = []
+    for k in range(levels):
+        lo_e, hi_e = int(bounds[k]), int(bounds[k + 1])
+        g0, g1 = int(g_bounds[k]), int(g_bounds[k + 1])  # groups whose parent is at level k
+        starts = np.nonzero(np.r_[True, g_parent[g0 + 1:g1] != g_parent[g0:g1 - 1]])[0] if g1 > g0 else None
+        pieces.append((lo_e, hi_e, g0, g1, starts, g_parent[g0:g1][starts] if starts is not None else None))
+    blk_of = blk
+    fixed_zero = cap_rate <= 0
+    unlimited = np.isinf(cap_rate)
+    link_unl = np.isinf(link_cap)
+    roots_demand = net.demand[roots]
+    root_inv = net.inventory[roots]
+
+    def evaluate(t_blk: np.ndarray):
+        t = t_blk[blk_of]
+        u = np.where(fixed_zero, 0.0, np.where(unlimited, INF, cap_rate * t))
+        gsum = np.zeros(len(uniq))
+        for k in range(levels - 1, -1, -1):
+            lo_e, hi_e, g0, g1, starts, parents = pieces[k]
+            if g1 > g0:
+                ratio = gsum[g0:g1] / g_r[g0:g1]
+                mins = np.minimum.reduceat(ratio, starts)
+                u[parents] = np.minimum(u[parents], mins)
+            if k == 0:
+                break
+            sl = slice(lo_e, hi_e)
+            lc = np.where(link_unl[sl], INF, link_cap[sl] * t[sl])
+            out = inv[sl] + np.minimum(u[sl], lc)
+            gsum += np.bincount(gid_full[sl], weights=out, minlength=len(uniq))
+        ok = root_inv + u[:nr] >= roots_demand * t_blk - 1e-12 * np.maximum(1.0, roots_demand * t_blk)
+        return ok, gsum
+
+    hi = np.full(nr, float(cap))
+    lo = np.zeros(nr)
+    at_cap, _g = evaluate(hi)
+    todo = ~at_cap
+    while todo.any():
+        mid = np.where(todo, (lo + hi) / 2, hi)
+        ok, _g = evaluate(mid)
+        lo = np.where(todo & ok, mid, lo)
+        hi = np.where(todo & ~ok, mid, hi)
+        todo &= (hi - lo) > tol * np.maximum(1.0, hi)
+    tts = np.where(at_cap, float(cap), lo)
+    _ok, gsum = evaluate(tts)
+    ratio = gsum / np.where(g_r > 0, g_r, 1.0)
+    binding: list = [None] * nr
+    g0, g1 = int(g_bounds[0]), int(g_bounds[1])
+    for b in np.nonzero(~at_cap)[0].tolist():
+        a_, z_ = g0 + int(np.searchsorted(g_parent[g0:g1], b)), g0 + int(np.searchsorted(g_parent[g0:g1], b, "right"))
+        if a_ == z_:
+            continue
+        k = a_ + int(np.argmin(ratio[a_:z_]))
+        c = cap_rate[b] * tts[b] if np.isfinite(cap_rate[b]) else INF
+        if ratio[k] <= c + 1e-9:
+            binding[b] = int(g_mat[k])
+    return tts, binding
+
+
+def tts_by_blocks(net: Network, down: dict[int, float], roots: Sequence[int], cap: float = TTS_CAP_DEFAULT,
+                  link_ok: np.ndarray | None = None, expand: np.ndarray | None = None,
+                  lp_blocks_per_lp: int = 4000, in_links: tuple[np.ndarray, np.ndarray] | None = None
+                  ) -> FastTtsResult:
+    """TTS of each root as its own block (the root, its upstream through `expand` nodes, only its demand
+    required): the same numbers as solve_tts with one block per root. Roots whose upstream is a tree (no node
+    reached twice; suppliers without inputs of their own are split per link by the caller) are solved by
+    the recursion of _tree_tts, vectorised over all roots; the others by one LP of their blocks."""
+    roots = np.asarray(list(roots), dtype=np.int64)
+    left = _down_factor(net, down)
+    stats = LpStats()
+    if not len(roots):
+        return FastTtsResult(np.zeros(0), np.zeros(0, dtype=bool), [], np.zeros(0, dtype=bool), stats)
+    # `in_links` (from in_links_of) may be built once for many scenarios over the same network; the unfolding
+    # follows only the in-links of roots and `expand` nodes, so links into other nodes need no mask there.
+    indptr, csr = in_links if in_links is not None else _in_links(net, link_ok)
+    bad, ent = _unfold(net, roots, indptr, csr, expand)
+    keep = ~bad[ent["blk"]]
+    tree_roots = np.nonzero(~bad)[0]
+    tts = np.zeros(len(roots))
+    binding: list = [None] * len(roots)
+    if len(tree_roots):
+        # Renumber the kept entries: roots first (entry b = root b of the tree subset), parents re-indexed.
+        old = np.nonzero(keep)[0]
+        new_of_old = -np.ones(len(ent["node"]), dtype=np.int64)
+        new_of_old[old] = np.arange(len(old))
+        blk_new = -np.ones(len(roots), dtype=np.int64)
+        blk_new[tree_roots] = np.arange(len(tree_roots))
+        sub = {"node": ent["node"][old], "level": ent["level"][old], "link": ent["link"][old],
+               "blk": blk_new[ent["blk"][old]],
+               "parent": np.where(ent["parent"][old] >= 0, new_of_old[np.maximum(ent["parent"][old], 0)], -1)}
+        t_tree, b_tree = _tree_tts(net, left, roots[tree_roots], sub, cap)
+        tts[tree_roots] = t_tree
+        for k, b in zip(tree_roots.tolist(), b_tree, strict=True):
+            binding[k] = b
+    lp_roots = np.nonzero(bad)[0]
+    if len(lp_roots):
+        for k in range(0, len(lp_roots), lp_blocks_per_lp):
+            part = lp_roots[k:k + lp_blocks_per_lp]
+            blocks = [TtsBlock(net.upstream([int(roots[b])]) if expand is None else
+                               net.upstream_within(int(roots[b]), expand), np.array([roots[b]])) for b in part]
+            r = solve_tts(net, down, blocks, cap=cap, link_ok=link_ok)
+            tts[part] = r.tts
+            for b, m in zip(part.tolist(), r.binding_material, strict=True):
+                binding[b] = m
+            stats.add(r.stats)
+    return FastTtsResult(tts=tts, capped=tts >= cap - 1e-6, binding_material=binding, tree=~bad, stats=stats,
+                         entries=int(keep.sum()))

@@ -74,13 +74,14 @@ def scenario_losses(*, user, run: ScenarioRun | None) -> dict:
     return {"by_chain": by_chain, "by_district": by_district, "total": total}
 
 
-def scenario_map_points(*, user, run: ScenarioRun | None) -> list[dict]:
-    """Affected local firms with a position, for the map coloured by TTS."""
+def scenario_map_points(*, user, run: ScenarioRun | None) -> list[list]:
+    """Affected local firms with a position, for the map coloured by TTS, as compact rows
+    [lon, lat, name, tts, capped (0/1), stops on day (0 = no), lost value] (thousands of points per page)."""
     rows = result_list(user=user, run=run).filter(enterprise__lat__isnull=False).values_list(
-        "enterprise_id", "enterprise__name", "enterprise__lat", "enterprise__lon", "tts_days", "tts_capped",
-        "flagged", "stops_on_day", "lost_value")
-    return [{"id": e, "name": n, "lat": float(la), "lon": float(lo), "tts": t, "capped": c, "flagged": f,
-             "stops_on_day": d, "lost_value": round(v, 1)} for e, n, la, lo, t, c, f, d, v in rows]
+        "enterprise__lon", "enterprise__lat", "enterprise__name", "tts_days", "tts_capped", "stops_on_day",
+        "lost_value")
+    return [[round(float(lo), 4), round(float(la), 4), n, round(t, 1), int(c), d or 0, round(v, 1)]
+            for lo, la, n, t, c, d, v in rows]
 
 
 def compare_runs(*, user, runs: list[ScenarioRun]) -> list[dict]:

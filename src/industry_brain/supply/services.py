@@ -293,13 +293,15 @@ def _fetch_inputs(scenario: Scenario) -> dict:
     links = list(SupplyLink.objects.values_list("id", "supplier_enterprise_id", "supplier_external_id", "customer_id",
                                                 "material_id", "share", "monthly_volume"))
     externals = list(ExternalFirm.objects.values_list("id", "region", "monthly_capacity", "inventory"))
-    districts = dict(Enterprise.objects.filter(pk__in=[p[0] for p in profiles]).values_list("id", "district_id"))
+    places = {e: (d, lat, lon) for e, d, lat, lon in Enterprise.objects.filter(supply_profile__isnull=False)
+              .values_list("id", "district_id", "lat", "lon")}
+    districts = {e: v[0] for e, v in places.items()}
     ttr = {("e", a): f(d) for a, d in RecoveryEstimate.objects.filter(supplier_enterprise__isnull=False)
            .values_list("supplier_enterprise_id", "ttr_days")}
     ttr.update({("x", a): f(d) for a, d in RecoveryEstimate.objects.filter(supplier_external__isnull=False)
                 .values_list("supplier_external_id", "ttr_days")})
     return {"profiles": profiles, "boms": boms, "links": links, "externals": externals, "districts": districts,
-            "ttr": ttr}
+            "places": places, "ttr": ttr}
 
 
 def build_scenario_network(scenario: Scenario, inputs: dict | None = None) -> dict:
@@ -358,25 +360,38 @@ def build_scenario_network(scenario: Scenario, inputs: dict | None = None) -> di
         used = committed.get(key, 0.0)
         return max(f(cap) / used, 1.0) if cap is not None and used > 0 else 1.0
 
-    def add_node(key) -> None:
-        if key in seen:
-            return
+    def add_firm(eid: int) -> None:
+        p = profile[eid]
+        seen.add(("e", eid))
+        nodes.append({"id": f"e{eid}", "capacity": f(p[2]) / DAYS_PER_MONTH, "inventory": f(p[4]), "demand": 0.0,
+                      "unit_value": f(p[5]), "_affected": True})
+
+    def add_source(key, lid: int, vol: float) -> str:
+        """A supplier the disruption does not reach upstream (no inputs in the cone) as one source node per link:
+        its capacity and stock shared among its customers by their usual volumes, as it ships in normal times.
+        Each customer then draws only on its share, which also keeps every firm's upstream a tree where the
+        suppliers' own suppliers are not shared (see engine.tts_by_blocks)."""
         seen.add(key)
+        site = f"{key[0]}{key[1]}"
+        used = committed.get(key, 0.0)
         if key[0] == "e" and key[1] in profile:
             p = profile[key[1]]
-            in_cone = key[1] in affected
-            nodes.append({"id": f"e{key[1]}", "capacity": f(p[2]) / DAYS_PER_MONTH, "inventory": f(p[4]),
-                          "demand": 0.0, "unit_value": f(p[5]), "_affected": in_cone})
+            base = max(used, f(p[3]), vol, 1e-9)
+            cap, inv = f(p[2]) / DAYS_PER_MONTH * vol / base, f(p[4]) * vol / base
         elif key[0] == "e":
-            nodes.append({"id": f"e{key[1]}", "capacity": None, "inventory": 0.0, "demand": 0.0, "unit_value": 0.0})
+            cap, inv = None, 0.0
         else:
             x = ext[key[1]]
-            cap = f(x[2]) / DAYS_PER_MONTH if x[2] is not None else committed.get(key, 0.0) / DAYS_PER_MONTH
-            nodes.append({"id": f"x{key[1]}", "capacity": cap, "inventory": f(x[3]), "demand": 0.0,
-                          "unit_value": 0.0})
+            base = max(used, vol, 1e-9)
+            total = f(x[2]) if x[2] is not None else used
+            cap, inv = total / DAYS_PER_MONTH * vol / base, f(x[3]) * vol / base
+        node_id = f"{site}@{lid}"
+        nodes.append({"id": node_id, "site": site, "capacity": cap, "inventory": inv, "demand": 0.0,
+                      "unit_value": 0.0})
+        return node_id
 
     for e in sorted(affected):
-        add_node(("e", e))
+        add_firm(e)
     engine_links: list[dict] = []
     local_out: dict[int, float] = defaultdict(float)
     for lk in links:
@@ -384,11 +399,12 @@ def build_scenario_network(scenario: Scenario, inputs: dict | None = None) -> di
             local_out[lk[1]] += f(lk[6])
     for lid, se, sx, cust, mat, _share, vol in cone_links:
         key = ("e", se) if se else ("x", sx)
-        add_node(key)
+        site = f"{key[0]}{key[1]}"
+        supplier = site if key[0] == "e" and key[1] in affected else add_source(key, lid, f(vol))
         rate = f(vol) / DAYS_PER_MONTH * headroom(key)
         if lid in cut_links:
             rate *= (1.0 - loss)
-        engine_links.append({"supplier": f"{key[0]}{key[1]}", "customer": f"e{cust}", "material": mat,
+        engine_links.append({"supplier": supplier, "site": site, "customer": f"e{cust}", "material": mat,
                              "per_unit": bom[(cust, mat)][0], "cap": rate, "_link": lid})
     # Input stocks: one node per affected firm and BOM input with stock on hand.
     for (e, m), (r, inv) in bom.items():
@@ -402,15 +418,17 @@ def build_scenario_network(scenario: Scenario, inputs: dict | None = None) -> di
             eid = int(node["id"][1:])
             p = profile[eid]
             node["demand"] = max(f(p[3]) - local_out.get(eid, 0.0), 0.0) / DAYS_PER_MONTH
-    down_ids = {f"{k[0]}{k[1]}": v for k, v in down.items() if k in seen}
+    down_sites = {f"{k[0]}{k[1]}": v for k, v in down.items() if k in seen}
+    down_ids = {n["id"]: down_sites[n.get("site", n["id"])] for n in nodes if n.get("site", n["id"]) in down_sites}
     ttr = {f"{k[0]}{k[1]}": v for k, v in inputs["ttr"].items()}
-    return {"nodes": nodes, "links": engine_links, "down": down_ids, "affected": sorted(affected), "ttr": ttr,
-            "periods": scenario.periods}
+    return {"nodes": nodes, "links": engine_links, "down": down_ids, "down_sites": down_sites,
+            "affected": sorted(affected), "ttr": ttr, "periods": scenario.periods, "inputs": inputs}
 
 
 def compute_cone(cone: dict, *, cap: float = engine.TTS_CAP_DEFAULT, per_firm_lps: bool = False) -> dict:
-    """Solve the cone: PI over the scenario's days (one LP), TTS of every affected firm (one LP of independent
-    blocks, or one LP per firm when `per_firm_lps`, the baseline), binding inputs, TTR and flags."""
+    """Solve the cone: PI over the scenario's days (one LP), TTS of every affected firm (its own block: the
+    recursion for tree-shaped upstreams and one LP for the rest, engine.tts_by_blocks; or one LP per firm when
+    `per_firm_lps`, the baseline), binding inputs, TTR and flags."""
     t0 = time.perf_counter()
     net = engine.Network.build(cone["nodes"], cone["links"])
     index = {v: i for i, v in enumerate(net.ids)}
@@ -418,54 +436,50 @@ def compute_cone(cone: dict, *, cap: float = engine.TTS_CAP_DEFAULT, per_firm_lp
     periods = float(cone["periods"])
     # Only affected firms have demand in the cone network (others are sources), so products = affected firms.
     pi = engine.solve_pi(net, down, periods)
+    t_pi = time.perf_counter() - t0
     firms = [index[f"e{e}"] for e in cone["affected"]]
-    covered = engine.covered_by_safe_sources(net, down, firms)
-    need_lp = [j for j in firms if j not in covered]
-    blocks = [engine.TtsBlock(net.upstream([j]), np.array([j], dtype=np.int64)) for j in need_lp]
     stats = engine.LpStats()
     if per_firm_lps:
         tts_vals, capped, binding = [], [], []
-        for b in blocks:
-            r = engine.solve_tts(net, down, [b], cap=cap)
+        for j in firms:
+            r = engine.solve_tts(net, down, [engine.TtsBlock(net.upstream([j]), np.array([j], dtype=np.int64))],
+                                 cap=cap)
             tts_vals.append(float(r.tts[0]))
             capped.append(bool(r.capped[0]))
             binding.append(r.binding_material[0])
             stats.add(r.stats)
+        trees = 0
     else:
-        # One LP of independent blocks per scenario; very large cones are cut into LPs of TTS_BLOCKS_PER_LP blocks
-        # to bound the solver's memory (the numbers do not change: the blocks share nothing).
-        tts_vals, capped, binding = [], [], []
-        for k in range(0, len(blocks), TTS_BLOCKS_PER_LP):
-            r = engine.solve_tts(net, down, blocks[k:k + TTS_BLOCKS_PER_LP], cap=cap)
-            tts_vals += [float(v) for v in r.tts]
-            capped += [bool(v) for v in r.capped]
-            binding += r.binding_material
-            stats.add(r.stats)
-    # TTR of a firm: the scenario's days, or longer when a disrupted site upstream needs longer to recover.
-    down_idx = np.array(sorted(down), dtype=np.int64)
-    ttr_by_node = np.full(net.n, periods)
-    for k, v in cone["ttr"].items():
-        if k in index and index[k] in down:
-            ttr_by_node[index[k]] = max(periods, v)
+        r = engine.tts_by_blocks(net, down, firms, cap=cap, lp_blocks_per_lp=TTS_BLOCKS_PER_LP)
+        tts_vals, capped, binding = r.tts.tolist(), r.capped.tolist(), r.binding_material
+        stats.add(r.stats)
+        trees = int(r.tree.sum())
+    # TTR of a firm: the scenario's days, or longer when a disrupted site upstream needs longer to recover: the
+    # largest recovery estimate over the disrupted nodes upstream, carried down the links until nothing changes.
+    site = [n.get("site", n["id"]) for n in cone["nodes"]]
+    ttr_node = np.full(net.n, -np.inf)
+    for i in down:
+        ttr_node[i] = max(periods, float(cone["ttr"].get(site[i], periods)))
+    for _round in range(net.n):
+        carried = ttr_node.copy()
+        np.maximum.at(carried, net.cus, ttr_node[net.sup])
+        if np.array_equal(carried, ttr_node):
+            break
+        ttr_node = carried
     mat_codes = {}
     for e in cone["links"]:
         mat_codes.setdefault(e["material"], len(mat_codes))
     code_to_material = {v: k for k, v in mat_codes.items()}
     rows = []
-    solved_at = {j: pos for pos, j in enumerate(need_lp)}
-    for j in firms:
+    for pos, j in enumerate(firms):
         lost_units = float(pi.lost_units[j])
-        pos = solved_at.get(j)
-        if pos is None:  # every input fully covered by suppliers the disruption does not reach: survives
-            tts, is_capped, ttr, bind = cap, True, periods, None
-        else:
-            in_block_down = np.intersect1d(blocks[pos].nodes, down_idx)
-            ttr = float(ttr_by_node[in_block_down].max()) if len(in_block_down) else periods
-            tts, is_capped, bind = tts_vals[pos], capped[pos], binding[pos]
-        rows.append({"enterprise": int(net.ids[j][1:]), "tts": tts, "capped": is_capped, "ttr": ttr,
-                     "lost_units": lost_units, "lost_value": lost_units * float(net.unit_value[j]),
+        bind = binding[pos]
+        rows.append({"enterprise": int(net.ids[j][1:]), "tts": float(tts_vals[pos]), "capped": bool(capped[pos]),
+                     "ttr": max(periods, float(ttr_node[j])), "lost_units": lost_units,
+                     "lost_value": lost_units * float(net.unit_value[j]),
                      "binding": code_to_material.get(bind) if bind is not None else None})
-    timings = {"build_solve_seconds": time.perf_counter() - t0, "tts_lps": len(need_lp), "tts_skipped": len(covered)}
+    timings = {"build_solve_seconds": time.perf_counter() - t0, "pi_seconds": t_pi, "tts_trees": trees,
+               "tts_lp_blocks": len(firms) - trees}
     return {"rows": rows, "pi": pi.pi, "pi_stats": pi.stats, "tts_stats": stats, "timings": timings}
 
 
@@ -478,7 +492,7 @@ def _haversine(lat1, lon1, lat2, lon2) -> float | None:
     return 6371.0 * 2 * math.asin(math.sqrt(a))
 
 
-def _alternatives(rows: list[dict], *, down_keys: set[str], regions_down: set[str]) -> None:
+def _alternatives(rows: list[dict], *, down_keys: set[str], regions_down: set[str], places: dict) -> None:
     """For every flagged row with a missing material: alternative suppliers of that material (or, failing that,
     of its chain node) with spare capacity, first in the city, then in the province, ranked by spare capacity,
     distance and past supply, each with the reason. Candidate lists are built once per material."""
@@ -516,42 +530,54 @@ def _alternatives(rows: list[dict], *, down_keys: set[str], regions_down: set[st
         if spare > 0 and f"x{xid}" not in down_keys and region not in regions_down:
             (province if region.startswith(prefix) else beyond)[mat].append(
                 {"key": f"x{xid}", "id": xid, "name": name, "spare": spare, "lat": lat, "lon": lon})
-    ent_pos = dict((e, (float(a) if a is not None else None, float(b) if b is not None else None)) for e, a, b in
-                   Enterprise.objects.filter(pk__in=[r["enterprise"] for r in rows if r["flagged"]])
-                   .values_list("pk", "lat", "lon"))
+    ent_pos = {e: (float(a) if a is not None else None, float(b) if b is not None else None)
+               for e, (_d, a, b) in places.items()}
+    # Texts translated once (a run has thousands of rows), filled per chosen alternative only.
+    why_same, why_node = _("same material"), _("same chain node")
+    where_text = {"city": _("in the city"), "province": _("in the province"),
+                  "beyond": _("outside the province, not in a region hit")}
+    reason_text = _("%(where)s, %(why)s, spare capacity %(spare)s per month, %(dist)s, supplied %(n)s local firms "
+                    "before")
+    km_text, no_distance = _("%(km)s km away"), _("distance unknown")
+    ranked: dict[tuple, list] = {}  # (scope, material) → candidates by spare capacity, built once per material
     for r in rows:
         m = r["missing_material"]
         if not (r["flagged"] and m):
             continue
         lat, lon = ent_pos.get(r["enterprise"], (None, None))
         current = set(r.get("current_suppliers", ()))
-        same = [("city", c, _("same material")) for c in local.get(m, [])]
-        node_alts = [("city", c, _("same chain node")) for pm in node_materials.get(node_of.get(m), ()) if pm != m
-                     for c in local.get(pm, [])]
-        prov = [("province", c, _("same material")) for c in province.get(m, [])]
-        far = [("beyond", c, _("same material")) for c in beyond.get(m, [])]
+        own = f"e{r['enterprise']}"
         picked = []
-        for group in (same + node_alts, prov, far):
-            cands = [(t, c, why) for t, c, why in group
-                     if c["key"] != f"e{r['enterprise']}" and c["key"] not in current]
-            cands.sort(key=lambda x: -x[1]["spare"])
-            cands = cands[:20]
+        for scope in ("city", "province", "beyond"):
+            group = ranked.get((scope, m))
+            if group is None:
+                if scope == "city":
+                    group = [(c, why_same) for c in local.get(m, [])] + [
+                        (c, why_node) for pm in node_materials.get(node_of.get(m), ()) if pm != m
+                        for c in local.get(pm, [])]
+                else:
+                    group = [(c, why_same) for c in (province if scope == "province" else beyond).get(m, [])]
+                group.sort(key=lambda x: -x[0]["spare"])
+                ranked[(scope, m)] = group
+            cands = []
+            for c, why in group:  # the 20 largest that are not the firm itself or its current suppliers
+                if c["key"] != own and c["key"] not in current:
+                    cands.append((c, why))
+                    if len(cands) == 20:
+                        break
             scored = []
-            for t, c, why in cands:
+            for c, why in cands:
                 d = _haversine(lat, lon, c["lat"], c["lon"])
-                scored.append((-c["spare"], d if d is not None else 1e6, -past[(c["key"], m)], t, c, why, d))
+                scored.append((-c["spare"], d if d is not None else 1e6, -past[(c["key"], m)], scope, c, why, d))
             scored.sort(key=lambda x: (x[0], x[1], x[2]))
             picked += scored
             if len(picked) >= ALTERNATIVES_PER_ROW:
                 break
         alts = []
         for _s, _d, _p, t, c, why, d in picked[:ALTERNATIVES_PER_ROW]:
-            where = {"city": _("in the city"), "province": _("in the province")}.get(t, _("outside the province, "
-                                                                                       "not in a region hit"))
-            reason = _("%(where)s, %(why)s, spare capacity %(spare)s per month, %(dist)s, supplied %(n)s local firms "
-                       "before") % {"where": where, "why": why, "spare": f"{c['spare']:,.0f}",
-                                    "dist": (_("%(km)s km away") % {"km": f"{d:,.0f}"}) if d is not None else
-                                    _("distance unknown"), "n": past[(c["key"], m)]}
+            reason = reason_text % {"where": where_text[t], "why": why, "spare": f"{c['spare']:,.0f}",
+                                    "dist": (km_text % {"km": f"{d:,.0f}"}) if d is not None else no_distance,
+                                    "n": past[(c["key"], m)]}
             alts.append({"supplier_enterprise": c["id"] if c["key"][0] == "e" else None,
                          "supplier_external": c["id"] if c["key"][0] == "x" else None, "name": c["name"],
                          "spare_capacity": round(c["spare"], 2),
@@ -592,22 +618,23 @@ def _fail(run, scenario, message: str, status: str) -> None:
 def _store(run, scenario, cone, solved, t_build, t_solve, t0) -> None:
     rows = solved["rows"]
     ids = [r["enterprise"] for r in rows]
-    ent = {e: (d, lat, lon) for e, d, lat, lon in Enterprise.objects.filter(pk__in=ids).values_list(
-        "pk", "district_id", "lat", "lon")}
+    ent = cone["inputs"]["places"]
     node_of: dict[int, tuple[int, int]] = {}
-    for eid, node, chain in ChainMembership.objects.filter(enterprise_id__in=ids).order_by("id").values_list(
-            "enterprise_id", "node_id", "node__chain_id"):
+    for eid, node, chain in ChainMembership.objects.filter(enterprise__supply_profile__isnull=False).order_by(
+            "id").values_list("enterprise_id", "node_id", "node__chain_id"):
         node_of.setdefault(eid, (node, chain))
     current = defaultdict(list)
     for e in cone["links"]:
-        if e["supplier"][0] in "ex":
-            current[int(e["customer"][1:])].append(e["supplier"])
+        if e.get("site", e["supplier"])[0] in "ex":
+            current[int(e["customer"][1:])].append(e.get("site", e["supplier"]))
     # The missing material: the scarcest input by the LP duals; otherwise the input with the largest disrupted share.
     disrupted_share = defaultdict(float)
-    for se, sx, cust, mat, share in SupplyLink.objects.filter(customer_id__in=ids).values_list(
-            "supplier_enterprise_id", "supplier_external_id", "customer_id", "material_id", "share"):
+    wanted = set(ids)
+    for _lid, se, sx, cust, mat, share, _vol in cone["inputs"]["links"]:
+        if cust not in wanted:
+            continue
         key = f"e{se}" if se else f"x{sx}"
-        if key in cone["down"] or mat in scenario.materials:
+        if key in cone["down_sites"] or mat in scenario.materials:
             disrupted_share[(cust, mat)] += float(share)
     top_input = {}
     for (cust, mat), s in disrupted_share.items():
@@ -619,7 +646,8 @@ def _store(run, scenario, cone, solved, t_build, t_solve, t0) -> None:
         r["missing_material"] = r["binding"] or (top_input.get(r["enterprise"], (None,))[0])
         r["rei"] = r["lost_value"] / worst if worst > 0 else 0.0
         r["current_suppliers"] = current.get(r["enterprise"], [])
-    _alternatives(rows, down_keys=set(cone["down"]), regions_down=set(scenario.regions))
+    _alternatives(rows, down_keys=set(cone["down_sites"]), regions_down=set(scenario.regions),
+                  places=cone["inputs"]["places"])
     rows.sort(key=lambda r: (-r["rei"], not r["flagged"], r["tts"], r["enterprise"]))
     objs = []
     for rank, r in enumerate(rows, start=1):
@@ -633,35 +661,77 @@ def _store(run, scenario, cone, solved, t_build, t_solve, t0) -> None:
             stops_on_day=int(math.floor(r["tts"] + 1e-9)) + 1 if r["flagged"] else None,
             missing_material_id=r["missing_material"], lost_units=round(r["lost_units"], 4),
             lost_value=round(r["lost_value"], 4), rei=round(r["rei"], 6), alternatives=r.get("alternatives", [])))
-    ScenarioResult.objects.bulk_create(objs, batch_size=2000)
+    _insert_results(objs)
     pi_stats, tts_stats = solved["pi_stats"], solved["tts_stats"]
     t_store = time.perf_counter() - t0 - t_build - t_solve
     snapshot = zlib.compress(json.dumps({
         "scenario": {"regions": scenario.regions, "districts": scenario.districts, "enterprises": scenario.enterprises,
                      "materials": scenario.materials, "periods": scenario.periods,
                      "capacity_loss": str(scenario.capacity_loss)},
-        "nodes": cone["nodes"], "links": cone["links"], "down": cone["down"], "ttr": cone["ttr"],
-    }, ensure_ascii=False, default=str).encode(), 6)
+        "nodes": _columns(cone["nodes"]), "links": _columns(cone["links"]), "down": cone["down"],
+        "down_sites": cone["down_sites"], "affected": cone["affected"], "ttr": cone["ttr"],
+        "periods": cone["periods"],
+    }, ensure_ascii=False, default=str, separators=(",", ":")).encode(), 1)
     ScenarioRun.objects.filter(pk=run.pk).update(
         status=RunStatus.DONE, progress=100, finished_at=timezone.now(),
-        solver_status=f"PI {pi_stats.status}; TTS {tts_stats.status or 'none'}",
+        solver_status=f"PI {pi_stats.status}; TTS {tts_stats.status or 'recursion'}",
         lp_rows=pi_stats.rows + tts_stats.rows, lp_columns=pi_stats.columns + tts_stats.columns,
         lp_nonzeros=pi_stats.nonzeros + tts_stats.nonzeros, snapshot=snapshot,
         timings={"build": round(t_build, 4), "solve": round(t_solve, 4), "store": round(t_store, 4),
                  "pi_lp": {"rows": pi_stats.rows, "columns": pi_stats.columns,
                            "solver": round(pi_stats.solve_seconds, 4)},
                  "tts_lp": {"rows": tts_stats.rows, "columns": tts_stats.columns,
-                            "solver": round(tts_stats.solve_seconds, 4)}},
+                            "solver": round(tts_stats.solve_seconds, 4)},
+                 "tts_trees": solved["timings"]["tts_trees"], "tts_lp_blocks": solved["timings"]["tts_lp_blocks"]},
         summary={"affected": len(rows), "flagged": sum(1 for r in rows if r["flagged"]), "pi": round(solved["pi"], 4),
-                 "down_nodes": len(cone["down"])})
+                 "down_nodes": len(cone["down_sites"])})
     Scenario.objects.filter(pk=scenario.pk).update(status=RunStatus.DONE, last_run=run)
     event_record(kind="supply.scenario_done", message=scenario.name, obj=scenario,
                  data={"run": run.pk, "affected": len(rows)})
 
 
+def _insert_results(objs: list[ScenarioResult]) -> None:
+    """Result rows in bulk: COPY on PostgreSQL (thousands of rows with their alternatives, without binding each
+    value into the statement text), bulk_create elsewhere."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or not objs:
+        ScenarioResult.objects.bulk_create(objs, batch_size=2000)
+        return
+    now = timezone.now()
+    fields = [f for f in ScenarioResult._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(ScenarioResult._meta.db_table)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for o in objs:
+                o.created = o.updated = now
+                copy.write_row([json.dumps(v, ensure_ascii=False) if f.name == "alternatives" else v
+                                for f in fields for v in (getattr(o, f.attname),)])
+
+
+def _columns(rows: list[dict]) -> dict[str, list]:
+    """Rows of dicts as one list per key (a third of the size, and quicker to write, for thousands of rows)."""
+    keys = list(dict.fromkeys(k for r in rows[:1] for k in r)) + sorted({k for r in rows for k in r} - set(
+        rows[0] if rows else ()))
+    return {k: [r.get(k) for r in rows] for k in keys}
+
+
+def _rows(columns: dict[str, list]) -> list[dict]:
+    keys = list(columns)
+    n = len(columns[keys[0]]) if keys else 0
+    return [{k: columns[k][i] for k in keys if columns[k][i] is not None or k in ("capacity", "cap")}
+            for i in range(n)]
+
+
 def stored_snapshot(run: ScenarioRun) -> dict:
-    """The inputs a run was computed from (for explaining its numbers later)."""
-    return json.loads(zlib.decompress(bytes(run.snapshot))) if run.snapshot else {}
+    """The inputs a run was computed from (for explaining its numbers later): the cone network as compute_cone
+    takes it, so that `compute_cone(stored_snapshot(run))` gives the run's numbers again."""
+    if not run.snapshot:
+        return {}
+    data = json.loads(zlib.decompress(bytes(run.snapshot)))
+    data["nodes"], data["links"] = _rows(data["nodes"]), _rows(data["links"])
+    return data
 
 
 @transaction.atomic
@@ -694,6 +764,55 @@ def result_raise_demand(*, actor, result: ScenarioResult, alternative: int):
     event_record(kind="supply.demand_raised", message=title, obj=result, actor=actor,
                  data={"demand": demand.pk, "alternative": alt, "run": run.pk})
     return demand
+
+
+@transaction.atomic
+def result_post_need(*, actor, result: ScenarioResult, alternatives: list[int] | None = None):
+    """Turn a flagged firm's missing material into a matchmaking need (through matchmaking's public service
+    `listing_publish`): the material and its chain node, the monthly volume lost with the disrupted suppliers,
+    needed by the day the firm stops, and the evidence — the scenario's numbers and the chosen alternatives with
+    their reasons — so that the matchmaking recommendations can rank offers for it."""
+    from industry_brain.matchmaking.services import listing_publish
+
+    alts = result.alternatives or []
+    chosen = list(range(len(alts))) if alternatives is None else list(alternatives)
+    if any(not isinstance(i, int) or not 0 <= i < len(alts) for i in chosen):
+        raise ValidationError({"alternatives": [_("Choose among the listed alternatives (0 to %(n)s).") % {
+            "n": max(len(alts) - 1, 0)}]})
+    if not result.missing_material_id:
+        raise ValidationError({"missing_material": [_("This firm has no missing material in the run.")]})
+    run, material = result.run, result.missing_material
+    down = set(stored_snapshot(run).get("down_sites", {})) if run.snapshot else set()
+    volume = Decimal(0)
+    total = Decimal(0)
+    for lk in SupplyLink.objects.filter(customer_id=result.enterprise_id, material=material):
+        total += lk.monthly_volume
+        site = f"e{lk.supplier_enterprise_id}" if lk.supplier_enterprise_id else f"x{lk.supplier_external_id}"
+        if site in down or material.pk in (run.scenario.materials or []):
+            volume += lk.monthly_volume
+    volume = volume or total
+    if volume <= 0:
+        raise ValidationError({"volume": [_("No supply volume of %(material)s is recorded for this firm.") % {
+            "material": material.name}]})
+    today = timezone.localdate()
+    stops = result.stops_on_day or run.scenario.periods
+    lines = [_("Scenario %(scenario)s (run %(run)s): time to survive %(tts)s days, time to recover %(ttr)s days, "
+               "stops on day %(day)s for lack of %(material)s; lost output value %(value)s (10k yuan).") % {
+        "scenario": run.scenario.name, "run": run.pk, "tts": f"{result.tts_days:g}", "ttr": f"{result.ttr_days:g}",
+        "day": result.stops_on_day or "—", "material": material.name, "value": f"{result.lost_value:,.1f}"}]
+    if chosen:
+        lines.append(_("Alternatives found by the risk analysis:"))
+        lines += [f"{k + 1}. {alts[i].get('name', '')} — {alts[i].get('reason', '')}" for k, i in enumerate(chosen)]
+    listing = listing_publish(actor=actor, enterprise=result.enterprise, data={
+        "kind": "need", "title": (_("Replacement supply of %(material)s (chain-break risk)") % {
+            "material": material.name})[:200],
+        "node": material.node if material.node_id else result.node, "material": material.name[:100],
+        "description": "\n".join(lines)[:2000], "volume": volume.quantize(Decimal("0.01")), "unit": material.unit,
+        "needed_by": today + dt.timedelta(days=max(stops - 1, 0)),
+        "expires_on": today + dt.timedelta(days=max(min(int(run.scenario.periods), 365), 30))})
+    event_record(kind="supply.need_posted", message=listing.title, obj=result, actor=actor,
+                 data={"listing": listing.pk, "alternatives": [alts[i] for i in chosen], "run": run.pk})
+    return listing
 
 
 # ---------------------------------------------------------------------------------------------- emergency mode

@@ -10,6 +10,7 @@ urlpatterns = [
     path("scenarios/<int:pk>/export/", views.ScenarioExportView.as_view(), name="scenario_export"),
     path("scenarios/<int:pk>/results/<int:row>/raise-demand/", views.RaiseDemandView.as_view(),
          name="scenario_raise_demand"),
+    path("scenarios/<int:pk>/results/<int:row>/post-need/", views.PostNeedView.as_view(), name="scenario_post_need"),
     path("compare/", views.ScenarioCompareView.as_view(), name="scenario_compare"),
     path("enterprises/<int:pk>/risk-card/", views.RiskCardPageView.as_view(), name="risk_card"),
     path("links/import/", views.LinkImportView.as_view(), name="link_import"),

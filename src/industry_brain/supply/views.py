@@ -27,6 +27,8 @@ from .importers import LinkImporter
 from .models import Emergency, Scenario
 from .regions import REGIONS, region_name
 
+RESULTS_PER_PAGE = 50
+
 
 def _analyst(user) -> bool:
     return is_city(user) or user.role in (Role.DISTRICT, Role.CHAIN_TEAM)
@@ -81,7 +83,18 @@ class ScenarioDetailView(LoginRequiredMixin, View):
         pending = sc.runs.filter(status__in=["queued", "running"]).order_by("-id").first()
         if request.headers.get("HX-Request") and request.GET.get("part") == "status":
             return render(request, "supply/_run_status.html", {"scenario": sc, "pending": pending, "run": run})
-        rows = list(selectors.result_list(user=request.user, run=run)[:200])
+        results = selectors.result_list(user=request.user, run=run)
+        flagged_only = request.GET.get("flagged") == "1"
+        if flagged_only:
+            results = results.filter(flagged=True)
+        try:
+            page = max(int(request.GET.get("page") or 1), 1)
+        except ValueError:
+            page = 1
+        # Rank order is stored: a page is a slice by rank, one query, whatever the page number.
+        rows = list(results[(page - 1) * RESULTS_PER_PAGE: page * RESULTS_PER_PAGE + 1])
+        has_next = len(rows) > RESULTS_PER_PAGE
+        rows = rows[:RESULTS_PER_PAGE]
         losses = selectors.scenario_losses(user=request.user, run=run)
         map_cfg = {
             "boundaries": reverse("core:district_boundaries"),
@@ -90,11 +103,13 @@ class ScenarioDetailView(LoginRequiredMixin, View):
             "labels": {"tts": _("time to survive (days)"), "stops": _("stops on day"), "lost": _(
                 "lost output value (10k yuan)"), "capped": _("beyond the horizon"), "legend": _("days survived")},
         }
+        can_raise = is_city(request.user) or request.user.role == Role.DISTRICT
         return render(request, "supply/scenario_detail.html", {
             "scenario": sc, "run": run, "pending": pending, "rows": rows, "losses": losses,
-            "map_json": json.dumps(map_cfg, ensure_ascii=False),
-            "regions": [region_name(r) for r in sc.regions],
-            "can_raise": is_city(request.user) or request.user.role == Role.DISTRICT,
+            "map_json": json.dumps(map_cfg, ensure_ascii=False, separators=(",", ":")),
+            "regions": [region_name(r) for r in sc.regions], "can_raise": can_raise,
+            "page": page, "has_next": has_next, "flagged_only": flagged_only,
+            "first_rank": (page - 1) * RESULTS_PER_PAGE + 1,
         })
 
 
@@ -136,6 +151,25 @@ class RaiseDemandView(LoginRequiredMixin, View):
             return redirect(sc.get_absolute_url())
         messages.success(request, _("Demand %(id)s raised with the evidence.") % {"id": demand.pk})
         return redirect(demand.get_absolute_url())
+
+
+class PostNeedView(LoginRequiredMixin, View):
+    """The chosen alternative (or all of them) and the missing material as a matchmaking need."""
+
+    def post(self, request, pk: int, row: int):
+        sc = _scenario(request, pk)
+        result = selectors.result_list(user=request.user, run=sc.last_run).filter(pk=row).first()
+        if result is None:
+            raise Http404
+        raw = request.POST.getlist("alternative")
+        try:
+            chosen = [int(x) for x in raw] if raw else None
+            listing = services.result_post_need(actor=request.user, result=result, alternatives=chosen)
+        except (ValidationError, PermissionDenied, ValueError) as exc:
+            messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+            return redirect(sc.get_absolute_url())
+        messages.success(request, _("Matchmaking need %(id)s posted with the evidence.") % {"id": listing.pk})
+        return redirect(listing.get_absolute_url())
 
 
 class ScenarioCompareView(LoginRequiredMixin, View):

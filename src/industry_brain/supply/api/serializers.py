@@ -238,6 +238,11 @@ class RaiseDemandSerializer(serializers.Serializer):
     alternative = serializers.IntegerField(min_value=0)
 
 
+class PostNeedSerializer(serializers.Serializer):
+    alternatives = serializers.ListField(child=serializers.IntegerField(min_value=0), required=False,
+                                         help_text="indexes of the alternatives to attach (default: all)")
+
+
 # ---------------------------------------------------------------------------------------------- emergency
 
 class EmergencySerializer(serializers.ModelSerializer):

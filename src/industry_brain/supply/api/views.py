@@ -46,6 +46,7 @@ from .serializers import (
     FirmProfileSerializer,
     MatchReviewSerializer,
     MaterialSerializer,
+    PostNeedSerializer,
     RaiseDemandSerializer,
     RecoveryEstimateSerializer,
     ScenarioResultSerializer,
@@ -248,6 +249,20 @@ class ScenarioViewSet(RestrictedListCreateViewSet):
         demand = services.result_raise_demand(actor=request.user, result=result,
                                               alternative=s.validated_data["alternative"])
         return Response({"id": demand.pk}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PostNeedSerializer, responses={201: OpenApiResponse(description="{id, url}")})
+    @action(detail=True, methods=["post"], url_path=r"results/(?P<row>\d+)/post-need")
+    def post_need(self, request, pk=None, row=None):
+        """The flagged firm's missing material as a matchmaking need, with the evidence and the alternatives."""
+        scenario = self.get_object()
+        result = selectors.result_list(user=request.user, run=scenario.last_run).filter(pk=row).first()
+        if result is None:
+            raise Http404
+        s = PostNeedSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        listing = services.result_post_need(actor=request.user, result=result,
+                                            alternatives=s.validated_data.get("alternatives"))
+        return Response({"id": listing.pk, "url": listing.get_absolute_url()}, status=status.HTTP_201_CREATED)
 
 
 class EmergencyViewSet(RestrictedListCreateViewSet):

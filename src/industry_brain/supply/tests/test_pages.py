@@ -39,7 +39,7 @@ def test_scenario_page_shows_map_table_and_losses_within_scope(world, run_world)
     html = page.content.decode()
     assert world.ent_xihu.name in html and world.ent_xiaoshan.name in html and 'id="supply-map"' in html
     cfg = json.loads(html.split('id="supply-map-data">')[1].split("</script>")[0])
-    assert {p["name"] for p in cfg["points"]} == {world.ent_xihu.name, world.ent_xiaoshan.name}
+    assert {p[2] for p in cfg["points"]} == {world.ent_xihu.name, world.ent_xiaoshan.name}  # [lon, lat, name, ...]
     district = _client(world.user("district")).get(f"/supply/scenarios/{sc.pk}/").content.decode()
     assert world.ent_xihu.name in district and world.ent_xiaoshan.name not in district
     for role in ("department", "cadre", "enterprise"):

@@ -19,9 +19,10 @@
     window.IB.charts[el.id] = chart;
     window.addEventListener("resize", function () { chart.resize(); });
     var horizon = Math.max(cfg.periods, 1);
+    // Points come as compact rows [lon, lat, name, tts, capped, stops on day, lost value].
     var data = cfg.points.map(function (p) {
-      var shown = p.capped ? horizon : Math.min(p.tts, horizon);
-      return [p.lon, p.lat, shown, p.name, p.tts, p.capped, p.stops_on_day, p.lost_value];
+      var shown = p[4] ? horizon : Math.min(p[3], horizon);
+      return [p[0], p[1], shown, p[2], p[3], p[4], p[5], p[6]];
     });
     fetch(cfg.boundaries, { credentials: "same-origin" }).then(function (r) {
       if (!r.ok) throw new Error("HTTP " + r.status);
