@@ -24,6 +24,7 @@ class ListLevel(models.TextChoices):
 
 class FactoryStatus(models.TextChoices):
     SUBMITTED = "submitted", _("submitted")
+    DISTRICT_REVIEWED = "district_reviewed", _("reviewed by the district")
     EVALUATED = "evaluated", _("evaluated")
     PUBLICISED = "publicised", _("in public notice")
     RECOGNISED = "recognised", _("recognised")
@@ -41,7 +42,7 @@ class FactoryApplication(BaseModel):
     level = models.CharField(_("level"), max_length=20, choices=FactoryLevel.choices)
     list_level = models.CharField(_("list"), max_length=12, choices=ListLevel.choices, default=ListLevel.MUNICIPAL)
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2020), MaxValueValidator(2100)])
-    status = models.CharField(_("status"), max_length=12, choices=FactoryStatus.choices,
+    status = models.CharField(_("status"), max_length=20, choices=FactoryStatus.choices,
                               default=FactoryStatus.SUBMITTED)
     investment = models.DecimalField(_("software and hardware investment, five years before completion"),
                                      max_digits=14, decimal_places=2, null=True, blank=True)

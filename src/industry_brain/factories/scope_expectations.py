@@ -21,17 +21,28 @@ def _recognised(w):
     return {"pk": app.pk}
 
 
-def _step(city):
-    return case("post", kwargs=_application, city=city, district=403, chain_team=403, cadre=403, enterprise=403, **OUT)
+def _step(city, district=403):
+    return case("post", kwargs=_application, city=city, district=district, chain_team=403, cadre=403, enterprise=403,
+                **OUT)
 
 
 EXPECTATIONS = {
     "factory-application-list": [case(everyone=200), case("post", everyone=400)],
     "factory-application-detail": case(kwargs=_application, everyone=200, **OUT),
-    "factory-application-evaluate": _step(200),
+    "factory-application-district-review": _step(200, district=200),
+    "factory-application-evaluate": _step(409),  # a submitted application goes to its district first
     "factory-application-publicise": _step(409),
     "factory-application-recognise": _step(409),
-    "factory-application-reject": _step(200),
+    "factory-application-reject": _step(400, district=400),  # allowed, but a rejection gives its reason
+    # pages
+    "factories:application_list": case(everyone=200, department=404, department_other=404),
+    "factories:application_new": [case(everyone=200, chain_team=403, cadre=403, department=404, department_other=404),
+                                  case("post", everyone=400, chain_team=403, cadre=403, department=404,
+                                       department_other=404,
+                                       note="an empty form is shown again with its errors")],
+    "factories:application_detail": [case(kwargs=_application, everyone=200, **OUT),
+                                      case("post", kwargs=_application, data={"step": "district_review"},
+                                           everyone=403, city=302, district=302, **OUT)],
     "factory-list": case(everyone=200),
     "factories:factory_list": case(setup=_recognised, everyone=200, department=404, department_other=404),
     "factory-detail": case(kwargs=_recognised, everyone=200, department=404, department_other=404, chain_team=404,

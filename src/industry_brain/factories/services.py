@@ -67,6 +67,9 @@ def gates(app: FactoryApplication, on: dt.date | None = None) -> dict:
 
 
 def application_step(*, actor, application: FactoryApplication, action: str, note: str = "") -> FactoryApplication:
+    """One step of the factory workflow (district-review, evaluate, publicise, recognise, reject); a rejection
+    names its reason in the note."""
+    action = action.replace("-", "_")
     today = timezone.localdate()
 
     def apply(app, t):
@@ -77,6 +80,8 @@ def application_step(*, actor, application: FactoryApplication, action: str, not
             if app.eligible is not True:
                 raise ValidationError({"eligible": [_("Only an application meeting every gate is publicised.")]})
             app.notice_until = add_working_days(today, NOTICE_WORKING_DAYS)
+        elif action == "reject" and not note.strip():
+            raise ValidationError({"note": [_("Give the reason.")]})
         elif action == "recognise" and app.notice_until and app.notice_until > today:
             raise ValidationError({"notice_until": [
                 _("The public notice runs until %(d)s.") % {"d": app.notice_until.isoformat()}]})

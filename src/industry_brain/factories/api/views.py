@@ -22,14 +22,16 @@ def _step(name):
                                         note=s.validated_data.get("note", ""))
         return Response(FactoryApplicationSerializer(app).data)
 
-    step.__name__ = name
-    step = action(detail=True, methods=["post"], serializer_class=FactoryNoteSerializer)(step)
+    step.__name__ = name.replace("-", "_")  # before @action: the router maps the method by this name
+    step = action(detail=True, methods=["post"], url_path=name, url_name=name,
+                  serializer_class=FactoryNoteSerializer)(step)
     return extend_schema(request=FactoryNoteSerializer, responses=FactoryApplicationSerializer)(step)
 
 
 class FactoryApplicationViewSet(RestrictedListCreateViewSet):
-    """数字化车间 / 智能工厂 / 未来工厂 applications: evaluate (2025 gates, lower investment thresholds for mountain
-    and island counties) → publicise → recognise; reject. A step the status does not allow answers 409."""
+    """数字化车间 / 智能工厂 / 未来工厂 applications: district-review → evaluate (2025 gates, lower investment
+    thresholds for mountain and island counties) → publicise → recognise; reject (with the reason).
+    A step the status does not allow answers 409."""
 
     queryset = FactoryApplication.objects.all()
     serializer_class = FactoryApplicationSerializer
@@ -44,6 +46,7 @@ class FactoryApplicationViewSet(RestrictedListCreateViewSet):
             raise NotFound()
         serializer.instance = services.application_create(actor=self.request.user, data=d)
 
+    district_review = _step("district-review")
     evaluate = _step("evaluate")
     publicise = _step("publicise")
     recognise = _step("recognise")

@@ -26,6 +26,7 @@ def make(world, **kw):
 ])
 def test_smart_factory_investment_gate_at_its_bound(world, investment, mountain, eligible):
     app = make(world, investment=Decimal(investment), mountain_island=mountain)
+    app = services.application_step(actor=world.user("district"), application=app, action="district-review")
     app = services.application_step(actor=world.user("city"), application=app, action="evaluate")
     assert app.eligible is eligible and app.evaluation["version"] == "2025"
 
@@ -44,6 +45,13 @@ def test_workflow_to_recognition_and_public_read(api, world):
     app = make(world)
     city = api.as_user(world.user("city"))
     assert city.post(f"/api/v1/factory-applications/{app.pk}/recognise/").status_code == 409
+    assert city.post(f"/api/v1/factory-applications/{app.pk}/evaluate/").status_code == 409  # district first
+    assert api.as_user(world.user("district_other")).post(
+        f"/api/v1/factory-applications/{app.pk}/district-review/").status_code == 404
+    district = api.as_user(world.user("district"))
+    assert district.post(f"/api/v1/factory-applications/{app.pk}/district-review/").status_code == 200
+    assert district.post(f"/api/v1/factory-applications/{app.pk}/evaluate/").status_code == 403  # the city's step
+    city = api.as_user(world.user("city"))  # one client: as_user switches its credentials
     assert city.post(f"/api/v1/factory-applications/{app.pk}/evaluate/").status_code == 200
     r = city.post(f"/api/v1/factory-applications/{app.pk}/publicise/")
     assert r.status_code == 200 and r.json()["notice_until"]
