@@ -75,6 +75,24 @@ def test_main_lists_use_their_indexes_for_every_role(seeded):
     assert not problems, "\n".join(problems)
 
 
+def test_chain_pages_use_their_indexes_for_every_role(seeded):
+    """The chain page (node counts, outputs and each node's largest members) of the chain with the most members
+    reads memberships by node and firms by key for every role."""
+    from django.db.models import Count
+
+    from industry_brain.accounts.models import User
+    from industry_brain.chains.models import Chain
+
+    chain = Chain.objects.annotate(n=Count("nodes__memberships")).order_by("-n", "pk").first()
+    problems = []
+    for username in ACCOUNTS:
+        client = _client_for(User.objects.get(username=username))
+        url = f"/chains/{chain.pk}/"
+        assert client.get(url).status_code == 200, username
+        problems += [f"{username} {url}: {scan}" for scan in page_sequential_scans(client, url)]
+    assert not problems, "\n".join(problems)
+
+
 def test_the_guard_catches_a_dropped_index(seeded):
     from industry_brain.accounts.models import User
 
