@@ -201,7 +201,7 @@ def seed_enterprises(*, scale: str, rng: random.Random, nodes: list[ChainNode]) 
                 rd_staff=int(employees * min(0.6, rd_share * rng.uniform(2, 6))), employees=employees,
                 total_assets=_d(assets), liabilities=_d(assets * rng.uniform(0.25, 0.75)),
                 net_profit=Decimal(str(round(revenue * rng.gauss(0.06, 0.05), 2))), invention_patents=int(rd_share * 300 * rng.random()),
-                export_revenue=_d(revenue * max(0.0, rng.gauss(0.12, 0.12)))))
+                export_revenue=_d(revenue * max(0.0, rng.gauss(0.12, 0.12))), verified=True))
         candidates = node_by_division.get(division, [])
         if candidates and rng.random() < (0.65 if above else 0.3):
             node = rng.choice(candidates)

@@ -137,6 +137,12 @@ class YearlyFigures(BaseModel):
     net_profit = models.DecimalField(_("net profit"), max_digits=14, decimal_places=2, default=0)
     invention_patents = models.PositiveIntegerField(_("invention patents"), default=0)
     export_revenue = models.DecimalField(_("export revenue"), max_digits=14, decimal_places=2, default=0)
+    # Figures an enterprise reports itself are unverified until a bureau (city or the firm's district) verifies
+    # them; the above-scale flag follows verified figures only (services.enterprise_refresh_scale).
+    verified = models.BooleanField(_("verified by the bureau"), default=False)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("verified by"))
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
 
     class Meta:
         ordering = ["enterprise", "-year"]

@@ -22,3 +22,12 @@ def may_change_registration(user, enterprise) -> bool:
 def may_view_reads(user, enterprise) -> bool:
     """Who read an enterprise's confidential figures: the enterprise itself and the city bureau."""
     return is_city(user) or (enterprise is not None and user.enterprise_id == enterprise.pk)
+
+
+@rule(Enterprise, "verify_figures")
+def may_verify_figures(user, enterprise) -> bool:
+    """Yearly figures are verified by the bureau (the city, or the district bureau of the firm's district): a bureau
+    user who may change the enterprise, never the enterprise itself."""
+    if user.role == Role.ENTERPRISE:
+        return False
+    return can(user, "change", enterprise) if enterprise is not None else can(user, "add", Enterprise)

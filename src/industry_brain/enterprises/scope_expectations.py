@@ -97,4 +97,8 @@ EXPECTATIONS = {
         case("post", everyone=403, city=400, district=400, district_other=400),
     ],
     "enterprises:enterprise_list": case(everyone=200),
+    "enterprises:figures_verify": case(
+        "post", kwargs=lambda w: {"pk": w.ent_xihu.pk, "year": w.ent_xihu.figures.order_by("-year")[0].year},
+        everyone=404, city=302, district=302, chain_team=403, cadre=403, enterprise=403,
+        note="the bureau verifies figures it may see; the firm, its chain team and cadre see them, never verify"),
 }

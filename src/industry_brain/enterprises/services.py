@@ -14,7 +14,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from industry_brain.accounts.choices import Role
 from industry_brain.core import context
 from industry_brain.core.codes import normalise_uscc
 from industry_brain.core.events import event_record
@@ -116,8 +115,9 @@ def enterprise_delete(*, actor, enterprise: Enterprise) -> None:
 @transaction.atomic
 def figures_record(*, actor, enterprise: Enterprise, year: int, values: dict[str, Any]) -> YearlyFigures:
     """Record (or correct) one year's figures. Only completed years (before this one) are accepted, each figure
-    within plausible bounds (the field is named otherwise). The above-scale flag follows figures recorded by a
-    bureau (city or district) only: an enterprise's own report does not make it 规上 (or not)."""
+    within plausible bounds (the field is named otherwise). Figures recorded by a bureau (city or district) are
+    stored as verified; an enterprise's own report is stored unverified (a correction of verified figures too)
+    until the bureau verifies it. The above-scale flag follows verified figures only."""
     ensure_permitted(actor, enterprise, "change", _("You may not do this for this enterprise."))
     errors = figures_errors(year, values)
     if errors:
@@ -126,10 +126,31 @@ def figures_record(*, actor, enterprise: Enterprise, year: int, values: dict[str
         enterprise=enterprise, year=year)
     for field, value in values.items():
         setattr(figures, field, value)
+    bureau = can(actor, "verify_figures", enterprise)
+    figures.verified = bureau
+    figures.verified_by = actor if bureau else None
+    figures.verified_at = timezone.now() if bureau else None
     figures.full_clean()
     figures.save()
-    if getattr(actor, "is_city", False) or getattr(actor, "role", None) == Role.DISTRICT:
-        enterprise_refresh_scale(enterprise=enterprise)
+    enterprise_refresh_scale(enterprise=enterprise)
+    return figures
+
+
+@transaction.atomic
+def figures_verify(*, actor, figures: YearlyFigures) -> YearlyFigures:
+    """The bureau verifies one year's figures as reported (e.g. an enterprise's own report); the above-scale flag
+    then follows them if they are the latest verified year."""
+    figures = YearlyFigures.objects.select_for_update(no_key=True).select_related("enterprise").get(pk=figures.pk)
+    enterprise = figures.enterprise
+    if not can(actor, "verify_figures", enterprise):
+        raise PermissionDenied(_("Only the bureau verifies an enterprise's figures."))
+    if figures.verified:
+        raise TransitionNotAllowed(_("These figures are already verified."))
+    figures.verified, figures.verified_by, figures.verified_at = True, actor, timezone.now()
+    figures.save(update_fields=["verified", "verified_by", "verified_at", "updated"])
+    event_record(kind="enterprise.figures_verified", message=f"{enterprise} {figures.year}", obj=enterprise,
+                 actor=actor, data={"year": figures.year})
+    enterprise_refresh_scale(enterprise=enterprise)
     return figures
 
 
@@ -169,8 +190,9 @@ def figures_errors(year, values: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def enterprise_refresh_scale(*, enterprise: Enterprise) -> None:
-    """规上: the latest year's main-business revenue is 2,000万元 or more."""
-    latest = enterprise.figures.order_by("-year").first()
+    """规上: the latest verified year's main-business revenue is 2,000万元 or more (unverified figures an
+    enterprise reported itself never change the flag)."""
+    latest = enterprise.figures.filter(verified=True).order_by("-year").first()
     if latest is None:
         return
     above = latest.main_revenue >= Decimal(ABOVE_SCALE_THRESHOLD_WAN)

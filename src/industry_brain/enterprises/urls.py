@@ -10,4 +10,5 @@ urlpatterns = [
     path("import/", views.EnterpriseImportView.as_view(), name="enterprise_import"),
     path("<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise_detail"),
     path("<int:pk>/edit/", views.EnterpriseFormView.as_view(), name="enterprise_edit"),
+    path("<int:pk>/figures/<int:year>/verify/", views.FiguresVerifyView.as_view(), name="figures_verify"),
 ]

@@ -8,14 +8,16 @@ import json
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
-from django.shortcuts import redirect, render
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from industry_brain.chains.models import ChainMaster, ChainMembership
+from industry_brain.core.exceptions import TransitionNotAllowed
 from industry_brain.core.imports import BackgroundImportMixin
 from industry_brain.core.permissions import can
 from industry_brain.core.views import ExcelImportView, ObjectDetailView, ObjectExportView, ObjectListView, current_query
@@ -24,7 +26,7 @@ from . import selectors, services
 from .filtersets import EnterpriseFilterSet
 from .forms import EnterpriseForm
 from .importers import EnterpriseImporter
-from .models import Enterprise
+from .models import Enterprise, YearlyFigures
 from .tables import EnterpriseTable
 
 EXPORT_LIMIT = 100_000
@@ -89,8 +91,26 @@ class EnterpriseDetailView(ObjectDetailView):
             "masters": masters,
             "recognitions": obj.recognitions.all(),
             "can_change": can_change,
+            "can_verify": confidential and can(user, "verify_figures", obj),
             "reads": reads,
         }
+
+
+class FiguresVerifyView(LoginRequiredMixin, View):
+    """POST: the bureau verifies one year's figures of an enterprise (404 outside the reader's scope, 403 for who
+    may see them but not verify, e.g. the enterprise itself)."""
+
+    def post(self, request, pk: int, year: int):
+        enterprise = get_object_or_404(Enterprise.objects.restrict(request.user, "view"), pk=pk)
+        if not selectors.enterprise_can_see_confidential(user=request.user, enterprise=enterprise):
+            raise Http404
+        figures = get_object_or_404(YearlyFigures, enterprise=enterprise, year=year)
+        try:
+            services.figures_verify(actor=request.user, figures=figures)
+            messages.success(request, _("The figures of %(year)s are verified.") % {"year": year})
+        except TransitionNotAllowed as exc:
+            messages.info(request, str(exc))
+        return redirect(enterprise.get_absolute_url())
 
 
 class EnterpriseFormView(LoginRequiredMixin, View):
@@ -135,16 +155,18 @@ class EnterpriseFormView(LoginRequiredMixin, View):
 class EnterpriseExportView(ObjectExportView):
     """Excel export of the filtered list (public profile fields, current tier with its validity, chain places)."""
 
+    _latest = YearlyFigures.objects.filter(enterprise=OuterRef("pk")).order_by("-year")
     queryset = Enterprise.objects.select_related("district", "industry").prefetch_related(
         Prefetch("memberships", queryset=ChainMembership.objects.select_related("node__chain__ecosystem")),
-        "recognitions")
+        "recognitions").annotate(figures_year=Subquery(_latest.values("year")[:1]),
+                                 figures_verified=Subquery(_latest.values("verified")[:1]))
     filterset_class = EnterpriseFilterSet
     filename_base = gettext_lazy("Enterprise registry")
     order_by = ("name", "pk")
     limit = EXPORT_LIMIT
     headers = ["统一社会信用代码", "企业名称", "区县代码", "区县", "行业代码", "行业", "是否规上", "街道（乡镇）",
                "地址", "纬度", "经度", "成立日期", "是否上市", "当前最高梯队", "认定级别", "认定年份", "有效期至",
-               "已过期认定", "生态", "产业链", "链上环节"]
+               "已过期认定", "生态", "产业链", "链上环节", "最新数据年度", "数据核实"]
 
     def row(self, e):
         today = timezone.localdate()
@@ -163,7 +185,9 @@ class EnterpriseExportView(ObjectExportView):
                 "；".join(expired),
                 "、".join(dict.fromkeys(n.chain.ecosystem.name for n in nodes)),
                 "、".join(dict.fromkeys(n.chain.name for n in nodes)),
-                "、".join(dict.fromkeys(n.name for n in nodes))]
+                "、".join(dict.fromkeys(n.name for n in nodes)),
+                e.figures_year,
+                ("已核实" if e.figures_verified else "企业自报，待核实") if e.figures_year else ""]
 
 
 class EnterpriseImportView(BackgroundImportMixin, ExcelImportView):

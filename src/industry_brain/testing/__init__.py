@@ -62,7 +62,7 @@ def make_enterprise(name: str, district: str = "330106", industry: str = "39", *
         for year, revenue in ((2024, 9000), (2025, 10000)):
             YearlyFigures.objects.create(enterprise=e, year=year, revenue=revenue, main_revenue=revenue - 500,
                                          rd_expense=400, employees=120, total_assets=12000, liabilities=5000,
-                                         net_profit=800)
+                                         net_profit=800, verified=True)
     if node is not None:
         ChainMembership.objects.create(enterprise=e, node=node)
     return e

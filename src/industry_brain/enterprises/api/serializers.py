@@ -40,7 +40,9 @@ class YearlyFiguresSerializer(serializers.ModelSerializer):
         model = YearlyFigures
         validators: list = []  # (enterprise, year) is unique; a second report for a year corrects the first
         fields = ["year", "revenue", "main_revenue", "rd_expense", "rd_staff", "employees", "total_assets",
-                  "liabilities", "net_profit", "invention_patents", "export_revenue"]
+                  "liabilities", "net_profit", "invention_patents", "export_revenue", "verified", "verified_at"]
+        # Verification is the bureau's (recorded by a bureau, or verified on the firm's page), never sent.
+        read_only_fields = ["verified", "verified_at"]
 
 
 class RecognitionSerializer(serializers.ModelSerializer):

@@ -22,6 +22,7 @@ def api_for(user):
 
 def test_an_enterprise_cannot_flip_its_above_scale_flag_with_figures_for_2100(world):
     firm = world.ent_xihu
+    YearlyFigures.objects.filter(enterprise=firm).update(revenue=900, main_revenue=800)  # verified, below 规上
     firm.is_above_scale = False
     firm.save(update_fields=["is_above_scale"])
     api = api_for(world.user("enterprise"))
@@ -29,7 +30,7 @@ def test_an_enterprise_cannot_flip_its_above_scale_flag_with_figures_for_2100(wo
                         {"year": 2100, "revenue": "60000", "main_revenue": "50000"}, format="json")
     assert response.status_code == 400 and "year" in response.json()
     assert not YearlyFigures.objects.filter(enterprise=firm, year=2100).exists()
-    # A past year reported by the enterprise itself is stored, but the flag follows bureau-recorded figures only.
+    # A past year reported by the enterprise itself is stored unverified: the flag follows verified figures only.
     ok = api.post(f"/api/v1/enterprises/{firm.pk}/figures/",
                   {"year": LATEST, "revenue": "60000", "main_revenue": "50000"}, format="json")
     assert ok.status_code == 201, ok.content
