@@ -115,6 +115,45 @@ def rollup(reports: ibis.Table, firms: ibis.Table, groups: ibis.Table, prices: i
     )
 
 
+MOVER_DIMENSIONS = ("city", "district", "ecosystem")  # the groups that have a cockpit
+MOVER_LIMIT = 5
+MOVER_COLUMNS = ["dimension", "key", "year", "month", "direction", "position", "enterprise_id", "output", "change"]
+
+
+def movers(reports: ibis.Table, groups: ibis.Table, limit: int = MOVER_LIMIT) -> ibis.Table:
+    """Top movers of every cockpit group and month: the firms with the largest rise and fall of gross output against
+    the same month last year (same firm; a firm without last year's month is no mover), `limit` each way, ties by
+    firm id. The pair is found with LAG over the firm's calendar month ordered by year, on the reports alone."""
+    w = ibis.window(group_by=[reports.enterprise_id, reports.month], order_by=reports.year)
+    out = reports.output_value.cast("float64")
+    t = reports.select("enterprise_id", "year", "month", output=out, l_year=reports.year.lag().over(w),
+                       l_output=out.lag().over(w))
+    t = t.filter(t.l_year == t.year - 1)
+    t = t.select("enterprise_id", "year", "month", "output", change=t.output - t.l_output)
+    g = groups.filter(groups.dimension.isin(MOVER_DIMENSIONS))
+    j = t.join(g, "enterprise_id")
+    part = [j.dimension, j.key, j.year, j.month]
+    j = j.mutate(up=ibis.row_number().over(group_by=part, order_by=[ibis.desc(j.change), j.enterprise_id]),
+                 down=ibis.row_number().over(group_by=part, order_by=[j.change, j.enterprise_id]))
+    j = j.filter((j.up < limit) | (j.down < limit))
+    cols = ["dimension", "key", "year", "month", "enterprise_id", "output", "change"]
+    up = j.filter(j.up < limit).select(*cols, direction=ibis.literal("up"), position=(j.up + 1).cast("int64"))
+    down = j.filter(j.down < limit).select(*cols, direction=ibis.literal("down"),
+                                           position=(j.down + 1).cast("int64"))
+    return up.union(down).select(*MOVER_COLUMNS)
+
+
+def normalise_movers(df: pd.DataFrame) -> pd.DataFrame:
+    df = df[MOVER_COLUMNS].copy()
+    for col in ("year", "month", "position", "enterprise_id"):
+        df[col] = df[col].astype("int64")
+    for col in ("dimension", "key", "direction"):
+        df[col] = df[col].astype(str)
+    for col in ("output", "change"):
+        df[col] = df[col].astype("float64")
+    return df.sort_values(["dimension", "key", "year", "month", "direction", "position"]).reset_index(drop=True)
+
+
 def normalise(df: pd.DataFrame) -> pd.DataFrame:
     """Same column types and row order whatever the engine (group keys come back int32 or int64; NaN vs None)."""
     df = df[RESULT_COLUMNS].copy()
@@ -131,8 +170,9 @@ TABLES = ("reports", "firms", "groups", "prices", "rates")
 
 
 def run_duckdb(frames: dict[str, pd.DataFrame] | None = None, *, parquet_dir: str | None = None,
-               threads: int = 2) -> pd.DataFrame:
-    """Run the rollup on an in-process DuckDB, from DataFrames or Arrow tables, or from a Parquet export."""
+               threads: int = 2, with_movers: bool = False):
+    """Run the rollup on an in-process DuckDB, from DataFrames or Arrow tables, or from a Parquet export.
+    With `with_movers`, answer (indicators, top movers)."""
     con = ibis.duckdb.connect(threads=threads)
     tables = {}
     for name in TABLES:
@@ -141,18 +181,24 @@ def run_duckdb(frames: dict[str, pd.DataFrame] | None = None, *, parquet_dir: st
                                             hive_partitioning=True)
         else:
             tables[name] = con.create_table(name, ibis.memtable(frames[name]), overwrite=True)
-    return normalise(con.execute(rollup(**tables)))
+    result = normalise(con.execute(rollup(**tables)))
+    if not with_movers:
+        return result
+    return result, normalise_movers(con.execute(movers(tables["reports"], tables["groups"])))
 
 
-def run_pyspark(frames: dict[str, pd.DataFrame], session) -> pd.DataFrame:
-    """Run the same expression on a SparkSession (local in tests, a cluster in production)."""
+def run_pyspark(frames: dict[str, pd.DataFrame], session, with_movers: bool = False):
+    """Run the same expressions on a SparkSession (local in tests, a cluster in production)."""
     con = ibis.pyspark.connect(session=session)
     tables = {}
     for name in TABLES:
         view = f"ib_monitoring_{name}"
         session.createDataFrame(frames[name]).createOrReplaceTempView(view)
         tables[name] = con.table(view)
-    return normalise(con.execute(rollup(**tables)))
+    result = normalise(con.execute(rollup(**tables)))
+    if not with_movers:
+        return result
+    return result, normalise_movers(con.execute(movers(tables["reports"], tables["groups"])))
 
 
 def yoy_by_district_industry(reports: ibis.Table, firms: ibis.Table) -> ibis.Table:

@@ -68,8 +68,8 @@ class Figures:
         return value
 
 
-def compose(period: dt.date, *, warnings: dict | None = None, investment: dict | None = None,
-            movers: dict | None = None, demands: list[str] | None = None) -> tuple[str, list[dict], dict]:
+def compose(period: dt.date, *, warnings: dict | None = None, movers: dict | None = None,
+            demands: list[str] | None = None) -> tuple[str, list[dict], dict]:
     """Title, sections ({heading, paragraphs, table?, chart?}) and the figures used."""
     rows = Indicator.objects.filter(period=period)
     city = rows.filter(dimension=Dimension.CITY).first()
@@ -173,12 +173,10 @@ def compose(period: dt.date, *, warnings: dict | None = None, investment: dict |
 
     # investment and projects
     inv_par = []
-    if investment:
+    if city is not None:
         for key, name in (("industrial", "工业投资"), ("manufacturing", "制造业投资")):
-            item = investment.get(key) or {}
-            f.items[f"investment:{key}"] = {"value": item.get("growth"), "indicator": {
-                "period": period.strftime("%Y-%m"), "dimension": "projects", "field": f"{key}_growth"}}
-            inv_par.append(f"{name}{growth_phrase(item.get('growth'))}")
+            growth = f.take(f"investment:{key}", city, f"inv_{key}_growth_cum")
+            inv_par.append(f"{name}{growth_phrase(growth)}")
     lag = []
     if warnings:
         lag = [f"{p.code} {p.name}" for p in warnings.get("red_list", [])]
@@ -316,5 +314,4 @@ def generate_for(*, actor, period: dt.date) -> Briefing:
     except Http404:
         movers = None
     return generate(actor=actor, period=period, context={
-        "warnings": warnings, "investment": selectors.investment_growth(user=reader, period=period),
-        "movers": movers, "demands": demands or None})
+        "warnings": warnings, "movers": movers, "demands": demands or None})

@@ -15,7 +15,16 @@ from industry_brain.chains.models import Chain, ChainMembership, Ecosystem
 from industry_brain.core.models import District, IndustryDivision
 from industry_brain.enterprises.models import Enterprise, YearlyFigures
 
-from .models import ClassificationBridge, Dimension, Indicator, MonthlyReport, PriceIndex, Scheme, ValueAddedRate
+from .models import (
+    ClassificationBridge,
+    Dimension,
+    Indicator,
+    MonthlyReport,
+    PriceIndex,
+    Scheme,
+    TopMover,
+    ValueAddedRate,
+)
 
 # Size bands by the latest yearly revenue (万元); a platform grouping, not the official 大中小微 rule.
 SIZE_BANDS = [(100_000, "xl", "营业收入10亿元以上"), (20_000, "l", "营业收入2亿—10亿元"),
@@ -105,8 +114,9 @@ def _f(value):
     return None if math.isnan(value) or math.isinf(value) else value
 
 
-def indicator_rows(df: pd.DataFrame) -> list[Indicator]:
-    """Result frame → unsaved Indicator rows, ranked by 1—N月 value-added growth within dimension and month."""
+def indicator_rows(df: pd.DataFrame, investment: dict | None = None) -> list[Indicator]:
+    """Result frame → unsaved Indicator rows, ranked by 1—N月 value-added growth within dimension and month, with
+    the group's investment figures (`investment_by_group`) when given."""
     names = labels()
     df = df.copy()
     df["_g"] = df["va_growth_cum"].fillna(-1e18)
@@ -123,7 +133,60 @@ def indicator_rows(df: pd.DataFrame) -> list[Indicator]:
                              firms=int(rec["firms"]), loss_firms=int(rec["loss_firms"]),
                              rank=None if rec["va_growth_cum"] is None or math.isnan(rec["va_growth_cum"])
                              or rec["dimension"] == Dimension.CITY else int(rec["rank"]), **values))
+    for row in out if investment else ():
+        for name, value in investment.get((row.dimension, row.key, row.period), {}).items():
+            setattr(row, name, value)
     return out
+
+
+INVESTMENT_SECTIONS = {"industrial": ("B", "C", "D"), "manufacturing": ("C",)}
+
+
+def investment_by_group() -> dict[tuple[str, str, dt.date], dict[str, float | None]]:
+    """工业投资 and 制造业投资 1—N月 of every group with projects (the city, each district, ecosystem and chain) and
+    every month: Σ investment of the projects' monthly progress reports (projects module, read through its
+    selector), projects in sections B/C/D resp. C, against the same months last year (nominal; none without a base).
+    One GROUP BY in the database; the months are summed here (a small table)."""
+    from django.db.models import Sum
+
+    from industry_brain.projects.models import ProgressReport
+    from industry_brain.projects.selectors import project_list
+
+    from .briefing import PlatformReader
+
+    projects = project_list(user=PlatformReader()).values("pk")
+    monthly = (ProgressReport.objects.filter(project_id__in=projects,
+                                             project__industry__section_id__in=INVESTMENT_SECTIONS["industrial"])
+               .order_by().values_list("period", "project__district_id", "project__ecosystem_id", "project__chain_id",
+                                       "project__industry__section_id").annotate(s=Sum("investment")))
+    # (kind, dimension, key, year) → 12 monthly sums
+    sums: dict[tuple, list[float]] = {}
+    for period, district, ecosystem, chain, section, amount in monthly:
+        kinds = [k for k, sections in INVESTMENT_SECTIONS.items() if section in sections]
+        groups = [("city", "all"), ("district", district), ("ecosystem", ecosystem), ("chain", chain)]
+        for kind in kinds:
+            for dimension, key in groups:
+                if key is None:
+                    continue
+                months = sums.setdefault((kind, dimension, str(key), period.year), [0.0] * 12)
+                months[period.month - 1] += float(amount or 0)
+    out: dict[tuple[str, str, dt.date], dict[str, float | None]] = {}
+    for (kind, dimension, key, year), months in sums.items():
+        last = sums.get((kind, dimension, key, year - 1))
+        cum = last_cum = 0.0
+        for m in range(12):
+            cum += months[m]
+            last_cum += last[m] if last else 0.0
+            entry = out.setdefault((dimension, key, dt.date(year, m + 1, 1)), {})
+            entry[f"inv_{kind}_cum"] = cum
+            entry[f"inv_{kind}_growth_cum"] = cum / last_cum * 100 - 100 if last_cum > 0 else None
+    return out
+
+
+def mover_rows(df: pd.DataFrame) -> list[TopMover]:
+    return [TopMover(period=dt.date(int(r.year), int(r.month), 1), dimension=r.dimension, key=r.key,
+                     direction=r.direction, position=int(r.position), enterprise_id=int(r.enterprise_id),
+                     output=float(r.output), change=float(r.change)) for r in df.itertuples(index=False)]
 
 
 def export_parquet(directory: str) -> dict[str, int]:

@@ -250,6 +250,11 @@ class Indicator(BaseModel):
     loss_share = models.FloatField(_("loss share (%)"), null=True)
     electricity_cum = models.FloatField(_("electricity 1—N (10k kWh)"), default=0)
     electricity_growth_cum = models.FloatField(_("electricity growth 1—N (%)"), null=True)
+    # 工业投资 / 制造业投资 of the group's investment projects (projects module), 1—N月, nominal.
+    inv_industrial_cum = models.FloatField(_("industrial investment 1—N (10k yuan)"), null=True)
+    inv_industrial_growth_cum = models.FloatField(_("industrial investment growth 1—N (%)"), null=True)
+    inv_manufacturing_cum = models.FloatField(_("manufacturing investment 1—N (10k yuan)"), null=True)
+    inv_manufacturing_growth_cum = models.FloatField(_("manufacturing investment growth 1—N (%)"), null=True)
     rank = models.PositiveSmallIntegerField(_("rank by growth"), null=True)
     run = models.ForeignKey(IndicatorRun, null=True, on_delete=models.SET_NULL, related_name="+",
                             verbose_name=_("run"))
@@ -267,6 +272,44 @@ class Indicator(BaseModel):
     @classmethod
     def scope(cls, user, action: str) -> Q | None:
         return indicator_scope(user, action)
+
+
+class MoverDirection(models.TextChoices):
+    UP = "up", _("largest rise")
+    DOWN = "down", _("largest fall")
+
+
+class TopMover(BaseModel):
+    """A firm among the largest rises (or falls) of gross output against the same month last year within a cockpit's
+    group (the city, a district, an ecosystem), stored by the indicator run so that the cockpit reads a few rows.
+    Firm figures: seen only by those who may see the firm's monthly reports."""
+
+    period = models.DateField(_("month"))
+    dimension = models.CharField(_("dimension"), max_length=12, choices=Dimension.choices)
+    key = models.CharField(_("group key"), max_length=20)
+    direction = models.CharField(_("direction"), max_length=4, choices=MoverDirection.choices)
+    position = models.PositiveSmallIntegerField(_("position"))
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=_("enterprise"))
+    output = models.FloatField(_("gross output value this month (10k yuan)"))
+    change = models.FloatField(_("change against the same month last year (10k yuan)"))
+    run = models.ForeignKey(IndicatorRun, null=True, on_delete=models.SET_NULL, related_name="+",
+                            verbose_name=_("run"))
+
+    class Meta:
+        ordering = ["period", "dimension", "key", "direction", "position"]
+        verbose_name = _("top mover")
+        verbose_name_plural = _("top movers")
+        constraints = [models.UniqueConstraint(fields=["period", "dimension", "key", "direction", "position"],
+                                               name="topmover_unique")]
+        indexes = [models.Index(fields=["dimension", "key", "period"], name="topmover_group_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.dimension} {self.key} {self.direction}{self.position}"
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        return report_scope(user, "view") if action == "view" else None
 
 
 def indicator_scope(user, action: str) -> Q | None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from industry_brain.accounts.choices import Role
 
-from .models import Briefing, BriefingStatus, Dimension, Indicator, MonthlyReport, ReportReminder
+from .models import Briefing, BriefingStatus, Dimension, Indicator, MonthlyReport, ReportReminder, TopMover
 from .services import missing_reporters, report_deadline
 
 DIMENSIONS = [d.value for d in Dimension]
@@ -79,19 +79,15 @@ def group_reports(*, user, dimension: str, key: str, period: dt.date) -> QuerySe
 
 
 def top_movers(*, user, dimension: str, key: str, period: dt.date, limit: int = 5) -> dict:
-    """Firms (within scope) with the largest rise and fall of gross output against the same month last year,
-    ranked in the database (one indexed look-up of last year's report per firm)."""
-    last = MonthlyReport.objects.filter(enterprise_id=OuterRef("enterprise_id"),
-                                        period=period.replace(year=period.year - 1)).values("output_value")[:1]
-    qs = (group_reports(user=user, dimension=dimension, key=key, period=period)
-          .annotate(last=Subquery(last)).filter(last__isnull=False)
-          .annotate(change=ExpressionWrapper(F("output_value") - F("last"), output_field=DecimalField())))
-
-    def rows(order):
-        return [{"enterprise": r.enterprise, "output": float(r.output_value), "change": float(r.change)}
-                for r in qs.order_by(order, "enterprise_id")[:limit]]
-
-    return {"up": rows("-change"), "down": rows("change")}
+    """Firms with the largest rise and fall of gross output against the same month last year in a cockpit group,
+    as stored by the indicator run (one query), and only those whose reports the user may see."""
+    rows = (TopMover.objects.restrict(user, "view").filter(period=period, dimension=dimension, key=key,
+                                                           position__lte=limit)
+            .select_related("enterprise").order_by("direction", "position"))
+    out: dict[str, list] = {"up": [], "down": []}
+    for r in rows:
+        out[r.direction].append({"enterprise": r.enterprise, "output": r.output, "change": r.change})
+    return out
 
 
 def enterprise_position(*, user, period: dt.date | None = None) -> dict:
@@ -155,24 +151,38 @@ def open_reminders(*, user) -> QuerySet[ReportReminder]:
     return ReportReminder.objects.restrict(user, "view").filter(resolved=False).select_related("enterprise")
 
 
-def investment_growth(*, user, period: dt.date) -> dict:
-    """工业投资 and 制造业投资 1—N月 growth from the investment projects' monthly reports (nominal), read through
-    the projects module's selector (the user's project scope)."""
-    from industry_brain.projects.models import ProgressReport
-    from industry_brain.projects.selectors import project_list
+def investment_growth(*, row: Indicator) -> dict:
+    """工业投资 and 制造业投资 1—N月 of the indicator row's group, as stored by the indicator run (the projects'
+    monthly reports; see extract.investment_by_group)."""
+    return {kind: {"value": getattr(row, f"inv_{kind}_cum"), "growth": getattr(row, f"inv_{kind}_growth_cum")}
+            for kind in ("industrial", "manufacturing")}
 
-    projects = project_list(user=user).values("pk")
-    reports = ProgressReport.objects.filter(project_id__in=projects)
-    out = {}
-    for name, cond in (("industrial", Q(project__industry__section_id__in=["B", "C", "D"])),
-                       ("manufacturing", Q(project__industry__section_id="C"))):
-        this = reports.filter(cond, period__gte=period.replace(month=1), period__lte=period).aggregate(
-            s=Sum("investment"))["s"] or 0
-        last = reports.filter(cond, period__gte=period.replace(year=period.year - 1, month=1),
-                              period__lte=period.replace(year=period.year - 1)).aggregate(s=Sum("investment"))["s"] or 0
-        out[name] = {"value": float(this), "previous": float(last),
-                     "growth": float(this / last * 100 - 100) if last else None}
-    return out
+
+def supply_risk(*, user, dimension: str, key: str, limit: int = 5) -> dict:
+    """Supply risk of a cockpit group, read through the supply module's selectors (each within the user's scope):
+    active emergencies, and from the latest computed chain-break scenario the local firms flagged (they survive
+    less long than their suppliers need to recover), the chain nodes and the missing materials most often behind
+    them. A fixed number of queries."""
+    from industry_brain.supply.choices import EmergencyStatus
+    from industry_brain.supply.selectors import emergency_list, result_list, scenario_list
+
+    emergencies = emergency_list(user=user).filter(status=EmergencyStatus.ACTIVE).order_by("-started_on", "-id")
+    scenario = scenario_list(user=user).filter(last_run__status="done").order_by("-last_run_id").first()
+    run = scenario.last_run if scenario is not None else None
+    flagged = result_list(user=user, run=run).filter(flagged=True).order_by()
+    if dimension == Dimension.DISTRICT:
+        flagged = flagged.filter(district_id=key)
+    elif dimension == Dimension.ECOSYSTEM:
+        flagged = flagged.filter(chain__ecosystem_id=key)
+    elif dimension != Dimension.CITY:
+        raise Http404
+    nodes = list(flagged.filter(node__isnull=False).values("node_id", "node__name", "chain__name")
+                 .annotate(firms=Count("id"), lost=Sum("lost_value")).order_by("-firms", "-lost")[:limit])
+    materials = list(flagged.filter(missing_material__isnull=False).values("missing_material__name")
+                     .annotate(firms=Count("id")).order_by("-firms", "missing_material__name")[:limit])
+    totals = flagged.aggregate(firms=Count("id"), lost=Sum("lost_value"))
+    return {"emergencies": list(emergencies[:3]), "emergency_count": emergencies.count(), "scenario": scenario,
+            "flagged": totals["firms"] or 0, "lost": totals["lost"] or 0, "nodes": nodes, "materials": materials}
 
 
 def cockpit_warnings(*, user) -> dict:

@@ -17,7 +17,15 @@ from industry_brain.core.events import event_record
 from industry_brain.core.workdays import add_working_days
 from industry_brain.enterprises.models import Enterprise
 
-from .models import REPORT_FIELDS, Indicator, IndicatorRun, MonthlyReport, ReportReminder, ReportRevision
+from .models import (
+    REPORT_FIELDS,
+    Indicator,
+    IndicatorRun,
+    MonthlyReport,
+    ReportReminder,
+    ReportRevision,
+    TopMover,
+)
 
 MONEY_FIELDS = ("output_value", "sales_value", "export_value", "revenue", "profit", "electricity")
 
@@ -158,8 +166,9 @@ def send_reminders(*, actor=None, period=None, today: dt.date | None = None) -> 
 
 def compute_indicators(*, actor=None, engine: str = "duckdb", spark=None,
                        parquet_dir: str | None = None) -> IndicatorRun:
-    """Recompute the indicator table from the monthly reports (DuckDB by default, PySpark when asked) and store it;
-    the pages read only the stored table."""
+    """Recompute the indicator table from the monthly reports (DuckDB by default, PySpark when asked) and store it,
+    with the top movers of every cockpit group and the groups' investment growth; the pages read only the stored
+    tables."""
     from . import analytics, extract
 
     started = time.perf_counter()
@@ -167,17 +176,20 @@ def compute_indicators(*, actor=None, engine: str = "duckdb", spark=None,
     if engine == "pyspark":
         if spark is None:
             spark = extract.spark_session()
-        df = analytics.run_pyspark(frames, spark)
+        df, movers = analytics.run_pyspark(frames, spark, with_movers=True)
     else:
-        df = analytics.run_duckdb(None if parquet_dir else frames, parquet_dir=parquet_dir)
-    rows = extract.indicator_rows(df)
+        df, movers = analytics.run_duckdb(None if parquet_dir else frames, parquet_dir=parquet_dir, with_movers=True)
+    rows = extract.indicator_rows(df, investment=extract.investment_by_group())
+    mover_rows = extract.mover_rows(movers)
     with transaction.atomic():
         run = IndicatorRun.objects.create(engine=engine, rows_in=len(frames["reports"]), rows_out=len(rows),
                                           seconds=time.perf_counter() - started)
         Indicator.objects.all().delete()
-        for row in rows:
+        TopMover.objects.all().delete()
+        for row in rows + mover_rows:
             row.run = run
         Indicator.objects.bulk_create(rows, batch_size=5000)
+        TopMover.objects.bulk_create(mover_rows, batch_size=5000)
         run.seconds = time.perf_counter() - started
         run.save(update_fields=["seconds"])
     event_record(kind="monitoring.indicators_computed", message=_("Indicators computed (%(e)s)") % {"e": engine},

@@ -87,18 +87,21 @@ class CockpitView(LoginRequiredMixin, View):
                "headline": [(BY_FIELD[f], getattr(row, f)) for f in HEADLINE],
                "trend_json": json.dumps(trend_chart, ensure_ascii=False),
                "warnings": selectors.cockpit_warnings(user=user),
+               # stored by the indicator run: no aggregation of reports or projects at request time
                "movers": selectors.top_movers(user=user, dimension=dimension, key=key, period=period),
-               "investment": selectors.investment_growth(user=user, period=period), "investment_defs": INVESTMENT,
+               "investment": selectors.investment_growth(row=row), "investment_defs": INVESTMENT,
+               "supply": selectors.supply_risk(user=user, dimension=dimension, key=key),
                "breakdown_url": _breakdown_url(dimension, key, period)}
         panels = []
         if dimension == "city":
+            tables = {}
             for dim, title in ((Dimension.DISTRICT, _("By district")), (Dimension.ECOSYSTEM, _("By ecosystem")),
                                (Dimension.CHAIN, _("By chain")), (Dimension.INDUSTRY, _("By industry division")),
                                (Dimension.SCHEME, _("New momentum")), (Dimension.SIZE, _("By size band"))):
-                rows = selectors.indicator_table(user=user, period=period, by=dim)
+                rows = tables[dim] = selectors.indicator_table(user=user, period=period, by=dim)
                 panels.append({"id": dim, "title": title, "rows": rows[:15],
                                "chart": json.dumps(_bar(rows[:15], "va_growth_cum", period), ensure_ascii=False)})
-            districts = selectors.indicator_table(user=user, period=period, by=Dimension.DISTRICT)
+            districts = tables[Dimension.DISTRICT]
             ctx["map"] = json.dumps({"boundaries": reverse("core:district_boundaries"), "label": _("Growth 1—N (%)"),
                                      "values": [{"code": r.key, "name": r.label, "value": r.va_growth_cum,
                                                  "url": _breakdown_url("district", r.key, period)}

@@ -56,11 +56,30 @@ def test_duckdb_and_pyspark_identical_on_crafted_reports(crafted, spark):
 @requires_java
 def test_duckdb_and_pyspark_identical_on_random_reports(spark):
     frames = random_frames()
-    duck = analytics.run_duckdb(frames)
-    sparkdf = analytics.run_pyspark(frames, spark)
+    duck, duck_movers = analytics.run_duckdb(frames, with_movers=True)
+    sparkdf, spark_movers = analytics.run_pyspark(frames, spark, with_movers=True)
     assert duck["va_growth_cum"].notna().sum() > 100
     # sums of floats in another order may differ in the last bits only
     pd.testing.assert_frame_equal(duck, sparkdf, check_exact=False, rtol=1e-9, atol=1e-6)
+    # the top movers: the same firms in the same places (city and 13 districts × 12 paired months × 2 directions,
+    # at most 5 each)
+    assert 1000 < len(duck_movers) <= 14 * 12 * 2 * 5 and duck_movers["position"].max() == 5
+    pd.testing.assert_frame_equal(duck_movers, spark_movers, check_exact=False, rtol=1e-12)
+
+
+def test_movers_equal_a_plain_pandas_ranking():
+    frames = random_frames(seed=3, firms=80)
+    _df, movers = analytics.run_duckdb(frames, with_movers=True)
+    r = frames["reports"]
+    last = r.assign(year=r["year"] + 1).rename(columns={"output_value": "last"})[
+        ["enterprise_id", "year", "month", "last"]]
+    j = r.merge(last, on=["enterprise_id", "year", "month"])
+    j["change"] = j["output_value"] - j["last"]
+    city = j.sort_values(["year", "month", "change", "enterprise_id"], ascending=[True, True, False, True])
+    expected = city.groupby(["year", "month"]).head(5)
+    got = movers[(movers.dimension == "city") & (movers.direction == "up")]
+    assert list(zip(got.year, got.month, got.enterprise_id, strict=True)) == list(
+        zip(expected.year, expected.month, expected.enterprise_id, strict=True))
 
 
 def test_parquet_export_partitioned_by_month_reads_back_the_same(crafted, tmp_path):

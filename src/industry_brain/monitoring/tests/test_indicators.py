@@ -101,6 +101,7 @@ def test_indicators_api_for_the_city(crafted, api):
 def test_top_movers_within_scope(crafted):
     from industry_brain.monitoring.selectors import top_movers
 
+    services.compute_indicators()
     jan = dt.date(2026, 1, 1)
     city = top_movers(user=crafted.user("city"), dimension="city", key="all", period=jan)
     assert [(m["enterprise"], m["change"]) for m in city["up"]] == [(crafted.ent_xihu, 10.0),
