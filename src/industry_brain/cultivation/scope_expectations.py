@@ -45,6 +45,18 @@ def _ruleset(w):
     return {"pk": TierRuleSet.objects.order_by("pk").first().pk}
 
 
+def _rule(w):
+    from industry_brain.cultivation.models import TierRule
+
+    rule = TierRule.objects.order_by("pk").first()
+    return {"pk": rule.rule_set_id, "rule_pk": rule.pk}
+
+
+NO_DEPT = {"department": 404, "department_other": 404}
+CITY_ONLY_PAGE = {"everyone": 403, "city": 200, **NO_DEPT}
+CITY_ONLY_POST = {"everyone": 403, "city": 400, **NO_DEPT}  # an empty form is shown again with its errors
+
+
 def _step(may: set[str]):
     """A step on a draft application: who may take it is refused by the status (409), who may not but sees the
     application gets 403, the rest 404."""
@@ -91,8 +103,17 @@ EXPECTATIONS = {
     "cultivation:card": case(kwargs=lambda w: {"pk": w.ent_xihu.pk}, everyone=200, **OUT),
     "cultivation:ruleset_list": case(everyone=200, department=404, department_other=404),
     "cultivation:ruleset_detail": case(kwargs=_ruleset, everyone=200, department=404, department_other=404),
+    "cultivation:ruleset_new": [case(**CITY_ONLY_PAGE), case("post", **CITY_ONLY_POST)],
+    "cultivation:rule_new": [case(kwargs=_ruleset, **CITY_ONLY_PAGE), case("post", kwargs=_ruleset, **CITY_ONLY_POST)],
+    "cultivation:rule_edit": [case(kwargs=_rule, **CITY_ONLY_PAGE), case("post", kwargs=_rule, **CITY_ONLY_POST)],
     "cultivation:round_list": case(everyone=200, department=404, department_other=404),
-    "cultivation:round_detail": case(kwargs=lambda w: {"pk": _round().pk}, everyone=200, department=404,
-                                     department_other=404),
-    "cultivation:application_detail": case(kwargs=_application, everyone=200, **OUT),
+    "cultivation:round_new": [case(**CITY_ONLY_PAGE), case("post", **CITY_ONLY_POST)],
+    "cultivation:round_detail": [
+        case(kwargs=lambda w: {"pk": _round().pk}, everyone=200, department=404, department_other=404),
+        case("post", kwargs=lambda w: {"pk": _round().pk}, everyone=400, chain_team=403, cadre=403, **NO_DEPT,
+             note="who may apply or nominate gets the empty form back with its errors")],
+    "cultivation:application_detail": [
+        case(kwargs=_application, everyone=200, **OUT),
+        case("post", kwargs=_application, data={"step": "submit"}, city=302, district=302, enterprise=302,
+             chain_team=403, cadre=403, **OUT)],
 }

@@ -108,20 +108,53 @@ def _check_rule(rule: TierRule) -> None:
         raise ValidationError({"figure": [_("Unknown figure %(f)s.") % {"f": rule.figure}]})
 
 
+def ruleset_used(rule_set: TierRuleSet) -> bool:
+    """Whether any evaluation has used this version: a run (stored rows or not, its counts name the version), an
+    application's pre-check, a factory's evaluation. A used version is history and is not edited."""
+    from industry_brain.factories.models import FactoryApplication
+
+    pk = rule_set.pk
+    if TierEvaluation.objects.filter(rule_set=pk).exists() or RecognitionApplication.objects.filter(
+            rule_set=pk).exists() or FactoryApplication.objects.filter(rule_set=pk).exists():
+        return True
+    return any(c.get("rule_set") == pk for counts in EvaluationRun.objects.values_list("counts", flat=True)
+               for c in (counts or {}).values() if isinstance(c, dict))
+
+
+def _ensure_editable(actor, rule_set: TierRuleSet) -> None:
+    if not is_city(actor):
+        raise PermissionDenied(_("Only the city bureau changes rules."))
+    if ruleset_used(rule_set):
+        raise ValidationError({"rule_set": [_("Evaluations have used this version; add a new version instead.")]})
+
+
 @transaction.atomic
 def rule_update(*, actor, rule: TierRule, data: dict[str, Any]) -> TierRule:
     """Change a rule of a version no evaluation has used yet (a used version is history: add a new one)."""
-    if not is_city(actor):
-        raise PermissionDenied(_("Only the city bureau changes rules."))
-    if TierEvaluation.objects.filter(rule_set=rule.rule_set_id).exists() or \
-            RecognitionApplication.objects.filter(rule_set=rule.rule_set_id).exists():
-        raise ValidationError({"rule_set": [_("Evaluations have used this version; add a new version instead.")]})
+    _ensure_editable(actor, rule.rule_set)
     for k, v in data.items():
-        if k in RULE_FIELDS:
+        if k in (*RULE_FIELDS, "order"):
             setattr(rule, k, v)
     rule.full_clean()
     _check_rule(rule)
     rule.save()
+    event_record(kind="cultivation.rule_changed", message=f"{rule.rule_set}: {rule.code}", obj=rule.rule_set,
+                 actor=actor, data={"rule": rule.code})
+    return rule
+
+
+@transaction.atomic
+def rule_add(*, actor, rule_set: TierRuleSet, data: dict[str, Any]) -> TierRule:
+    """Add a criterion to a version no evaluation has used yet."""
+    _ensure_editable(actor, rule_set)
+    if "order" not in data or data["order"] is None:
+        data = {**data, "order": rule_set.rules.count()}
+    rule = TierRule(rule_set=rule_set, **{k: v for k, v in data.items() if k in (*RULE_FIELDS, "order")})
+    rule.full_clean()
+    _check_rule(rule)
+    rule.save()
+    event_record(kind="cultivation.rule_added", message=f"{rule_set}: {rule.code}", obj=rule_set, actor=actor,
+                 data={"rule": rule.code})
     return rule
 
 
