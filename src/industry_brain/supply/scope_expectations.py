@@ -125,6 +125,17 @@ def pk_row(w):
     return {"pk": scenario(w).pk, "row": result(w).pk}
 
 
+def external_site(w):
+    return {"kind": "x", "pk": network(w)["sh"].pk}
+
+
+def review_reject(w):
+    return {"pk": review(w).pk, "action": "reject"}
+
+
+CORRECTS = "those who may change the firm's supply facts: the city, its district, the firm itself (issue item 1)"
+
+
 EXPECTATIONS = {
     "bom-line-detail": case(
         kwargs=pk(bom),
@@ -247,6 +258,16 @@ EXPECTATIONS = {
         chain_team=400,
         note="visible: the empty body is refused",
     ),
+    "scenario-post-need": case(
+        "post",
+        kwargs=pk_row,
+        setup=_all,
+        everyone=404,
+        city=201,
+        district=201,
+        chain_team=201,
+        note="the flagged firm's missing material posted as a matchmaking need (its own chain for the team)",
+    ),
     "scenario-results": case(
         kwargs=pk(scenario), setup=_all, everyone=404, city=200, district=200, district_other=200, chain_team=200
     ),
@@ -358,6 +379,32 @@ EXPECTATIONS = {
         ),
         case("post", setup=_all, everyone=404, city=302, district=302, district_other=302, chain_team=302),
     ],
+    "supply:scenario_post_need": case(
+        "post", kwargs=pk_row, setup=_all, everyone=404, city=302, district=302, chain_team=302
+    ),
+    "supply:profile_edit": [
+        case(kwargs=own_firm, setup=_all, note=CORRECTS, everyone=404, city=200, district=200, enterprise=200),
+        case("post", kwargs=own_firm, setup=_all, everyone=404, city=400, district=400, enterprise=400),
+    ],
+    "supply:bom_edit": [
+        case(kwargs=own_firm, setup=_all, note=CORRECTS, everyone=404, city=200, district=200, enterprise=200),
+        case("post", kwargs=own_firm, setup=_all, everyone=404, city=400, district=400, enterprise=400),
+    ],
+    "supply:link_edit": [
+        case(kwargs=pk(link), setup=_all, note=CORRECTS, everyone=404, city=200, district=200, enterprise=200),
+        case("post", kwargs=pk(link), setup=_all, everyone=404, city=400, district=400, enterprise=400),
+    ],
+    "supply:recovery_edit": [
+        case(kwargs=external_site, setup=_all, note="the city estimates other firms' sites", everyone=404, city=200),
+        case("post", kwargs=external_site, setup=_all, everyone=404, city=400),
+    ],
+    "supply:match_review_list": case(
+        setup=_all, everyone=200, department=404, department_other=404, cadre=404
+    ),
+    "supply:match_decide": case(
+        "post", kwargs=review_reject, setup=_all, note="the uploader or the city", everyone=404, city=302,
+        district=302
+    ),
     "supply:scenario_raise_demand": case(
         "post", kwargs=pk_row, setup=_all, everyone=404, city=302, district=302, chain_team=302
     ),

@@ -24,6 +24,7 @@ from .models import (
     FirmProfile,
     MatchReview,
     Material,
+    RecoveryEstimate,
     Scenario,
     ScenarioResult,
     ScenarioRun,
@@ -184,7 +185,17 @@ def risk_card(*, user, enterprise_id: int) -> dict:
                                    "supplier_external": lk.supplier_external_id, "name": s.name,
                                    "region": getattr(s, "region", None) or getattr(s, "district_id", ""),
                                    "share": float(lk.share), "monthly_volume": float(lk.monthly_volume)})
+    ttr_local = dict(RecoveryEstimate.objects.filter(supplier_enterprise_id__in={
+        lk.supplier_enterprise_id for lk in links if lk.supplier_enterprise_id}).values_list(
+        "supplier_enterprise_id", "ttr_days"))
+    ttr_external = dict(RecoveryEstimate.objects.filter(supplier_external_id__in={
+        lk.supplier_external_id for lk in links if lk.supplier_external_id}).values_list(
+        "supplier_external_id", "ttr_days"))
     for entry in by_material.values():
+        for sup in entry["suppliers"]:
+            ttr = ttr_local.get(sup["supplier_enterprise"]) if sup["supplier_enterprise"] else ttr_external.get(
+                sup["supplier_external"])
+            sup["ttr_days"] = float(ttr) if ttr is not None else None
         entry["single_source"] = len(entry["suppliers"]) == 1
         entry["share"] = round(sum(s["share"] for s in entry["suppliers"]), 4)
     last = ScenarioResult.objects.filter(enterprise_id=enterprise_id, run__status="done").order_by(

@@ -21,10 +21,21 @@ from industry_brain.core.excel import workbook_response
 from industry_brain.core.models import District
 from industry_brain.core.permissions import is_city
 from industry_brain.core.views import ExcelImportView
+from industry_brain.enterprises.models import Enterprise
 
 from . import selectors, services
+from .forms import BomLineForm, LinkForm, ProfileForm, RecoveryForm
 from .importers import LinkImporter
-from .models import Emergency, Scenario
+from .models import (
+    BomLine,
+    Emergency,
+    ExternalFirm,
+    FirmProfile,
+    RecoveryEstimate,
+    Scenario,
+    SupplyLink,
+    supply_scope,
+)
 from .regions import REGIONS, region_name
 
 RESULTS_PER_PAGE = 50
@@ -184,12 +195,203 @@ class ScenarioCompareView(LoginRequiredMixin, View):
 
 
 class RiskCardPageView(LoginRequiredMixin, View):
-    """An enterprise's risk card: its inputs and suppliers (correctable by the enterprise through the API) and its
-    time to survive in the last scenario."""
+    """An enterprise's risk card: its production, inputs with stocks, suppliers with shares and recovery times
+    (each with a correction form for those who may change them) and its time to survive in the last scenario."""
 
     def get(self, request, pk: int):
         card = selectors.risk_card(user=request.user, enterprise_id=pk)
-        return render(request, "supply/risk_card.html", {"card": card})
+        user = request.user
+        return render(request, "supply/risk_card.html", {
+            "card": card, "can_change": _changeable(user, pk) is not None,
+            "can_set_recovery": is_city(user), "own_site": user.role == Role.ENTERPRISE and user.enterprise_id == pk})
+
+
+def _changeable(user, enterprise_id: int) -> Enterprise | None:
+    """The enterprise when the user may correct its supply inputs (city; its district; the firm itself)."""
+    ent = Enterprise.objects.filter(pk=enterprise_id).first()
+    if ent is None:
+        return None
+    if is_city(user):
+        return ent
+    q = supply_scope(user, "change", prefix="")
+    return ent if q is not None and Enterprise.objects.filter(pk=enterprise_id).filter(q).exists() else None
+
+
+class _InputFormView(LoginRequiredMixin, View):
+    """One correction form: 404 outside the user's scope; field errors named on the page; the service writes all
+    or nothing and its validation errors come back on the fields they name."""
+
+    form_class: type = None
+    title = ""
+
+    def target(self, request, **kwargs):
+        raise NotImplementedError
+
+    def initial(self, target) -> dict:
+        return {}
+
+    def save(self, request, target, data: dict) -> None:
+        raise NotImplementedError
+
+    def back(self, target) -> str:
+        return reverse("supply:risk_card", args=[target["enterprise"].pk])
+
+    def render_form(self, request, target, form, status=200):
+        return render(request, "supply/input_form.html", {
+            "form": form, "title": self.title, "target": target, "back": self.back(target),
+            "can_delete": getattr(self, "deletable", False)}, status=status)
+
+    def get(self, request, **kwargs):
+        target = self.target(request, **kwargs)
+        return self.render_form(request, target, self.form_class(initial=self.initial(target)))
+
+    def post(self, request, **kwargs):
+        target = self.target(request, **kwargs)
+        if getattr(self, "deletable", False) and request.POST.get("delete"):
+            self.delete(request, target)
+            messages.success(request, _("Deleted."))
+            return redirect(self.back(target))
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                self.save(request, target, form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            except PermissionDenied:
+                raise Http404 from None
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(self.back(target))
+        return self.render_form(request, target, form, status=400)
+
+
+class ProfileEditView(_InputFormView):
+    form_class = ProfileForm
+    title = gettext_lazy("Production profile")
+
+    def target(self, request, pk):
+        ent = _changeable(request.user, pk)
+        if ent is None:
+            raise Http404
+        return {"enterprise": ent, "profile": FirmProfile.objects.filter(enterprise=ent).first()}
+
+    def initial(self, target):
+        p = target["profile"]
+        return {} if p is None else {"product": p.product_id, "monthly_capacity": p.monthly_capacity,
+                                     "monthly_output": p.monthly_output, "inventory": p.inventory,
+                                     "unit_value": p.unit_value}
+
+    def save(self, request, target, data):
+        services.profile_set(actor=request.user, enterprise=target["enterprise"], **data)
+
+
+class BomLineEditView(_InputFormView):
+    form_class = BomLineForm
+    title = gettext_lazy("Input and stock")
+
+    def target(self, request, pk):
+        ent = _changeable(request.user, pk)
+        if ent is None:
+            raise Http404
+        return {"enterprise": ent}
+
+    def initial(self, target):
+        line = BomLine.objects.filter(enterprise=target["enterprise"], material_id=(
+            self.request.GET.get("material") or "0")).first() if (self.request.GET.get("material") or "").isdigit() \
+            else None
+        return {} if line is None else {"material": line.material_id, "per_unit": line.per_unit,
+                                        "inventory": line.inventory}
+
+    def save(self, request, target, data):
+        services.bom_set(actor=request.user, enterprise=target["enterprise"], **data)
+
+
+class LinkEditView(_InputFormView):
+    form_class = LinkForm
+    title = gettext_lazy("Supply link")
+    deletable = True
+
+    def target(self, request, pk):
+        link = SupplyLink.objects.restrict(request.user, "change").select_related(
+            "customer", "material", "supplier_enterprise", "supplier_external").filter(pk=pk).first()
+        if link is None:
+            raise Http404
+        return {"enterprise": link.customer, "link": link}
+
+    def initial(self, target):
+        return {"share": target["link"].share, "monthly_volume": target["link"].monthly_volume}
+
+    def save(self, request, target, data):
+        services.link_update(actor=request.user, link=target["link"], **data)
+
+    def delete(self, request, target):
+        services.link_delete(actor=request.user, link=target["link"])
+
+
+class RecoveryEditView(_InputFormView):
+    """A supplier site's time to recover: the city for any site, an enterprise for its own site."""
+
+    form_class = RecoveryForm
+    title = gettext_lazy("Time to recover")
+
+    def target(self, request, kind, pk):
+        user = request.user
+        if kind not in ("e", "x"):
+            raise Http404
+        if kind == "e":
+            site = Enterprise.objects.filter(pk=pk).first()
+            allowed = is_city(user) or (user.role == Role.ENTERPRISE and user.enterprise_id == pk)
+        else:
+            site = ExternalFirm.objects.filter(pk=pk).first()
+            allowed = is_city(user)
+        if site is None or not allowed:
+            raise Http404
+        back = request.GET.get("back") or ""
+        customer = Enterprise.objects.filter(pk=int(back)).first() if back.isdigit() else None
+        key = {"supplier_enterprise": site} if kind == "e" else {"supplier_external": site}
+        return {"enterprise": customer or (site if kind == "e" else None), "site": site, "key": key,
+                "estimate": RecoveryEstimate.objects.filter(**key).first()}
+
+    def back(self, target):
+        if target["enterprise"] is None:
+            return reverse("supply:scenario_list")
+        return reverse("supply:risk_card", args=[target["enterprise"].pk])
+
+    def initial(self, target):
+        e = target["estimate"]
+        return {"source": "bureau" if is_city(self.request.user) else "supplier"} if e is None else {
+            "ttr_days": e.ttr_days, "source": e.source, "note": e.note}
+
+    def save(self, request, target, data):
+        services.recovery_estimate_set(actor=request.user, **target["key"], **data)
+
+
+class MatchReviewListView(LoginRequiredMixin, View):
+    """Imported names similar (0.5–0.8) to a known firm, for the uploader (or the city) to confirm or reject."""
+
+    def get(self, request):
+        reviews = selectors.match_review_list(user=request.user).filter(status="pending").order_by("-score", "id")
+        if not (_analyst(request.user) or request.user.role == Role.ENTERPRISE):
+            raise Http404
+        return render(request, "supply/match_review_list.html", {"reviews": reviews[:200]})
+
+
+class MatchDecideView(LoginRequiredMixin, View):
+    def post(self, request, pk: int, action: str):
+        review = selectors.match_review_list(user=request.user).filter(pk=pk).first()
+        if review is None or action not in ("confirm", "reject"):
+            raise Http404
+        decide = services.match_confirm if action == "confirm" else services.match_reject
+        try:
+            decide(actor=request.user, review=review)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("Match confirmed: the links now point to the known firm.") if
+                             action == "confirm" else _("Match rejected: the new firm stays separate."))
+        return redirect("supply:match_review_list")
 
 
 class LinkImportView(ExcelImportView):
