@@ -214,3 +214,29 @@ def yoy_by_district_industry(reports: ibis.Table, firms: ibis.Table) -> ibis.Tab
     agg = j.group_by([j.district, j.industry, j.year, j.month]).aggregate(
         output=j.output_value.sum(), last_output=j.l_output.sum(), firms=j.enterprise_id.count())
     return agg.mutate(growth=_growth(agg.output, agg.last_output))
+
+
+def yearly_columns(reports: ibis.Table, firms: ibis.Table, years: list[int]) -> ibis.Table:
+    """The analytic copy of the reports for the year-on-year rollup: one row per firm and calendar month, with the
+    firm's district and industry and one column of gross output per year (`y2025`, …; null when not reported).
+    The same-month pair of two years is then two columns of one row, so the rollup needs no join and no sort. A
+    month's new or corrected reports change one column of that month's rows (kept up to date incrementally)."""
+    j = reports.join(firms, "enterprise_id")
+    return j.group_by([j.enterprise_id, j.district, j.industry, j.month]).aggregate(
+        **{f"y{y}": j.output_value.sum(where=j.year == y) for y in years})
+
+
+def yoy_from_yearly_columns(wide: ibis.Table, years: list[int]) -> ibis.Table:
+    """The benchmark's rollup (same-sample year-on-year growth of gross output by district, industry division and
+    month) over the analytic copy: a firm-month counts in year y when both y and y−1 are reported. Same result as
+    `yoy_by_district_industry` on the long rows."""
+    parts = []
+    for y in years[1:]:
+        cur, prev = f"y{y}", f"y{y - 1}"
+        t = wide.filter(wide[cur].notnull() & wide[prev].notnull())
+        agg = t.group_by([t.district, t.industry, t.month]).aggregate(
+            output=t[cur].sum(), last_output=t[prev].sum(), firms=t.enterprise_id.count())
+        parts.append(agg.mutate(year=ibis.literal(y, "int64")))
+    u = ibis.union(*parts)
+    return u.select("district", "industry", "year", "month", "output", "last_output", "firms",
+                    growth=_growth(u.output, u.last_output))

@@ -207,6 +207,7 @@ class IndicatorRun(BaseModel):
     rows_in = models.PositiveIntegerField(_("report rows read"), default=0)
     rows_out = models.PositiveIntegerField(_("indicator rows written"), default=0)
     seconds = models.FloatField(_("seconds"), default=0)
+    timings = models.JSONField(_("seconds per step"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-created"]

@@ -172,18 +172,22 @@ def compute_indicators(*, actor=None, engine: str = "duckdb", spark=None,
     from . import analytics, extract
 
     started = time.perf_counter()
+    timings = {}
     frames = extract.frames_from_db()
+    timings["extract"] = time.perf_counter() - started
     if engine == "pyspark":
         if spark is None:
             spark = extract.spark_session()
         df, movers = analytics.run_pyspark(frames, spark, with_movers=True)
     else:
         df, movers = analytics.run_duckdb(None if parquet_dir else frames, parquet_dir=parquet_dir, with_movers=True)
+    timings["rollup"] = time.perf_counter() - started - timings["extract"]
     rows = extract.indicator_rows(df, investment=extract.investment_by_group())
     mover_rows = extract.mover_rows(movers)
+    timings["rows"] = time.perf_counter() - started - timings["extract"] - timings["rollup"]
     with transaction.atomic():
         run = IndicatorRun.objects.create(engine=engine, rows_in=len(frames["reports"]), rows_out=len(rows),
-                                          seconds=time.perf_counter() - started)
+                                          seconds=time.perf_counter() - started, timings=timings)
         Indicator.objects.all().delete()
         TopMover.objects.all().delete()
         for row in rows + mover_rows:
@@ -191,7 +195,8 @@ def compute_indicators(*, actor=None, engine: str = "duckdb", spark=None,
         Indicator.objects.bulk_create(rows, batch_size=5000)
         TopMover.objects.bulk_create(mover_rows, batch_size=5000)
         run.seconds = time.perf_counter() - started
-        run.save(update_fields=["seconds"])
+        timings["store"] = run.seconds - sum(timings.values())
+        run.save(update_fields=["seconds", "timings"])
     event_record(kind="monitoring.indicators_computed", message=_("Indicators computed (%(e)s)") % {"e": engine},
                  actor=actor, data={"rows": len(rows)})
     return run

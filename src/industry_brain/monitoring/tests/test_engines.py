@@ -121,3 +121,22 @@ def test_benchmark_rollup_equals_a_plain_pandas_self_join():
     both = duck.merge(g, on=["district", "industry", "year", "month"])
     assert len(both) == len(duck) == len(g) > 50  # gaps (missing months, late entry) break the same pairs
     assert (both["growth"] - both["expected"]).abs().max() < 1e-9
+
+
+def test_rollup_over_the_yearly_columns_equals_the_rollup_over_the_long_rows():
+    import ibis
+
+    from industry_brain.monitoring.analytics import yearly_columns, yoy_by_district_industry, yoy_from_yearly_columns
+
+    frames = random_frames(seed=11, firms=150)  # gaps and late entries break pairs
+    firms = frames["firms"].assign(district=[f"3301{i % 13:02d}" for i in range(150)])
+    con = ibis.duckdb.connect()
+    reports, firms_t = ibis.memtable(frames["reports"]), ibis.memtable(firms)
+    long = con.execute(yoy_by_district_industry(reports, firms_t))
+    wide = con.create_table("wide", yearly_columns(reports, firms_t, [2025, 2026]))
+    assert wide.count().execute() == frames["reports"][["enterprise_id", "month"]].drop_duplicates().shape[0]
+    both = long.merge(con.execute(yoy_from_yearly_columns(wide, [2025, 2026])),
+                      on=["district", "industry", "year", "month"])
+    assert len(both) == len(long) > 50
+    assert (both["firms_x"] == both["firms_y"]).all()
+    assert (both["growth_x"] - both["growth_y"]).abs().max() < 1e-9
