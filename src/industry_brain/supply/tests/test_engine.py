@@ -113,3 +113,47 @@ def test_firms_skipped_as_covered_are_exactly_capped_by_the_lp():
     lp = engine.solve_tts(net, down, [engine.TtsBlock(net.upstream([j]), np.array([j])) for j in firms], cap=500)
     assert covered == {j for j, c in zip(firms, lp.capped, strict=True) if c}
     assert 0 < len(covered) < len(firms)
+
+
+def _layered_network(seed: int):
+    """Sources and firms in layers; firms buy one material from sources and one from firms of lower layers, so
+    some upstreams are trees and some reach a node twice (a shared supplier); capacities partly unlimited, links
+    partly uncapped, stocks everywhere."""
+    rng = np.random.default_rng(seed)
+    nodes = [{"id": f"x{i}", "capacity": None if i % 5 == 0 else float(rng.integers(5, 40)),
+              "inventory": float(rng.integers(0, 60))} for i in range(14)]
+    nodes += [{"id": f"f{i}", "capacity": float(rng.integers(20, 80)), "inventory": float(rng.integers(0, 40)),
+               "demand": float(rng.integers(5, 15)), "unit_value": 1.0} for i in range(12)]
+    links = []
+    for i in range(12):
+        for s in rng.choice(14, size=int(rng.integers(1, 3)), replace=False):
+            links.append({"supplier": f"x{s}", "customer": f"f{i}", "material": "raw", "per_unit": 1.0,
+                          "cap": None if rng.random() < 0.3 else float(rng.integers(3, 20))})
+        if i >= 3:
+            for k in rng.choice(i, size=int(rng.integers(1, 3)), replace=False):
+                links.append({"supplier": f"f{k}", "customer": f"f{i}", "material": "part",
+                              "per_unit": float(rng.choice([0.5, 1, 2])), "cap": float(rng.integers(5, 30))})
+    return engine.Network.build(nodes, links)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_recursion_on_trees_and_lp_on_shared_upstreams_equal_one_lp_per_firm(seed):
+    net = _layered_network(seed)
+    down = {net.ids.index("x1"): 1.0, net.ids.index("x2"): 1.0, net.ids.index("f0"): 0.5}
+    firms = [net.ids.index(f"f{i}") for i in range(12)]
+    fast = engine.tts_by_blocks(net, down, firms, cap=300)
+    assert fast.tree.any() and (~fast.tree).any()  # both paths are exercised
+    for k, j in enumerate(firms):
+        lp = engine.solve_tts(net, down, [engine.TtsBlock(net.upstream([j]), np.array([j]))], cap=300)
+        assert fast.tts[k] == pytest.approx(lp.tts[0], abs=1e-6), net.ids[j]
+        assert bool(fast.capped[k]) is bool(lp.capped[0])
+
+
+def test_recursion_gives_example_c_per_disrupted_node():
+    p = example_c_payload()
+    net = engine.Network.build(p["nodes"], p["links"])
+    product = net.ids.index("P")
+    for node, (_pi, _rei, tts) in EXAMPLE_C_EXPECTED.items():
+        r = engine.tts_by_blocks(net, {net.ids.index(node): 1.0}, [product])
+        assert r.tree[0]  # example C is a tree: the LP is not used
+        assert r.tts[0] == pytest.approx(tts, abs=1e-7), node
