@@ -102,7 +102,9 @@ class Recommendation:
 
     @property
     def title(self) -> str:
-        return self.listing.title if self.listing is not None else self.external.material
+        if self.listing is not None:
+            return self.listing.title
+        return _("Supplies %(m)s") % {"m": self.external.material}
 
 
 IDF_CACHE_SECONDS = 3600  # term frequencies move slowly; an hour-old idf ranks the same
