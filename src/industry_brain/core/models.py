@@ -262,7 +262,7 @@ class ImportJob(models.Model):
     errors = models.JSONField(_("errors by row"), default=list, blank=True)
     created_count = models.PositiveIntegerField(_("created"), default=0)
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
-    created = models.DateTimeField(_("started"), auto_now_add=True)
+    created = models.DateTimeField(_("time started"), auto_now_add=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
 
     objects = RestrictedManager()

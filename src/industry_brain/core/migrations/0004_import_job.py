@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('errors', models.JSONField(blank=True, default=list, verbose_name='errors by row')),
                 ('created_count', models.PositiveIntegerField(default=0, verbose_name='created')),
                 ('updated_count', models.PositiveIntegerField(default=0, verbose_name='updated')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='started')),
+                ('created', models.DateTimeField(auto_now_add=True, verbose_name='time started')),
                 ('finished', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='imported by')),
             ],
