@@ -167,7 +167,7 @@ def seed_supply(*, scale: str, seed: int, users: dict) -> dict:
             need = p["output"] * per_unit
             boms.append(BomLine(enterprise_id=e, material_id=m, per_unit=_d(per_unit, 6),
                                 inventory=_d(need / 30 * rng.uniform(3, 25))))
-            n_sup = rng.choices([1, 2, 3, 4], weights=[25, 35, 25, 15])[0]
+            n_sup = rng.choices([1, 2, 3, 4], weights=[20, 35, 28, 17])[0]  # about 40,000 links at city scale
             shares = [rng.uniform(0.2, 1.0) for _ in range(n_sup)]
             total = sum(shares)
             local_pool = [x for x in makers.get(m, []) if x != e]
