@@ -135,7 +135,7 @@ class EvidenceForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("note"), required=False, widget=forms.TextInput(attrs={"size": 60}))
 
     def step_data(self) -> dict:
         return {}

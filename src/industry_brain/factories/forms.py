@@ -58,4 +58,4 @@ class FactoryApplicationForm(forms.ModelForm):
 
 
 class StepForm(forms.Form):
-    note = forms.CharField(label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("note"), required=False, widget=forms.TextInput(attrs={"size": 60}))

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -60,6 +61,27 @@ def _errors_to_form(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, e)
 
 
+OPERATORS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
+
+
+def _number(v) -> str:
+    return f"{v:,.2f}".rstrip("0").rstrip(".") if isinstance(v, int | float) else "—"
+
+
+def _readable(evaluation: dict) -> dict:
+    """The stored gate results as a reader says them: 是/否 for yes-no figures, ≥ 4,000 for thresholds."""
+    rows = []
+    for i in evaluation.get("indicators", []):
+        op, value, t = i.get("operator"), i.get("value"), i.get("threshold")
+        if op in ("true", "false"):
+            shown = "—" if value is None else (_("yes") if value == 1 else _("no"))
+            required = _("yes") if op == "true" else _("no")
+        else:
+            shown, required = _number(value), f"{OPERATORS.get(op, op)} {_number(t)}"
+        rows.append({**i, "value_display": shown, "required": required})
+    return {**evaluation, "indicators": rows}
+
+
 class ApplicationListView(LoginRequiredMixin, View):
     """Applications in the reader's scope (the firm its own), newest first, filtered by status and level."""
 
@@ -87,7 +109,9 @@ class ApplicationCreateView(LoginRequiredMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
-        return render(request, self.template_name, {"form": FactoryApplicationForm(user=request.user)})
+        year = timezone.localdate().year
+        return render(request, self.template_name, {"form": FactoryApplicationForm(
+            user=request.user, initial={"year": year, "completion_year": year - 1})})
 
     def post(self, request):
         form = FactoryApplicationForm(request.POST, user=request.user)
@@ -110,7 +134,7 @@ class ApplicationDetailView(LoginRequiredMixin, View):
     def _render(self, request, app, form=None, status=200):
         allowed = FACTORY_WORKFLOW.allowed(app, request.user)
         return render(request, "factories/application_detail.html", {
-            "app": app, "steps": steps_for(app), "evaluation": app.evaluation or {},
+            "app": app, "steps": steps_for(app), "evaluation": _readable(app.evaluation or {}),
             "actions": [(t, form if form is not None and form.step == t.name else StepForm()) for t in allowed]},
             status=status)
 
