@@ -39,8 +39,11 @@ def tier_statistics(*, user, year: int | None = None) -> list[dict]:
 def pyramid(*, user, by: str = "district") -> list[dict]:
     """Valid recognitions per district (or chain) and tier."""
     key = "enterprise__district__name" if by == "district" else "enterprise__memberships__node__chain__name"
+    qs = _valid(user)
+    if by != "district":  # a chain counts its confirmed members (a team's proposal counts once confirmed)
+        qs = qs.filter(enterprise__memberships__status="confirmed")
     out: dict[str, dict] = {}
-    for r in _valid(user).values(key, "tier").annotate(n=Count("enterprise", distinct=True)).order_by(key):
+    for r in qs.values(key, "tier").annotate(n=Count("enterprise", distinct=True)).order_by(key):
         out.setdefault(r[key] or "—", {})[r["tier"]] = r["n"]
     return [{"key": k, "counts": v} for k, v in out.items()]
 

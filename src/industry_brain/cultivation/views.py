@@ -52,13 +52,20 @@ class OverviewView(LoginRequiredMixin, View):
         _no_department(request.user)
         stats = tier_stats.tier_statistics(user=request.user)
         pyramid = tier_stats.pyramid(user=request.user, by="district")
-        chart = {"tooltip": {"trigger": "axis"}, "legend": {"top": 0},
-                 "grid": {"left": 90, "right": 20, "top": 40, "bottom": 30},
-                 "xAxis": {"type": "value"}, "yAxis": {"type": "category", "data": [r["key"] for r in pyramid]},
-                 "series": [{"name": str(TierKey(t).label), "type": "bar", "stack": "t",
-                             "data": [r["counts"].get(t, 0) for r in pyramid]} for t in ENTERPRISE_TIERS]}
+        by_chain = tier_stats.pyramid(user=request.user, by="chain")
+
+        def chart(rows):
+            return json.dumps({
+                "tooltip": {"trigger": "axis"}, "legend": {"top": 0},
+                "grid": {"left": 90, "right": 20, "top": 40, "bottom": 30},
+                "xAxis": {"type": "value"}, "yAxis": {"type": "category", "data": [r["key"] for r in rows]},
+                "series": [{"name": str(TierKey(t).label), "type": "bar", "stack": "t",
+                            "data": [r["counts"].get(t, 0) for r in rows]} for t in ENTERPRISE_TIERS]},
+                ensure_ascii=False)
+
         return render(request, "cultivation/overview.html", {
-            "stats": stats, "pyramid": pyramid, "pyramid_json": json.dumps(chart, ensure_ascii=False),
+            "stats": stats, "pyramid": pyramid, "pyramid_json": chart(pyramid), "chain_json": chart(by_chain),
+            "by_chain": by_chain,
             "near": selectors.near_next_year(user=request.user), "run": selectors.latest_run(user=request.user),
             "conversion": tier_stats.conversion(user=request.user)})
 

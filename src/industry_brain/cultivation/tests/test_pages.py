@@ -148,3 +148,19 @@ def test_the_beat_schedule_runs_the_cultivation_jobs():
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     for name in ("cultivation.evaluate_all", "cultivation.rereview_reminders"):
         assert name in tasks and name in app.tasks
+
+
+def test_tier_pyramid_by_chain_counts_confirmed_members_in_the_readers_scope(world):
+    from industry_brain.chains.models import ChainMembership
+    from industry_brain.cultivation import tier_stats
+
+    for firm in (world.ent_xihu, world.ent_xiaoshan):
+        Recognition.objects.create(enterprise=firm, tier="little_giant", level="national", year=2025,
+                                   valid_until=dt.date(2099, 12, 31))
+    city = {r["key"]: r["counts"] for r in tier_stats.pyramid(user=world.user("city"), by="chain")}
+    assert city == {world.chain.name: {"little_giant": 1}, world.other_chain.name: {"little_giant": 1}}
+    ChainMembership.objects.filter(enterprise=world.ent_xiaoshan).update(status="proposed")
+    city = {r["key"]: r["counts"] for r in tier_stats.pyramid(user=world.user("city"), by="chain")}
+    assert world.other_chain.name not in city
+    page = client_for(world.user("city")).get("/cultivation/").content.decode()
+    assert "pyramid-chain-chart" in page and world.chain.name in page
