@@ -130,3 +130,23 @@ def test_an_offer_gets_no_outside_rows(world, network):
     offer = Listing.objects.get(pk=network["offers"]["a"].pk)
     rows = selectors.recommendations(user=world.user("city"), listing=offer)
     assert rows and {r.scope for r in rows} == {"local"} and rows[0].enterprise_id == need_firm.pk
+
+
+def test_a_need_posted_from_a_risk_result_ranks_its_alternatives_first(world, network):
+    """The supply module turns a flagged firm's missing material into a need (`result_post_need`); its
+    recommendations put the alternatives the risk analysis listed first, local and in-province alike."""
+    from industry_brain.supply.services import result_post_need
+
+    result = ScenarioResult.objects.get(enterprise=network["at_risk"])
+    SupplyLink.objects.create(supplier_external=network["suzhou"], customer=network["at_risk"],
+                              material=Material.objects.get(name="电解铜箔"), share=1, monthly_volume=80)
+    need = result_post_need(actor=world.user("city"), result=result)
+    rows = selectors.recommendations(user=world.user("city"), listing=need)
+    local = [r for r in rows if r.scope == "local"]
+    outside = [r for r in rows if r.scope == "province"]
+    assert local[0].enterprise_id == network["firms"]["b"].pk
+    assert outside[0].external_firm_id == network["ningbo"].pk
+    listed = gettext("Supply risk: the supply network lists it as an alternative source of %(m)s, whose supply is "
+                     "at risk") % {"m": "电解铜箔"}
+    assert listed in local[0].reasons and listed in outside[0].reasons
+    assert network["at_risk"].pk not in {r.enterprise_id for r in rows}  # never the firm itself
