@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from rest_framework import exceptions, mixins, viewsets
+from rest_framework import exceptions, mixins, serializers, viewsets
 
 from . import context
 from .api_errors import exception_handler, validation_error_detail  # noqa: F401  (re-exported)
@@ -49,3 +49,19 @@ class RestrictedReadOnlyViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelVi
 
 class RestrictedListCreateViewSet(RestrictedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related object named by id in a request body, looked up only among the objects the caller may see
+    (`restrict(user, scope_action)`, "view" unless told): an id outside the caller's scope gets exactly the
+    answer of an id that does not exist (400, the same field, the same message), so a body cannot probe what
+    exists beyond the caller's scope. Without a request in the context nothing is found."""
+
+    def __init__(self, *, scope_action: str = "view", **kwargs):
+        self.scope_action = scope_action
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        return queryset.restrict(getattr(request, "user", None), self.scope_action)

@@ -10,5 +10,6 @@ class DemandsConfig(AppConfig):
     def ready(self):
         from . import (
             panels,  # noqa: F401  (registers navigation, home panels and the enterprise panel)
+            permissions,  # noqa: F401  (declares the named rights)
             workflows,  # noqa: F401  (declares the demand, co-handling and systemic-alert workflows)
         )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from industry_brain.core.excel import Column, ExcelImporter, RowError
+from industry_brain.core.permissions import can
 
 from . import services
 from .forms import AssignmentImportForm
@@ -37,8 +38,7 @@ class AssignmentImporter(ExcelImporter):
                                        _("This cadre and enterprise appear more than once.")))
             if key in current:
                 errors.append(RowError(number, "统一社会信用代码", _("This cadre already serves this enterprise.")))
-            if not actor.is_city and not (actor.role == "district"
-                                          and d["enterprise"].district_id == actor.district_code):
+            if not can(actor, "organise_service", d["enterprise"]):
                 errors.append(RowError(number, "统一社会信用代码", _("You may assign cadres only in your district.")))
             else:
                 refusal = cadre_refusal(actor, d["cadre"], d["enterprise"])

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from industry_brain.core import registry
+from industry_brain.core.permissions import can
 
 registry.register_nav(40, "demands:demand_list", _("Enterprise demands"))
 registry.register_nav(41, "demands:demand_stats", _("Demand statistics"),
@@ -117,9 +118,7 @@ def enterprise_demands_panel(request, obj):
     # never reads another district's cadre names).
     serving = Cadre.objects.filter(assignments__enterprise=obj, assignments__ended_on__isnull=True)
     cadres = serving if user.enterprise_id == obj.pk else serving.restrict(user, "view")
-    can_raise = user.is_city or (user.role == "district" and obj.district_id == user.district_code) or (
-        user.role == "enterprise" and user.enterprise_id == obj.pk) or (
-        user.role == "cadre" and any(c.user_id == user.pk for c in cadres))
+    can_raise = can(user, "raise_demand", obj)
     return {"title": gettext("Enterprise demands"), "template": "demands/_enterprise_panel.html", "data": {
         "demands": demands, "more": total > len(demands) or total > 0, "enterprise_id": obj.pk,
         "summary": gettext("%(n)s demands visible to you; %(o)s of the latest open.") % {"n": total, "o": open_},

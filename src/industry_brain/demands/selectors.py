@@ -9,7 +9,6 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from industry_brain.accounts.choices import Role
 from industry_brain.chains.models import ChainMembership
 from industry_brain.core.workdays import add_working_days
 from industry_brain.enterprises.models import Enterprise
@@ -277,7 +276,8 @@ def stats_overview(qs: QuerySet[DemandDailyStat], *, limits: dict[str, int] | No
 
 def coverage(*, user, above_scale_only: bool = False) -> dict:
     """Enterprises with and without a current cadre, by district and by chain, in the user's scope."""
-    enterprises = Enterprise.objects.restrict(user, "change" if user.role == Role.DISTRICT else "view")
+    # The firms whose service the user organises (coverage is asked by those who do: `organise_service`).
+    enterprises = Enterprise.objects.restrict(user, "change")
     if above_scale_only:
         enterprises = enterprises.filter(is_above_scale=True)
     served = Assignment.objects.filter(enterprise=OuterRef("pk"), ended_on__isnull=True)

@@ -20,12 +20,13 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from industry_brain.accounts import selectors as account_selectors
-from industry_brain.accounts.choices import Role
 from industry_brain.chains.models import Chain
 from industry_brain.core.excel import workbook_response
 from industry_brain.core.exceptions import TransitionNotAllowed
 from industry_brain.core.models import District
+from industry_brain.core.permissions import can
 from industry_brain.core.views import ExcelImportView, ObjectDetailView, ObjectListView, export_filename
+from industry_brain.enterprises.models import Enterprise
 
 from . import charts, selectors, services
 from .filtersets import AssignmentFilterSet, CadreFilterSet, DemandFilterSet, SystemicAlertFilterSet, VisitFilterSet
@@ -45,11 +46,6 @@ from .tables import AssignmentTable, CadreTable, DemandTable, SystemicAlertTable
 from .workflows import COHANDLING, DEMAND, SYSTEMIC_ALERT
 
 EXPORT_LIMIT = 200_000
-
-
-def _may_raise(user) -> bool:
-    return user.is_city or user.role in (Role.DISTRICT, Role.ENTERPRISE) or (
-        user.role == Role.CADRE and hasattr(user, "cadre_profile"))
 
 
 def _errors_to_messages(request, exc: ValidationError) -> None:
@@ -73,8 +69,8 @@ class DemandListView(ObjectListView):
         return _("Enterprise demands")
 
     def get_extra_context(self, request):
-        return {"can_raise": _may_raise(request.user), "export_query": request.GET.urlencode(),
-                "can_stats": request.user.is_city or DemandDailyStat.scope(request.user, "view") is not None}
+        return {"can_raise": can(request.user, "raise_demand", Enterprise), "export_query": request.GET.urlencode(),
+                "can_stats": can(request.user, "view", DemandDailyStat)}
 
 
 class DemandExportView(LoginRequiredMixin, View):
@@ -102,7 +98,7 @@ class DemandCreateView(LoginRequiredMixin, View):
     template_name = "demands/demand_form.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not _may_raise(request.user):
+        if request.user.is_authenticated and not can(request.user, "raise_demand", Enterprise):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -161,8 +157,7 @@ class DemandDetailView(ObjectDetailView):
             "answer_form": CohandleAnswerForm(),
             "attachments": obj.attachments.all(),
             "overdue": obj.is_overdue(timezone.localdate()),
-            "alerts": obj.systemic_alerts.restrict(user, "view") if user.is_city or user.role in (
-                Role.DISTRICT, Role.CHAIN_TEAM) else [],
+            "alerts": obj.systemic_alerts.restrict(user, "view"),
         }
 
 
@@ -239,7 +234,7 @@ class DemandStatsView(LoginRequiredMixin, View):
 
     def get(self, request):
         user = request.user
-        if not user.is_city and DemandDailyStat.scope(user, "view") is None:
+        if not can(user, "view", DemandDailyStat):
             raise Http404
         f = _stats_filters(request)
         qs = _stats_qs(request, f)
@@ -265,7 +260,7 @@ class DemandStatsView(LoginRequiredMixin, View):
 class DemandStatsExportView(LoginRequiredMixin, View):
     def get(self, request):
         user = request.user
-        if not user.is_city and DemandDailyStat.scope(user, "view") is None:
+        if not can(user, "view", DemandDailyStat):
             raise Http404
         qs = _stats_qs(request, _stats_filters(request))
         headers = ["维度", "名称", "收集", "办结", "办结率%", "按期办结率%", "平均办理工作日", "评价数",
@@ -290,10 +285,6 @@ class DemandStatsExportView(LoginRequiredMixin, View):
 
 # ------------------------------------------------------------------------------- cadres and assignments
 
-def _manages(user) -> bool:
-    return user.is_city or user.role == Role.DISTRICT
-
-
 class CadreListView(ObjectListView):
     queryset = Cadre.objects.select_related("organisation")
     filterset_class = CadreFilterSet
@@ -308,7 +299,7 @@ class CadreListView(ObjectListView):
         return selectors.cadre_list(user=request.user)
 
     def get_extra_context(self, request):
-        if not _manages(request.user):
+        if not can(request.user, "organise_service", Enterprise):
             return {"coverage": None}
         return {"coverage": selectors.coverage(user=request.user, above_scale_only=True)}
 
@@ -324,7 +315,7 @@ class CadreDetailView(ObjectDetailView):
             "visits": obj.visits.select_related("enterprise")[:20],
             "demands": selectors.demand_list(user=request.user).filter(cadre=obj)[:20],
             "stats": selectors.stats_summary(selectors.stats_queryset(user=request.user, cadre=obj.pk))
-            if request.user.is_city or DemandDailyStat.scope(request.user, "view") is not None else None,
+            if can(request.user, "view", DemandDailyStat) else None,
         }
 
 
@@ -339,7 +330,7 @@ class AssignmentListView(ObjectListView):
         return _("Cadre assignments")
 
     def get_extra_context(self, request):
-        return {"can_import": _manages(request.user)}
+        return {"can_import": can(request.user, "organise_service", Enterprise)}
 
 
 class AssignmentImportView(ExcelImportView):
@@ -354,7 +345,7 @@ class AssignmentImportView(ExcelImportView):
         "row is listed.")
 
     def allowed(self, user) -> bool:
-        return _manages(user)
+        return can(user, "organise_service", Enterprise)
 
     def success_message(self, result) -> str:
         return _("Import finished: %(c)s assignments created.") % {"c": result.created}
@@ -371,7 +362,7 @@ class VisitListView(ObjectListView):
         return _("Visits")
 
     def get_extra_context(self, request):
-        return {"can_log": _manages(request.user) or hasattr(request.user, "cadre_profile")}
+        return {"can_log": can(request.user, "log_visit", Enterprise)}
 
 
 class VisitCreateView(LoginRequiredMixin, View):

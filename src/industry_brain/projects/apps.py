@@ -10,5 +10,6 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             panels,  # noqa: F401  (registers navigation, home panels)
+            permissions,  # noqa: F401  (declares the named rights)
             workflows,  # noqa: F401  (declares the supervision workflow)
         )

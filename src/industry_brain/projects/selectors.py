@@ -17,11 +17,9 @@ from django.db import connections
 from django.db.models import (
     Count,
     DecimalField,
-    Exists,
     F,
     FloatField,
     Max,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -34,7 +32,8 @@ from django.utils import timezone
 from industry_brain.accounts.choices import Role
 
 from .choices import MILESTONE_ORDER, SUPERVISION_AWAITING_RESPONSE, Milestone, Stage
-from .models import ProgressReport, Project, ProjectWarning, SupervisionOrder, SupervisionResponse, YearlyPlan
+from .models import ProgressReport, Project, ProjectWarning, SupervisionOrder, YearlyPlan
+from .workflows import responder_filter, reviewer_filter
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 CACHE_SECONDS = 600
@@ -305,27 +304,21 @@ def project_supervisions(*, project: Project) -> list[SupervisionOrder]:
 # ----- inboxes -----
 
 def supervisions_awaiting_response(*, user) -> QuerySet[SupervisionOrder]:
-    """Orders the user's unit (or enterprise) has to answer."""
-    qs = SupervisionOrder.objects.restrict(user, "view").filter(status__in=SUPERVISION_AWAITING_RESPONSE)
-    if user.role == Role.DISTRICT:
-        qs = qs.filter(Q(unit_id=user.organisation_id) | Q(unit__isnull=True, project__district_id=user.district_code))
-    elif user.role == Role.ENTERPRISE:
-        qs = qs.filter(project__enterprise_id=user.enterprise_id)
-    elif not user.is_city:
-        return qs.none()
-    return qs.select_related("project", "warning__rule").order_by("due_date", "id")
+    """Orders the user's unit (or enterprise) has to answer (who answers: `workflows.responder_filter`)."""
+    who = responder_filter(user)
+    if who is None:
+        return SupervisionOrder.objects.none()
+    return (SupervisionOrder.objects.restrict(user, "view").filter(status__in=SUPERVISION_AWAITING_RESPONSE)
+            .filter(who).select_related("project", "warning__rule").order_by("due_date", "id"))
 
 
 def supervisions_awaiting_review(*, user) -> QuerySet[SupervisionOrder]:
-    """Responses the user may accept or reject (not its own)."""
-    qs = SupervisionOrder.objects.restrict(user, "view").filter(status="responded")
-    if user.role == Role.DISTRICT:
-        own = SupervisionResponse.objects.filter(order=OuterRef("pk"), decision="",
-                                                 responder_org_id=user.organisation_id)
-        qs = qs.filter(project__district_id=user.district_code).exclude(Exists(own))
-    elif not user.is_city:
-        return qs.none()
-    return qs.select_related("project", "warning__rule").order_by("due_date", "id")
+    """Responses the user may accept or reject, not its own (who reviews: `workflows.reviewer_filter`)."""
+    who = reviewer_filter(user)
+    if who is None:
+        return SupervisionOrder.objects.none()
+    return (SupervisionOrder.objects.restrict(user, "view").filter(status="responded").filter(who)
+            .select_related("project", "warning__rule").order_by("due_date", "id"))
 
 
 def red_projects(*, user) -> QuerySet[Project]:

@@ -20,6 +20,7 @@ from django.views import View
 
 from industry_brain.core.events import events_for
 from industry_brain.core.exceptions import TransitionNotAllowed
+from industry_brain.core.permissions import can, ensure_can
 from industry_brain.core.views import ExcelImportView, ObjectDetailView, ObjectListView
 
 from . import selectors, services
@@ -27,7 +28,7 @@ from .choices import Milestone, Stage, WarningLevel
 from .filtersets import ProjectFilterSet, SupervisionFilterSet, WarningFilterSet
 from .forms import MilestoneForm, ProgressReportForm, ProjectForm, RespondForm, ReviewForm, RuleForm
 from .importers import ProgressReportImporter
-from .models import Project, ProjectWarning, SupervisionOrder, WarningRule
+from .models import ProgressReport, Project, ProjectWarning, SupervisionOrder, WarningRule
 from .rules import THRESHOLD_LABELS
 from .tables import ProjectTable, SupervisionTable, WarningTable
 from .workflows import SUPERVISION
@@ -62,8 +63,7 @@ class ProjectListView(ObjectListView):
         return selectors.project_list(user=request.user)
 
     def get_extra_context(self, request):
-        user = request.user
-        return {"can_add": user.is_city or user.role == "district", "query": request.GET.urlencode()}
+        return {"can_add": can(request.user, "add", Project), "query": request.GET.urlencode()}
 
 
 class ProjectDetailView(ObjectDetailView):
@@ -105,7 +105,7 @@ class ProjectDetailView(ObjectDetailView):
                         "lineStyle": {"type": "dashed"}},
                        {"name": _("Actual cumulative"), "type": "line", "data": curve["actual"], "areaStyle": {}}],
         }
-        can_change = Project.objects.permits(user, obj, "change")
+        can_change = can(user, "change", obj)
         plan = obj.plans.filter(year=today.year).first()
         return {
             "milestones": milestones,
@@ -117,7 +117,7 @@ class ProjectDetailView(ObjectDetailView):
             "events": events_for(obj, 30),
             "records": obj.milestone_records.select_related("recorded_by").order_by("-date", "-id")[:20],
             "can_change": can_change,
-            "can_edit_profile": can_change and user.role != "enterprise",
+            "can_edit_profile": can(user, "change_profile", obj),
             "milestone_form": MilestoneForm(initial={"date": today}) if can_change else None,
             "report_form": ProgressReportForm(initial={"period": today.strftime("%Y-%m")}) if can_change else None,
             "plan": plan,
@@ -132,18 +132,16 @@ class ProjectFormView(LoginRequiredMixin, View):
 
     def _object(self, request, pk):
         if pk is None:
-            if not (request.user.is_city or request.user.role == "district"):
-                raise PermissionDenied
+            ensure_can(request.user, "add", Project)
             return None
         obj = _visible_project(request, pk)
-        if request.user.role == "enterprise" or not Project.objects.permits(request.user, obj, "change"):
-            raise PermissionDenied
+        ensure_can(request.user, "change_profile", obj)
         return obj
 
     def get(self, request, pk=None):
         obj = self._object(request, pk)
         initial = {}
-        if obj is None and request.user.role == "district":
+        if obj is None and request.user.district_code:  # a district bureau registers in its own district
             initial["district"] = request.user.district_code
         if obj is not None:
             plan = obj.plans.filter(year=timezone.localdate().year).first()
@@ -365,13 +363,14 @@ class RuleListView(LoginRequiredMixin, View):
         rows = [{"rule": r, "active": counts.get(r.pk, 0),
                  "thresholds": [(str(THRESHOLD_LABELS.get(k, k)), v) for k, v in r.thresholds.items()]}
                 for r in rules]
-        return render(request, "projects/rule_list.html", {"rows": rows, "can_edit": request.user.is_city})
+        return render(request, "projects/rule_list.html",
+                      {"rows": rows, "can_edit": can(request.user, "change", WarningRule),
+                       "can_evaluate": can(request.user, "evaluate", WarningRule)})
 
 
 class RuleEditView(LoginRequiredMixin, View):
     def _rule(self, request, pk):
-        if not request.user.is_city:
-            raise PermissionDenied
+        ensure_can(request.user, "change", WarningRule)
         rule = WarningRule.objects.filter(pk=pk).first()
         if rule is None:
             raise Http404
@@ -399,8 +398,7 @@ class RuleEditView(LoginRequiredMixin, View):
 
 class EvaluateNowView(LoginRequiredMixin, View):
     def post(self, request):
-        if not request.user.is_city:
-            raise PermissionDenied
+        ensure_can(request.user, "evaluate", WarningRule)
         counts = services.warning_evaluate_all(actor=request.user)
         messages.success(request, _("Evaluation finished: %(o)s opened, %(e)s escalated, %(c)s cleared; "
                                     "%(r)s red and %(y)s yellow active.") % {
@@ -411,6 +409,10 @@ class EvaluateNowView(LoginRequiredMixin, View):
 
 class ProgressReportImportView(ExcelImportView):
     importer_class = ProgressReportImporter
+
+    def allowed(self, user) -> bool:
+        return can(user, "import", ProgressReport)
+
     template_filename = "项目月度进度导入模板.xlsx"
     success_url_name = "projects:project_list"
     title = gettext_lazy("Import monthly reports")

@@ -12,12 +12,14 @@ bureau (a response written by the city is reviewed by the project's district bur
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from industry_brain.accounts.choices import Role
 from industry_brain.core.workflow import Transition, Workflow
 
 from .choices import SupervisionStatus as S
+from .models import SupervisionResponse
 
 
 def is_responder(user, order) -> bool:
@@ -31,6 +33,17 @@ def is_responder(user, order) -> bool:
     if user.role == Role.ENTERPRISE:
         return order.project.enterprise_id is not None and user.enterprise_id == order.project.enterprise_id
     return False
+
+
+def responder_filter(user) -> Q | None:
+    """`is_responder` as a filter over orders (the inbox of orders to answer); None: the user answers none."""
+    if user.is_city:
+        return Q()
+    if user.role == Role.DISTRICT:
+        return Q(unit_id=user.organisation_id) | Q(unit__isnull=True, project__district_id=user.district_code)
+    if user.role == Role.ENTERPRISE:
+        return Q(project__enterprise_id=user.enterprise_id)
+    return None
 
 
 def pending_response(order):
@@ -56,6 +69,18 @@ def may_review(user, order, response=None) -> bool:
     if user.is_city:
         return True
     return user.role == Role.DISTRICT and user.district_code == order.project.district_id
+
+
+def reviewer_filter(user) -> Q | None:
+    """`may_review` as a filter over responded orders (the inbox of responses to review), the user's own
+    organisation's pending response excluded; None: the user reviews none."""
+    if user.is_city:
+        return Q()
+    if user.role == Role.DISTRICT:
+        own = SupervisionResponse.objects.filter(order=OuterRef("pk"), decision="",
+                                                 responder_org_id=user.organisation_id)
+        return Q(project__district_id=user.district_code) & ~Q(Exists(own))
+    return None
 
 
 SUPERVISION = Workflow("supervision", model="projects.SupervisionOrder", label=_("supervision order"), transitions=[

@@ -9,6 +9,7 @@ from industry_brain.accounts.choices import Role
 from industry_brain.accounts.models import User
 from industry_brain.accounts.selectors import departments
 from industry_brain.chains.models import ChainNode
+from industry_brain.core.api import ScopedPrimaryKeyRelatedField
 from industry_brain.enterprises.models import Enterprise
 
 from ..choices import Satisfaction, Urgency, VisitMode
@@ -59,6 +60,9 @@ class CadreSerializer(serializers.ModelSerializer):
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
+    # Named by id among what the caller may see: an id outside its scope answers like a missing one.
+    cadre = ScopedPrimaryKeyRelatedField(queryset=Cadre.objects.all())
+    enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     district = serializers.CharField(source="enterprise.district_id", read_only=True)
@@ -76,7 +80,8 @@ class AssignmentEndSerializer(serializers.Serializer):
 
 
 class VisitSerializer(serializers.ModelSerializer):
-    cadre = serializers.PrimaryKeyRelatedField(queryset=Cadre.objects.all(), required=False)
+    cadre = ScopedPrimaryKeyRelatedField(queryset=Cadre.objects.all(), required=False)
+    enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     mode = serializers.ChoiceField(choices=VisitMode.choices)
     demands = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -191,21 +196,20 @@ class DemandDetailSerializer(DemandSerializer):
 
 
 class DemandCreateSerializer(serializers.Serializer):
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False,
-                                                    help_text=_("Optional for enterprise users (their own)"))
+    enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False,
+                                              help_text=_("Optional for enterprise users (their own)"))
     category = serializers.SlugRelatedField(slug_field="code", queryset=DemandCategory.objects.all(),
                                             help_text=_("Category code, e.g. logistics or logistics.road"))
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=5000)
-    chain_node = serializers.PrimaryKeyRelatedField(queryset=ChainNode.objects.all(), required=False,
-                                                    allow_null=True)
+    chain_node = ScopedPrimaryKeyRelatedField(queryset=ChainNode.objects.all(), required=False, allow_null=True)
     project = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    visit = serializers.PrimaryKeyRelatedField(queryset=Visit.objects.all(), required=False, allow_null=True)
+    visit = ScopedPrimaryKeyRelatedField(queryset=Visit.objects.all(), required=False, allow_null=True)
 
 
 class AcceptSerializer(serializers.Serializer):
-    department = serializers.PrimaryKeyRelatedField(queryset=departments())
+    department = ScopedPrimaryKeyRelatedField(queryset=departments())
     handler = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(role=Role.DEPARTMENT), required=False,
                                                  allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -216,12 +220,12 @@ class StartSerializer(serializers.Serializer):
 
 
 class TransferSerializer(serializers.Serializer):
-    department = serializers.PrimaryKeyRelatedField(queryset=departments())
+    department = ScopedPrimaryKeyRelatedField(queryset=departments())
     reason = serializers.CharField()
 
 
 class CohandleSerializer(serializers.Serializer):
-    department = serializers.PrimaryKeyRelatedField(queryset=departments())
+    department = ScopedPrimaryKeyRelatedField(queryset=departments())
     request = serializers.CharField()
 
 

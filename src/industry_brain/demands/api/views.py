@@ -1,7 +1,6 @@
 """API viewsets of the enterprise service. Out-of-scope objects answer 404; a workflow step by someone who
 sees the demand but is not the one to take it answers 403; a step the status does not allow answers 409."""
 
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,6 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from industry_brain.core.api import RestrictedListCreateViewSet, RestrictedReadOnlyViewSet, RestrictedViewSetMixin
+from industry_brain.core.permissions import can
+from industry_brain.enterprises.models import Enterprise
 
 from .. import selectors, services
 from ..choices import Channel
@@ -46,6 +47,13 @@ from .serializers import (
 )
 
 
+def _ensure_right(user, action: str, model) -> None:
+    """A role without the right at all is refused (403) before the body is read; ids in the body are then
+    looked up within the caller's scope (outside it: the 400 of a missing id)."""
+    if not can(user, action, model):
+        raise exceptions.PermissionDenied()
+
+
 class CadreViewSet(RestrictedListCreateViewSet):
     """Cadres (助企干部) in the caller's scope; the city and district bureaus register them."""
 
@@ -55,6 +63,10 @@ class CadreViewSet(RestrictedListCreateViewSet):
 
     def get_queryset(self):
         return selectors.cadre_list(user=self.request.user).order_by("code")
+
+    def create(self, request, *args, **kwargs):
+        _ensure_right(request.user, "add", Cadre)  # before the body: a role without the right gets 403
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         serializer.instance = services.cadre_create(actor=self.request.user, **serializer.validated_data)
@@ -68,10 +80,12 @@ class AssignmentViewSet(RestrictedListCreateViewSet):
     serializer_class = AssignmentSerializer
     filterset_class = AssignmentFilterSet
 
+    def create(self, request, *args, **kwargs):
+        _ensure_right(request.user, "organise_service", Enterprise)
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer):
-        data = serializer.validated_data
-        if not Cadre.objects.restrict(self.request.user, "view").filter(pk=data["cadre"].pk).exists():
-            raise ValidationError({"cadre": ["No such cadre in your scope."]})
+        data = serializer.validated_data  # cadre and enterprise were looked up within the caller's scope
         serializer.instance = services.assignment_create(actor=self.request.user, cadre=data["cadre"],
                                                          enterprise=data["enterprise"],
                                                          started_on=data.get("started_on"))
@@ -90,7 +104,7 @@ class AssignmentViewSet(RestrictedListCreateViewSet):
     @action(detail=False, methods=["get"])
     def coverage(self, request):
         """Enterprises with and without a current cadre, by district and by chain."""
-        if not (request.user.is_city or request.user.role == "district"):
+        if not can(request.user, "organise_service", Enterprise):  # who organises the cadre service
             raise exceptions.NotFound()
         above = request.query_params.get("above_scale") in ("1", "true", "True")
         data = selectors.coverage(user=request.user, above_scale_only=above)
@@ -104,6 +118,10 @@ class VisitViewSet(RestrictedListCreateViewSet):
         Prefetch("demands", queryset=Demand.objects.only("id", "visit_id"))).order_by("-date", "-id")
     serializer_class = VisitSerializer
     filterset_class = VisitFilterSet
+
+    def create(self, request, *args, **kwargs):
+        _ensure_right(request.user, "log_visit", Enterprise)
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -155,7 +173,8 @@ class DemandViewSet(RestrictedViewSetMixin, mixins.CreateModelMixin, mixins.List
 
     @extend_schema(request=DemandCreateSerializer, responses={201: DemandDetailSerializer})
     def create(self, request, *args, **kwargs):
-        ser = DemandCreateSerializer(data=request.data)
+        _ensure_right(request.user, "raise_demand", Enterprise)
+        ser = DemandCreateSerializer(data=request.data, context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
         data = ser.validated_data
         demand = services.demand_create(
@@ -168,7 +187,8 @@ class DemandViewSet(RestrictedViewSetMixin, mixins.CreateModelMixin, mixins.List
     def _step(self, request, name: str, serializer_class=None):
         """One declared step of `workflows.DEMAND`, its input validated by the transition's serializer."""
         demand = self.get_object()
-        ser = (serializer_class or DEMAND[name].serializer_class)(data=request.data)
+        ser = (serializer_class or DEMAND[name].serializer_class)(data=request.data,
+                                                                  context=self.get_serializer_context())
         ser.is_valid(raise_exception=True)
         services.demand_transition(actor=request.user, demand=demand, action=name, data=ser.validated_data)
         return self._detail_response(demand)
@@ -221,7 +241,7 @@ class DemandViewSet(RestrictedViewSetMixin, mixins.CreateModelMixin, mixins.List
     def stats(self, request):
         """KPIs of demands submitted in the period, from the pre-aggregated table. Rates are percentages."""
         user = request.user
-        if not user.is_city and DemandDailyStat.scope(user, "view") is None:
+        if not can(user, "view", DemandDailyStat):
             raise exceptions.NotFound()
         q = StatsQuerySerializer(data=request.query_params)
         q.is_valid(raise_exception=True)

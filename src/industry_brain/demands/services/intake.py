@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from industry_brain.accounts.choices import Role
 from industry_brain.chains.models import ChainMembership, ChainNode
 from industry_brain.core.events import event_record
+from industry_brain.core.permissions import can, ensure_can
 from industry_brain.enterprises.models import Enterprise
 
 from .. import similarity
@@ -38,7 +38,6 @@ from ._common import (
     _step,
 )
 from .alerts import demand_detect_similar
-from .cadres import _may_manage_district
 
 # ---------------------------------------------------------------------------------------- raising demands
 
@@ -74,31 +73,25 @@ def demand_create(*, actor, category: DemandCategory, title: str, description: s
     """Raise a demand for an enterprise: by the enterprise itself, by a cadre serving it, by its district
     bureau or the city bureau. Similar demands are flagged (never blocked) and systemic problems alerted."""
     at = _now(at)
-    role = actor.role
+    # Who may raise for which firm is declared once (`permissions.py`, "raise_demand"); the channel and the
+    # refusal's wording follow what the account acts for: its own firm, the firms a cadre serves, or a bureau's.
+    ensure_can(actor, "raise_demand", Enterprise, _("Your role does not raise demands."))
     cadre = None
     errors: dict[str, list[str]] = {}
-    if role == Role.ENTERPRISE:
+    if actor.enterprise_id:
         if enterprise is not None and enterprise.pk != actor.enterprise_id:
             errors["enterprise"] = [_("You may raise demands only for your own enterprise.")]
         enterprise = actor.enterprise
         default_channel = Channel.ENTERPRISE
-    elif role == Role.CADRE:
-        cadre = getattr(actor, "cadre_profile", None)
-        if cadre is None:
-            raise PermissionDenied(_("Your account has no cadre profile."))
-        if enterprise is None:
-            errors["enterprise"] = [_("Choose the enterprise.")]
-        elif not Assignment.objects.filter(cadre=cadre, enterprise=enterprise, ended_on__isnull=True).exists():
-            errors["enterprise"] = [_("You do not serve this enterprise.")]
-        default_channel = Channel.CADRE
-    elif actor.is_city or role == Role.DISTRICT:
-        if enterprise is None:
-            errors["enterprise"] = [_("Choose the enterprise.")]
-        elif not _may_manage_district(actor, enterprise.district_id):
-            errors["enterprise"] = [_("You may raise demands only for enterprises of your district.")]
-        default_channel = Channel.STAFF
     else:
-        raise PermissionDenied(_("Your role does not raise demands."))
+        bureau = can(actor, "organise_service", Enterprise)
+        cadre = None if bureau else actor.cadre_profile
+        default_channel = Channel.STAFF if bureau else Channel.CADRE
+        if enterprise is None:
+            errors["enterprise"] = [_("Choose the enterprise.")]
+        elif not can(actor, "raise_demand", enterprise):
+            errors["enterprise"] = [_("You may raise demands only for enterprises of your district.") if bureau
+                                    else _("You do not serve this enterprise.")]
     if not category.is_active:
         errors["category"] = [_("This category is no longer in use.")]
     if len(title or "") > 200:

@@ -11,7 +11,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from industry_brain.accounts.choices import Role
 from industry_brain.accounts.models import User
 from industry_brain.core.events import event_record
 from industry_brain.core.workdays import add_working_days, working_days_between
@@ -46,7 +45,7 @@ def demand_accept(*, actor, demand: Demand, department, handler: User | None = N
 
     def apply(d: Demand, t):
         dept = _department(department)
-        if handler is not None and (handler.role != Role.DEPARTMENT or handler.organisation_id != dept.pk):
+        if handler is not None and not _users_of_department(dept.pk).filter(pk=handler.pk).exists():
             raise ValidationError({"handler": [_("The handler must be a user of the coordinating department.")]})
         d.department, d.handler, d.accepted_at = dept, handler, at
         d.due_date = add_working_days(_local_date(at), due_working_days(d.urgency))
@@ -78,7 +77,7 @@ def demand_start(*, actor, demand: Demand, note: str = "", at: dt.datetime | Non
 
     def apply(d: Demand, t):
         d.started_at = d.started_at or at
-        if d.handler_id is None and actor.role == Role.DEPARTMENT:
+        if d.handler_id is None and _users_of_department(d.department_id).filter(pk=actor.pk).exists():
             d.handler = actor
             fields.append("handler")
 

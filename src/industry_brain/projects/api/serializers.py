@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from industry_brain.accounts.models import Organisation
 from industry_brain.chains.models import Chain, Ecosystem
+from industry_brain.core.api import ScopedPrimaryKeyRelatedField
 from industry_brain.core.models import District, IndustryDivision
 from industry_brain.enterprises.models import Enterprise
 
@@ -25,9 +27,12 @@ class ProjectSerializer(serializers.ModelSerializer):
     district_name = serializers.CharField(source="district.name", read_only=True)
     industry = serializers.SlugRelatedField(slug_field="code", queryset=IndustryDivision.objects.all(), required=False,
                                             allow_null=True, help_text=_("GB/T 4754-2017 division code"))
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
-    ecosystem = serializers.PrimaryKeyRelatedField(queryset=Ecosystem.objects.all(), required=False, allow_null=True)
-    chain = serializers.PrimaryKeyRelatedField(queryset=Chain.objects.all(), required=False, allow_null=True)
+    # Named by id among what the caller may see: an id outside its scope answers like a missing one.
+    enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False, allow_null=True)
+    ecosystem = ScopedPrimaryKeyRelatedField(queryset=Ecosystem.objects.all(), required=False, allow_null=True)
+    chain = ScopedPrimaryKeyRelatedField(queryset=Chain.objects.all(), required=False, allow_null=True)
+    responsible_org = ScopedPrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False,
+                                                   allow_null=True)
     stage = serializers.ChoiceField(choices=Stage.choices, required=False,
                                     help_text=_("Follows the actual dates; PATCH 'cancelled' cancels the project."))
     annual_plan = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True,

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from industry_brain.core.api import RestrictedModelViewSet, RestrictedReadOnlyViewSet, RestrictedViewSetMixin
+from industry_brain.core.permissions import can
 
 from .. import selectors, services
 from ..filtersets import ProjectFilterSet, SupervisionFilterSet, WarningFilterSet
@@ -138,7 +139,7 @@ class WarningViewSet(RestrictedReadOnlyViewSet):
     @action(detail=False, methods=["post"], filterset_class=None)
     def evaluate(self, request):
         """Run every rule over all projects now (city bureau); answers counts."""
-        if not request.user.is_city:
+        if not can(request.user, "evaluate", WarningRule):
             raise PermissionDenied("Only the city bureau runs the warning evaluation.")
         return Response(services.warning_evaluate_all(actor=request.user))
 
@@ -213,7 +214,7 @@ class ProgressReportImportView(RestrictedViewSetMixin, APIView):
         responses={201: OpenApiResponse(description="{created, updated}"),
                    400: OpenApiResponse(description="{errors: [{row, column, message}]}")})
     def post(self, request):
-        if not (request.user.is_city or request.user.role == "district"):
+        if not can(request.user, "import", ProgressReport):
             raise PermissionDenied("Progress reports are imported by the city or district bureaus.")
         upload = request.FILES.get("file")
         if upload is None:

@@ -6,15 +6,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from industry_brain.accounts.choices import OrganisationKind, Role
+from industry_brain.accounts.choices import OrganisationKind
 from industry_brain.accounts.models import Organisation
 from industry_brain.core.events import event_record
 from industry_brain.core.exceptions import TransitionNotAllowed
 from industry_brain.core.geo import location_errors
+from industry_brain.core.permissions import can, ensure_can
 from industry_brain.core.querysets import ensure_permitted
 
 from ..choices import (
@@ -115,12 +116,18 @@ def _apply(project: Project, data: dict[str, Any]) -> list[str]:
     return changed
 
 
+def _check_in_scope(actor, project: Project, action: str) -> None:
+    """After the write, inside the transaction: the saved project must lie within the author's scope for
+    `action` (the model's scope, as for every create); otherwise the district is refused (400 naming the field)
+    and the transaction rolls back."""
+    if not Project.objects.permits(actor, project, action):
+        raise ValidationError({"district": [_("You may register and keep projects only in your own district.")]})
+
+
 def _check_placement(actor, project: Project, *, location: bool = True) -> None:
     errors = {}
     if project.chain_id and project.ecosystem_id and project.chain.ecosystem_id != project.ecosystem_id:
         errors["chain"] = [_("The chain belongs to another ecosystem.")]
-    if not actor.is_city and actor.role == Role.DISTRICT and project.district_id != actor.district_code:
-        errors["district"] = [_("You may register and keep projects only in your own district.")]
     # The map places a project by its coordinates and counts it by its district: the two must agree (checked when
     # either is written; a correction of another field does not wait for an old location to be fixed).
     if location:
@@ -135,8 +142,7 @@ def project_create(*, actor, data: dict[str, Any], today: dt.date | None = None)
     """Register a project. A project registered midway is created with the actual dates it already has
     (checked like any other transition); `annual_plan` records this year's planned investment."""
     today = today or today_local()
-    if not (actor.is_city or actor.role == Role.DISTRICT):
-        raise PermissionDenied(_("Projects are registered by the city or district bureaus."))
+    ensure_can(actor, "add", Project, _("Projects are registered by the city or district bureaus."))
     project = Project()
     _apply(project, {k: v for k, v in data.items() if k != "stage"})
     if project.chain_id and not project.ecosystem_id:
@@ -150,6 +156,7 @@ def project_create(*, actor, data: dict[str, Any], today: dt.date | None = None)
         raise ValidationError({"stage": [_("The stage follows the actual milestone dates (they put the project in "
                                            "%(stage)s).") % {"stage": Stage(project.stage).label}]})
     project.save()
+    _check_in_scope(actor, project, "add")
     if data.get("annual_plan") is not None:
         _plan_set(project=project, year=today.year, amount=data["annual_plan"])
     for m in MILESTONE_ORDER:
@@ -169,7 +176,7 @@ def project_update(*, actor, project: Project, data: dict[str, Any], today: dt.d
     today = today or today_local()
     ensure_permitted(actor, project, "change", _("You may not change this project."))
     project = Project.objects.select_for_update(no_key=True).get(pk=project.pk)
-    if actor.role == Role.ENTERPRISE:
+    if not can(actor, "change_profile", project):  # the investor: milestones and progress only
         refused = {f: [_("This is maintained by the responsible bureau; ask it to change it.")] for f, v in data.items()
                    if f not in ENTERPRISE_WRITABLE and f != "stage" and _differs(project, f, v)}
         if data.get("stage") not in (None, project.stage):
@@ -197,6 +204,7 @@ def project_update(*, actor, project: Project, data: dict[str, Any], today: dt.d
         old_stage = project.stage
         project.stage = check_lifecycle(project, before=before, today=today)
         project.save(update_fields=[*{*changed, "stage"}, "updated"])
+        _check_in_scope(actor, project, "change")
         for m in MILESTONE_ORDER:
             if before[m] != getattr(project, f"actual_{m}"):
                 MilestoneRecord.objects.create(project=project, milestone=m, date=getattr(project, f"actual_{m}"),
@@ -233,8 +241,7 @@ def project_record_milestone(*, actor, project: Project, milestone: str, date: d
 def project_cancel(*, actor, project: Project, reason: str, today: dt.date | None = None) -> Project:
     today = today or today_local()
     ensure_permitted(actor, project, "change", _("You may not change this project."))
-    if actor.role not in (Role.CITY, Role.DISTRICT) and not actor.is_city:
-        raise PermissionDenied(_("Only the bureau can cancel a project."))
+    ensure_can(actor, "cancel", project, _("Only the bureau can cancel a project."))
     if project.stage in (Stage.CANCELLED, Stage.FULL_PRODUCTION):
         raise TransitionNotAllowed(_("A project in stage %(stage)s cannot be cancelled.")
                                    % {"stage": Stage(project.stage).label})
@@ -258,6 +265,5 @@ def _plan_set(*, project: Project, year: int, amount) -> YearlyPlan:
 def plan_set(*, actor, project: Project, year: int, amount) -> YearlyPlan:
     """Record a year's planned investment (bureau only)."""
     ensure_permitted(actor, project, "change", _("You may not change this project."))
-    if actor.role == Role.ENTERPRISE:
-        raise PermissionDenied(_("The investment plan is set by the responsible bureau."))
+    ensure_can(actor, "change_profile", project, _("The investment plan is set by the responsible bureau."))
     return _plan_set(project=project, year=year, amount=amount)

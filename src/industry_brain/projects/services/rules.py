@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from industry_brain.core.events import event_record
+from industry_brain.core.permissions import ensure_can
 
 from .. import rules as rule_engine
 from ..models import (
@@ -46,8 +47,7 @@ def _rule_snapshot(rule: WarningRule, actor) -> None:
 @transaction.atomic
 def rule_update(*, actor, rule: WarningRule, data: dict[str, Any]) -> WarningRule:
     """Edit a rule's texts, thresholds, maximum level or activation (city bureau); makes a new version."""
-    if not actor.is_city:
-        raise PermissionDenied(_("Only the city bureau edits warning rules."))
+    ensure_can(actor, "change", rule, _("Only the city bureau edits warning rules."))
     rule = WarningRule.objects.select_for_update().get(pk=rule.pk)
     changed = []
     for field in ("name", "description", "source", "thresholds", "level", "is_active"):

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from industry_brain.accounts.choices import Role
 from industry_brain.core.events import event_record, events_record_bulk
 from industry_brain.core.workdays import add_working_days
 
@@ -113,7 +112,7 @@ def supervision_respond(*, actor, order: SupervisionOrder, cause: str, measures:
         made["response"] = SupervisionResponse.objects.create(
             order=o, cause=cause.strip(), measures=measures.strip(), expected_recovery=expected_recovery,
             responded_by=_user(actor), responded_at=timezone.now(),
-            responder_org_id=actor.organisation_id if actor.role != Role.ENTERPRISE else None)
+            responder_org_id=None if actor.enterprise_id else actor.organisation_id)
 
     SUPERVISION.run("respond", order, actor=actor, apply=apply, note=lambda o: made["response"].cause,
                     message=lambda o: _("%(code)s: response submitted") % {"code": o.project.code},

@@ -6,13 +6,13 @@ import datetime as dt
 import time
 from collections import defaultdict
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from industry_brain.core.events import events_record_bulk
+from industry_brain.core.permissions import ensure_can
 
 from .. import rules as rule_engine
 from ..choices import (
@@ -40,8 +40,8 @@ def warning_evaluate_all(*, actor=None, today: dt.date | None = None,
     """Run every active rule over all projects, reconcile the warnings (open, escalate, de-escalate, clear),
     store each project's warning level, then open supervision orders for red warnings, close those whose
     warning cleared, and escalate overdue ones. Answers counts."""
-    if actor is not None and getattr(actor, "pk", None) and not actor.is_city:
-        raise PermissionDenied(_("Only the city bureau runs the warning evaluation."))
+    if actor is not None and getattr(actor, "pk", None):  # a job (no actor) runs it on the city's behalf
+        ensure_can(actor, "evaluate", WarningRule, _("Only the city bureau runs the warning evaluation."))
     started = time.monotonic()
     today = today or today_local()
     now = timezone.now()
