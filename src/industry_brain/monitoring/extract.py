@@ -88,9 +88,13 @@ def frames_from_db() -> dict[str, pd.DataFrame]:
         "industry_id", "period", "index")], columns=["industry", "year", "month", "idx"])
     rates = pd.DataFrame([(i, y, float(r)) for i, y, r in ValueAddedRate.objects.values_list(
         "industry_id", "year", "rate")], columns=["industry", "year", "rate"])
+    # typed even when empty (no index or rate loaded yet): DuckDB refuses columns of unknown type
     for df in (prices, rates):
         df["year"] = df["year"].astype("int64")
+        df["industry"] = df["industry"].astype(str)
     prices["month"] = prices["month"].astype("int64")
+    prices["idx"] = prices["idx"].astype("float64")
+    rates["rate"] = rates["rate"].astype("float64")
     return {"reports": reports, "firms": firms[["enterprise_id", "industry"]], "groups": groups, "prices": prices,
             "rates": rates}
 

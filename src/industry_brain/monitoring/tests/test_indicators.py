@@ -109,3 +109,13 @@ def test_top_movers_within_scope(crafted):
     assert city["down"][0]["enterprise"] == crafted.ent_xiaoshan  # firm C has no base: not a mover
     xihu = top_movers(user=crafted.user("district"), dimension="city", key="all", period=jan)
     assert [m["enterprise"] for m in xihu["up"] + xihu["down"]] == [crafted.ent_xihu, crafted.ent_xihu]
+
+
+def test_without_price_indices_or_rates_the_defaults_apply(world):
+    from .conftest import add_report
+
+    add_report(world.ent_xihu, "2025-01", 100)
+    add_report(world.ent_xihu, "2026-01", 110)
+    services.compute_indicators()  # empty index and rate tables: rate 0.25, index 100
+    jan = row(dt.date(2026, 1, 1))
+    assert jan.va_month == pytest.approx(110 * 0.25) and jan.va_growth_month == pytest.approx(10.0)
