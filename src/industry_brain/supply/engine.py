@@ -327,35 +327,54 @@ class TtsResult:
 
 
 def solve_tts(net: Network, down: dict[int, float], blocks: Sequence[TtsBlock], cap: float = TTS_CAP_DEFAULT,
-              link_ok: np.ndarray | None = None) -> TtsResult:
+              link_ok: np.ndarray | None = None, in_links: tuple[np.ndarray, np.ndarray] | None = None
+              ) -> TtsResult:
     """Time to survive of each block in one LP (see the module docstring). `link_ok` (a mask over the links) keeps
-    only some links, e.g. those into firms the disruption reaches, so that the others' suppliers are sources."""
+    only some links, e.g. those into firms the disruption reaches, so that the others' suppliers are sources.
+    A node that only ships along one link of its block (no inputs there, no demand: a source, a stock) has no
+    production column or shipping row: its link carries at most its stock plus min(capacity, link rate)·t,
+    which is what those rows allowed (the optimum is the same, the LP smaller)."""
     lp = _Lp()
     left = _down_factor(net, down)
     t_cols = lp.cols(len(blocks), 1.0, 0.0, cap)
     bom_rows_of: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    indptr, csr = in_links if in_links is not None else _in_links(net, link_ok)
+    local = -np.ones(net.n, dtype=np.int64)
     for b, block in enumerate(blocks):
         nodes = block.nodes
         t = t_cols[b]
-        local = -np.ones(net.n, dtype=np.int64)
         local[nodes] = np.arange(len(nodes))
-        inside = (local[net.sup] >= 0) & (local[net.cus] >= 0)
-        links = np.nonzero(inside if link_ok is None else inside & link_ok)[0]
+        starts, ends = indptr[nodes], indptr[nodes + 1]
+        cnt = ends - starts
+        into = csr[np.repeat(starts - np.cumsum(cnt) + cnt, cnt) + np.arange(int(cnt.sum()))] if cnt.sum() else \
+            np.zeros(0, dtype=np.int64)
+        into = into[local[net.sup[into]] >= 0]
+        if link_ok is not None:
+            into = into[link_ok[into]]
+        links = np.sort(into)
         c_rate = _scaled(net.capacity[nodes], left[nodes])
         fixed_zero = (left[nodes] <= 0)  # a node fully down produces nothing, whatever its capacity
-        u = lp.cols(len(nodes), 0.0, 0.0, np.where(fixed_zero, 0.0, INF))
-        finite = np.nonzero(np.isfinite(c_rate) & ~fixed_zero)[0]
+        prod_local = local[block.products]
+        sup_l, cus_l = local[net.sup[links]], local[net.cus[links]]
+        is_prod = np.zeros(len(nodes), dtype=bool)
+        is_prod[prod_local] = True
+        leaf = (np.bincount(sup_l, minlength=len(nodes)) == 1) & (np.bincount(cus_l, minlength=len(nodes)) == 0) \
+            & ~is_prod
+        u = lp.cols(len(nodes), 0.0, 0.0, np.where(fixed_zero | leaf, 0.0, INF))
+        finite = np.nonzero(np.isfinite(c_rate) & ~fixed_zero & ~leaf)[0]
         if len(finite):
             rows = lp.rows(len(finite), -INF, 0.0)
             lp.coef(rows, u[finite], 1.0)
             lp.coef(rows, np.full(len(finite), t), -c_rate[finite])
         y = lp.cols(len(links))
-        capped_links = np.nonzero(np.isfinite(net.link_cap[links]))[0]
+        from_leaf = leaf[sup_l]
+        rate = np.where(from_leaf, np.minimum(np.where(fixed_zero[sup_l], 0.0, c_rate[sup_l]), net.link_cap[links]),
+                        net.link_cap[links])
+        capped_links = np.nonzero(np.isfinite(rate))[0]
         if len(capped_links):
             rows = lp.rows(len(capped_links), -INF, net.inventory[net.sup[links][capped_links]])
             lp.coef(rows, y[capped_links], 1.0)
-            lp.coef(rows, np.full(len(capped_links), t), -net.link_cap[links][capped_links])
-        prod_local = local[block.products]
+            lp.coef(rows, np.full(len(capped_links), t), -rate[capped_links])
         z = lp.cols(len(prod_local))
         if len(links):
             gid, g_cus, g_r = _bom_groups(net, links)
@@ -367,13 +386,16 @@ def solve_tts(net: Network, down: dict[int, float], blocks: Sequence[TtsBlock], 
             bom_rows_of.append((rows, g_cus, g_mat))
         else:
             bom_rows_of.append((np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)))
-        ship = lp.rows(len(nodes), -INF, net.inventory[nodes])
-        lp.coef(ship[local[net.sup[links]]], y, 1.0)
-        lp.coef(ship, u, -1.0)
-        lp.coef(ship[prod_local], z, 1.0)
+        shipper = np.nonzero(~leaf)[0]
+        ship_of = -np.ones(len(nodes), dtype=np.int64)
+        ship_of[shipper] = lp.rows(len(shipper), -INF, net.inventory[nodes][shipper])
+        lp.coef(ship_of[sup_l][~from_leaf], y[~from_leaf], 1.0)
+        lp.coef(ship_of[shipper], u[shipper], -1.0)
+        lp.coef(ship_of[prod_local], z, 1.0)
         dem = lp.rows(len(prod_local), 0.0, INF)
         lp.coef(dem, z, 1.0)
         lp.coef(dem, np.full(len(prod_local), t), -net.demand[block.products])
+        local[nodes] = -1
     status, x, duals, stats = lp.solve(maximize=True)
     if status != "Optimal":
         raise SolveError(status)
@@ -598,15 +620,24 @@ def _tree_tts(net: Network, left: np.ndarray, roots: np.ndarray, ent: dict, cap:
     roots_demand = net.demand[roots]
     root_inv = net.inventory[roots]
 
-    def evaluate(t_blk: np.ndarray):
+    def evaluate(t_blk: np.ndarray, slopes: bool = False):
+        """Whether each root survives its t; with `slopes`, also g(t) = s_j + u_j(t) − d_j·t and a supergradient
+        of it (the slope of the piece each minimum picks): g is concave, so its tangent lies above it."""
         t = t_blk[blk_of]
         u = np.where(fixed_zero, 0.0, np.where(unlimited, INF, cap_rate * t))
+        du = np.where(fixed_zero | unlimited, 0.0, cap_rate)
         gsum = np.zeros(len(uniq))
+        dgsum = np.zeros(len(uniq))
         for k in range(levels - 1, -1, -1):
             lo_e, hi_e, g0, g1, starts, parents = pieces[k]
             if g1 > g0:
                 ratio = gsum[g0:g1] / g_r[g0:g1]
                 mins = np.minimum.reduceat(ratio, starts)
+                if slopes:
+                    dratio = dgsum[g0:g1] / g_r[g0:g1]
+                    at_min = ratio == np.repeat(mins, np.diff(np.r_[starts, g1 - g0]))
+                    dmins = np.minimum.reduceat(np.where(at_min, dratio, INF), starts)
+                    du[parents] = np.where(mins < u[parents], dmins, du[parents])
                 u[parents] = np.minimum(u[parents], mins)
             if k == 0:
                 break
@@ -614,20 +645,43 @@ def _tree_tts(net: Network, left: np.ndarray, roots: np.ndarray, ent: dict, cap:
             lc = np.where(link_unl[sl], INF, link_cap[sl] * t[sl])
             out = inv[sl] + np.minimum(u[sl], lc)
             gsum += np.bincount(gid_full[sl], weights=out, minlength=len(uniq))
-        ok = root_inv + u[:nr] >= roots_demand * t_blk - 1e-12 * np.maximum(1.0, roots_demand * t_blk)
+            if slopes:
+                dout = np.where(u[sl] <= lc, du[sl], link_cap[sl])
+                dgsum += np.bincount(gid_full[sl], weights=dout, minlength=len(uniq))
+        g = root_inv + u[:nr] - roots_demand * t_blk
+        ok = g >= -1e-12 * np.maximum(1.0, roots_demand * t_blk)
+        if slopes:
+            return ok, g, du[:nr] - roots_demand
         return ok, gsum
 
     hi = np.full(nr, float(cap))
-    lo = np.zeros(nr)
     at_cap, _g = evaluate(hi)
+    # Newton's method from the right: at an infeasible t the tangent of the concave g lies above g, so its zero
+    # is still ≥ TTS and below t; g is piecewise linear, so a few steps land exactly on TTS.
+    t = hi.copy()
     todo = ~at_cap
+    for _step in range(60):
+        if not todo.any():
+            break
+        ok, g, dg = evaluate(t, slopes=True)
+        step = np.where(todo & ~ok & (dg < 0), g / np.where(dg < 0, dg, -1.0), 0.0)
+        new = np.maximum(t - step, 0.0)
+        moved = np.abs(new - t) > 1e-13 * np.maximum(1.0, t)
+        t = np.where(todo, new, t)
+        todo &= moved & ~ok
+    # Whatever Newton left infeasible (numerical ties) is bisected below its last point.
+    lo = np.zeros(nr)
+    hi = t.copy()
+    ok, _g = evaluate(t)
+    todo = ~at_cap & ~ok
     while todo.any():
         mid = np.where(todo, (lo + hi) / 2, hi)
         ok, _g = evaluate(mid)
         lo = np.where(todo & ok, mid, lo)
         hi = np.where(todo & ~ok, mid, hi)
         todo &= (hi - lo) > tol * np.maximum(1.0, hi)
-    tts = np.where(at_cap, float(cap), lo)
+    t = np.where(~at_cap & ~evaluate(t)[0], lo, t)
+    tts = np.where(at_cap, float(cap), t)
     _ok, gsum = evaluate(tts)
     ratio = gsum / np.where(g_r > 0, g_r, 1.0)
     binding: list = [None] * nr
@@ -684,7 +738,7 @@ def tts_by_blocks(net: Network, down: dict[int, float], roots: Sequence[int], ca
             part = lp_roots[k:k + lp_blocks_per_lp]
             blocks = [TtsBlock(net.upstream([int(roots[b])]) if expand is None else
                                net.upstream_within(int(roots[b]), expand), np.array([roots[b]])) for b in part]
-            r = solve_tts(net, down, blocks, cap=cap, link_ok=link_ok)
+            r = solve_tts(net, down, blocks, cap=cap, link_ok=link_ok, in_links=(indptr, csr))
             tts[part] = r.tts
             for b, m in zip(part.tolist(), r.binding_material, strict=True):
                 binding[b] = m
