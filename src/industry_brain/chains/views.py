@@ -67,19 +67,26 @@ class ChainDetailView(ObjectDetailView):
         graph = selectors.chain_graph(obj, request.user)
         graph["segments"] = {s.value: str(s.label) for s in Segment}
         # "{n}" is replaced in the browser, so that each language places the number where it belongs
-        graph["labels"] = {"enterprises": _("{n} local enterprises"), "output": _("output (10k yuan)"),
+        graph["labels"] = {"enterprises": _("{n} local enterprises"), "output": _("Output of members"),
                            "suppressed": _("not shown: fewer than {n} firms").replace("{n}", str(graph["min_group"]))}
         nodes = list(obj.nodes.order_by(segment_order(), "order", "id"))
         by_id = {n["id"]: n for n in graph["nodes"]}
         members = selectors.nodes_enterprises(nodes, request.user)
         node_rows = [{"node": n, "stats": by_id[n.pk], "members": members[n.pk]} for n in nodes]
+        masters = list(obj.masters.select_related("enterprise").order_by("status", "enterprise__name"))
+        # Which masters' pages the reader may open, in one query rather than one per master.
+        openable = set(Enterprise.objects.restrict(request.user, "view").filter(
+            pk__in=[m.enterprise_id for m in masters]).values_list("pk", flat=True)) if masters else set()
+        for m in masters:
+            m.may_open = m.enterprise_id in openable
+        may_change = can(request.user, "change", obj)
         return {
             "graph_json": json.dumps(graph, ensure_ascii=False),
             "node_rows": node_rows,
-            "masters": obj.masters.select_related("enterprise").order_by("status", "enterprise__name"),
+            "masters": masters,
             "team": TeamMember.objects.filter(ecosystem=obj.ecosystem),
-            "can_nominate": can(request.user, "change", obj),
-            "may_place": can(request.user, "change", obj),
+            "can_nominate": may_change,
+            "may_place": may_change,
             "nodes": nodes,
             "proposals": ChainMembership.objects.restrict(request.user, "view").filter(
                 node__chain=obj, status=MembershipStatus.PROPOSED).select_related("enterprise", "node",
