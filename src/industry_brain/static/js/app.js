@@ -40,6 +40,12 @@
       var unit = values[0].name || "";
       option.tooltip.valueFormatter = function (v) { return fmt(v, unit); };
     }
+    // Series carry their unit (core.charts): with two value axes each series' tooltip names its own.
+    [].concat(option.series || []).forEach(function (s) {
+      if (!s.unit || s.type === "pie") return;
+      s.tooltip = s.tooltip || {};
+      if (!s.tooltip.valueFormatter) s.tooltip.valueFormatter = function (v) { return fmt(v, s.unit); };
+    });
     return option;
   }
   window.IB.chartFormat = fmt;
@@ -103,9 +109,13 @@
   // user's scope. The hidden input holds the chosen value; ↓/↑ move, Enter chooses, Esc closes. Events are
   // delegated, so pickers inside HTMX swaps work without being set up again.
   function acParts(box) {
-    return { box: box, hidden: box.querySelector("[data-ac-value]"), input: box.querySelector(".ac-input"),
-             list: box.querySelector(".ac-list"), clear: box.querySelector(".ac-clear"),
-             suggest: box.querySelector(".ac-suggest") };
+    // One state object per picker, kept on its element (the matches shown and the highlighted one).
+    if (!box._ac) {
+      box._ac = { box: box, hidden: box.querySelector("[data-ac-value]"), input: box.querySelector(".ac-input"),
+                  list: box.querySelector(".ac-list"), clear: box.querySelector(".ac-clear"),
+                  suggest: box.querySelector(".ac-suggest"), items: [], active: -1 };
+    }
+    return box._ac;
   }
   function acPrefix(name) { var i = name.lastIndexOf("-"); return i < 0 ? "" : name.slice(0, i + 1); }
   function acBaseName(name) { return name.slice(acPrefix(name).length); }
