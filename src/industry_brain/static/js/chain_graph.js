@@ -29,13 +29,18 @@
         });
       });
     });
+    // Output in 万元, shown in 亿元 from 1亿 up (the platform's chart rule, core.charts).
+    var units = el.dataset.units ? JSON.parse(el.dataset.units) : { wan: "", yi: "" };
+    function money(v) {
+      return Math.abs(v) >= 10000 ? (v / 10000).toFixed(2) + " " + units.yi : Math.round(v).toLocaleString() + " " + units.wan;
+    }
     var chart = echarts.init(el);
     chart.setOption({
       tooltip: { formatter: function (p) {
         if (p.dataType === "edge") return "";
         return p.data.segment + " · " + p.data.name + "<br>" + data.labels.enterprises.replace("{n}", p.data.value) +
           "<br>" + data.labels.output + ": " +
-          (p.data.output === null ? data.labels.suppressed : Math.round(p.data.output).toLocaleString());
+          (p.data.output === null ? data.labels.suppressed : money(p.data.output));
       } },
       legend: [{ data: Object.keys(COLORS).map(function (k) { return data.segments[k]; }) }],
       graphic: Object.keys(COLUMN).map(function (seg) {
@@ -47,8 +52,13 @@
         links: data.links.map(function (l) { return { source: String(l.source), target: String(l.target) }; }),
         edgeSymbol: ["none", "arrow"], edgeSymbolSize: 8,
         lineStyle: { color: "#9aa7b8", width: 1.5, curveness: 0.15, opacity: 0.8 },
-        emphasis: { focus: "adjacency" }, top: 70, bottom: 50, left: 50, right: 170
+        emphasis: { focus: "adjacency" }, top: 70, bottom: 50, left: 50, right: 170,
+        labelLayout: { hideOverlap: true }, cursor: el.dataset.nodeUrl ? "pointer" : "default"
       }]
+    });
+    // A node opens its firms (the enterprise list filtered to the node, within the reader's scope).
+    if (el.dataset.nodeUrl) chart.on("click", function (p) {
+      if (p.dataType === "node") window.location.href = el.dataset.nodeUrl + encodeURIComponent(p.data.id);
     });
     window.IB.charts[el.id] = chart;
     el.dataset.nodeCount = String(nodes.length);
