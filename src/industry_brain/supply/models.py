@@ -376,6 +376,9 @@ class ScenarioRun(BaseModel):
     timings = models.JSONField(_("timings (s)"), default=dict, blank=True)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     snapshot = models.BinaryField(_("input snapshot"), null=True, blank=True)
+    # The whole run's page figures, written with the results (the city's view reads them instead of aggregating
+    # the results per request); readers with a narrower scope aggregate their own rows.
+    page_data = models.JSONField(_("page figures of the whole run"), default=dict, blank=True, editable=False)
     error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+", verbose_name=_("requested by"))

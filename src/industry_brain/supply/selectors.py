@@ -53,7 +53,8 @@ def match_review_list(*, user):
 
 
 def scenario_list(*, user):
-    return Scenario.objects.restrict(user, "view").select_related("last_run")
+    return Scenario.objects.restrict(user, "view").select_related("last_run").defer("last_run__snapshot",
+                                                                                    "last_run__page_data")
 
 
 def result_list(*, user, run: ScenarioRun | None):
@@ -64,8 +65,11 @@ def result_list(*, user, run: ScenarioRun | None):
         "enterprise", "district", "chain", "missing_material").order_by("rank")
 
 
-def scenario_losses(*, user, run: ScenarioRun | None) -> dict:
-    """Lost value, affected and flagged firms summed by chain and by district, over the rows the user may see."""
+def scenario_losses(*, user, run: ScenarioRun | None, live: bool = False) -> dict:
+    """Lost value, affected and flagged firms summed by chain and by district, over the rows the user may see
+    (the city's view: the figures stored with the run)."""
+    if not live and run is not None and is_city(user) and run.page_data.get("losses"):
+        return run.page_data["losses"]
     qs = result_list(user=user, run=run).order_by()
     measures = {"lost": Sum("lost_value"), "firms": Count("id"),
                 "flagged": Sum(Case(When(flagged=True, then=1), default=0, output_field=IntegerField()))}
@@ -75,9 +79,12 @@ def scenario_losses(*, user, run: ScenarioRun | None) -> dict:
     return {"by_chain": by_chain, "by_district": by_district, "total": total}
 
 
-def scenario_map_points(*, user, run: ScenarioRun | None) -> list[list]:
+def scenario_map_points(*, user, run: ScenarioRun | None, live: bool = False) -> list[list]:
     """Affected local firms with a position, for the map coloured by TTS, as compact rows
-    [lon, lat, name, tts, capped (0/1), stops on day (0 = no), lost value] (thousands of points per page)."""
+    [lon, lat, name, tts, capped (0/1), stops on day (0 = no), lost value] (thousands of points per page; the
+    city's view: the points stored with the run)."""
+    if not live and run is not None and is_city(user) and "points" in run.page_data:
+        return run.page_data["points"]
     rows = result_list(user=user, run=run).filter(enterprise__lat__isnull=False).values_list(
         "enterprise__lon", "enterprise__lat", "enterprise__name", "tts_days", "tts_capped", "stops_on_day",
         "lost_value")

@@ -662,6 +662,7 @@ def _store(run, scenario, cone, solved, t_build, t_solve, t0) -> None:
             missing_material_id=r["missing_material"], lost_units=round(r["lost_units"], 4),
             lost_value=round(r["lost_value"], 4), rei=round(r["rei"], 6), alternatives=r.get("alternatives", [])))
     _insert_results(objs)
+    page_data = _page_data(objs, ent)
     pi_stats, tts_stats = solved["pi_stats"], solved["tts_stats"]
     t_store = time.perf_counter() - t0 - t_build - t_solve
     snapshot = zlib.compress(json.dumps({
@@ -676,7 +677,7 @@ def _store(run, scenario, cone, solved, t_build, t_solve, t0) -> None:
         status=RunStatus.DONE, progress=100, finished_at=timezone.now(),
         solver_status=f"PI {pi_stats.status}; TTS {tts_stats.status or 'recursion'}",
         lp_rows=pi_stats.rows + tts_stats.rows, lp_columns=pi_stats.columns + tts_stats.columns,
-        lp_nonzeros=pi_stats.nonzeros + tts_stats.nonzeros, snapshot=snapshot,
+        lp_nonzeros=pi_stats.nonzeros + tts_stats.nonzeros, snapshot=snapshot, page_data=page_data,
         timings={"build": round(t_build, 4), "solve": round(t_solve, 4), "store": round(t_store, 4),
                  "pi_lp": {"rows": pi_stats.rows, "columns": pi_stats.columns,
                            "solver": round(pi_stats.solve_seconds, 4)},
@@ -688,6 +689,40 @@ def _store(run, scenario, cone, solved, t_build, t_solve, t0) -> None:
     Scenario.objects.filter(pk=scenario.pk).update(status=RunStatus.DONE, last_run=run)
     event_record(kind="supply.scenario_done", message=scenario.name, obj=scenario,
                  data={"run": run.pk, "affected": len(rows)})
+
+
+def _page_data(objs: list[ScenarioResult], places: dict) -> dict:
+    """The whole run's map points and losses by chain and district, in the shapes of selectors.scenario_losses
+    and scenario_map_points (tested equal to them), computed once from the rows just written."""
+    from industry_brain.chains.models import Chain
+    from industry_brain.core.models import District
+
+    names = dict(Enterprise.objects.filter(supply_profile__isnull=False).values_list("id", "name"))
+    chains = dict(Chain.objects.values_list("id", "name"))
+    districts = dict(District.objects.values_list("code", "name"))
+    by_chain: dict = {}
+    by_district: dict = {}
+    total = {"lost": 0.0, "firms": 0, "flagged": 0}
+    points = []
+    for o in objs:
+        for acc, key, label in ((by_chain, "chain", chains.get(o.chain_id)),
+                                (by_district, "district", districts.get(o.district_id))):
+            row = acc.setdefault(getattr(o, f"{key}_id"), {f"{key}_id": getattr(o, f"{key}_id"),
+                                                           f"{key}__name": label, "lost": 0.0, "firms": 0,
+                                                           "flagged": 0})
+            row["lost"] += o.lost_value
+            row["firms"] += 1
+            row["flagged"] += int(o.flagged)
+        total["lost"] += o.lost_value
+        total["firms"] += 1
+        total["flagged"] += int(o.flagged)
+        _d, lat, lon = places.get(o.enterprise_id, (None, None, None))
+        if lat is not None:
+            points.append([round(float(lon), 4), round(float(lat), 4), names.get(o.enterprise_id, ""),
+                           round(o.tts_days, 1), int(o.tts_capped), o.stops_on_day or 0, round(o.lost_value, 1)])
+    return {"losses": {"by_chain": sorted(by_chain.values(), key=lambda r: -r["lost"]),
+                       "by_district": sorted(by_district.values(), key=lambda r: -r["lost"]), "total": total},
+            "points": points}
 
 
 def _insert_results(objs: list[ScenarioResult]) -> None:

@@ -81,7 +81,7 @@ class ScenarioListView(LoginRequiredMixin, View):
 def _scenario(request, pk: int) -> Scenario:
     if not _analyst(request.user):
         raise Http404
-    return Scenario.objects.select_related("last_run").get_in_scope(request.user, pk)
+    return Scenario.objects.select_related("last_run").defer("last_run__snapshot").get_in_scope(request.user, pk)
 
 
 class ScenarioDetailView(LoginRequiredMixin, View):

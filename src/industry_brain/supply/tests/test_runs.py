@@ -64,3 +64,28 @@ def test_flagged_firm_posts_its_missing_material_as_a_matchmaking_need(api, worl
     assert listing.needed_by == timezone.localdate() + dt.timedelta(days=row.stops_on_day - 1)
     other = api.as_user(world.user("district_other")).post(url, {}, format="json")
     assert other.status_code == 404
+
+
+def test_stored_page_figures_equal_the_live_aggregates(world):
+    from industry_brain.supply import selectors
+
+    small_network(world)
+    run = _run(world)
+    city = world.user("city")
+    stored = selectors.scenario_losses(user=city, run=run)
+    live = selectors.scenario_losses(user=city, run=run, live=True)
+    assert stored is run.page_data["losses"]  # the city's page reads the stored figures
+
+    def norm(rows, key):
+        return sorted((r[f"{key}_id"], r[f"{key}__name"], round(r["lost"], 3), r["firms"], r["flagged"]) for r in rows)
+
+    for key in ("chain", "district"):
+        assert norm(stored[f"by_{key}"], key) == norm(live[f"by_{key}"], key)
+    assert stored["total"]["firms"] == live["total"]["firms"] == 2
+    assert stored["total"]["flagged"] == live["total"]["flagged"]
+    assert stored["total"]["lost"] == pytest.approx(live["total"]["lost"])
+    assert selectors.scenario_map_points(user=city, run=run) == selectors.scenario_map_points(
+        user=city, run=run, live=True)
+    # A district officer aggregates only its own rows.
+    district = selectors.scenario_losses(user=world.user("district"), run=run)
+    assert district["total"]["firms"] == 1
