@@ -47,6 +47,7 @@ EXPECTATIONS = {
         case(setup=lambda w: w.proposal, kwargs=lambda w: {"pk": w.chain.pk}, everyone=200),
         case(kwargs=lambda w: {"pk": w.other_chain.pk}, everyone=200),
     ],
+    "chains:chain_panels": case(kwargs=lambda w: {"pk": w.chain.pk}, everyone=200),
     "chains:chain_master_action": case("post", kwargs=lambda w: {"pk": w.chain.pk, "action": "nominate"}, everyone=302),
     "chains:membership_action": [
         case(

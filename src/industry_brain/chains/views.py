@@ -8,11 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from industry_brain.core import registry
+from industry_brain.core.changelog import history_for
 from industry_brain.core.codes import normalise_uscc
 from industry_brain.core.exceptions import TransitionNotAllowed
 from industry_brain.core.permissions import can
@@ -60,8 +63,20 @@ class EcosystemDetailView(ObjectDetailView):
 
 
 class ChainDetailView(ObjectDetailView):
+    """The chain page. Other modules' panels (supply security per node, …) are not computed here: the page asks
+    for them once it is shown (`ChainPanelsView`), so that the chain map never waits for another module's
+    figures (docs/decisions.md)."""
+
     queryset = Chain.objects.select_related("ecosystem")
     template_name = "chains/chain_detail.html"
+
+    def get(self, request, pk, *args, **kwargs):
+        obj = self.get_object(request, pk)
+        ctx = {"object": obj, "panels": [], "history": history_for(obj, 30),
+               "panels_url": reverse("chains:chain_panels", args=[obj.pk])
+               if registry.detail_panels.get(obj._meta.label_lower) else None}
+        ctx.update(self.get_extra_context(request, obj))
+        return render(request, self.template_name, ctx)
 
     def get_extra_context(self, request, obj):
         graph = selectors.chain_graph(obj, request.user)
@@ -93,6 +108,14 @@ class ChainDetailView(ObjectDetailView):
                                                                                   "proposed_by"),
             "year": graph["year"],
         }
+
+
+class ChainPanelsView(ObjectDetailView):
+    """The other modules' panels of a chain page, as a fragment the page loads after it is shown."""
+
+    queryset = Chain.objects.all()
+    template_name = "chains/_chain_panels.html"
+    history = False
 
 
 class MembershipActionView(LoginRequiredMixin, View):

@@ -66,7 +66,9 @@ def test_risk_card_page_own_only(world, run_world):
 
 
 def test_chain_page_shows_supply_security_per_node(world, run_world):
-    html = _client(world.user("city")).get(f"/chains/{world.chain.pk}/").content.decode()
+    client = _client(world.user("city"))  # the chain page loads its panels once shown
+    assert f"/chains/{world.chain.pk}/panels/" in client.get(f"/chains/{world.chain.pk}/").content.decode()
+    html = client.get(f"/chains/{world.chain.pk}/panels/").content.decode()
     assert 'id="node-security"' in html and "100%" in html  # 西测电子's one input is single-sourced outside
 
 
