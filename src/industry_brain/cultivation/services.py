@@ -230,6 +230,10 @@ def evaluation_run(*, actor, as_of: dt.date | None = None, application_type: str
             if rs is None:
                 continue
             rules = [engine.Rule.from_row(r) for r in rs.rules.all()]
+            if not rules:  # no published criteria (雄鹰): undecided for every firm, nothing worth storing
+                counts[tier] = {"eligible": 0, "unknown": frame.n, "ineligible": 0, "stored": 0, "no_criteria": True,
+                                "rule_set": rs.pk, "version": rs.version}
+                continue
             res = engine.evaluate(rules, frame.figures, frame.n, application_type)
             keep = in_play(res)
             _write_evaluations(run, tier, rs, frame, res, keep)

@@ -157,8 +157,11 @@ def test_a_round_runs_from_application_to_recognition_with_an_objection_answered
     r = ent.post("/api/v1/recognition-applications/", {"round": round_id, "enterprise": firm.pk}, format="json")
     assert r.status_code == 201, r.content
     app_id = r.json()["id"]
-    assert ent.post("/api/v1/recognition-applications/", {"round": round_id, "enterprise": craft.pk},
-                    format="json").status_code == 404  # another firm: out of its scope
+    other = ent.post("/api/v1/recognition-applications/", {"round": round_id, "enterprise": craft.pk}, format="json")
+    missing = ent.post("/api/v1/recognition-applications/", {"round": round_id, "enterprise": 10 ** 9},
+                       format="json")
+    assert other.status_code == missing.status_code == 400  # another firm: answered as a firm that does not exist
+    assert other.json()["enterprise"] == [m.replace(str(10 ** 9), str(craft.pk)) for m in missing.json()["enterprise"]]
     assert step(ent, app_id, "district-approve").status_code == 403
     assert step(ent, app_id, "submit").status_code == 200
     assert step(ent, app_id, "submit").status_code == 409  # already submitted

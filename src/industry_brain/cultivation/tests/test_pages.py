@@ -132,6 +132,7 @@ def test_eagle_stays_without_criteria_and_is_never_evaluated(world, api):
     assert set(eagle.values_list("verification", flat=True)) == {"NOT_FOUND"}
     run = services.evaluation_run(actor=world.user("city"), as_of=dt.date(2026, 3, 1))
     assert run.counts["eagle"]["eligible"] == 0 and run.counts["eagle"]["ineligible"] == 0
+    assert run.counts["eagle"]["no_criteria"] and not run.evaluations.filter(tier="eagle").exists()
     card = api.as_user(world.user("city")).get(f"/api/v1/tier-cards/{world.ent_xihu.pk}/").json()
     entry = next(t for t in card["tiers"] if t["tier"] == "eagle")
     assert entry["no_criteria"] is True and entry["eligible"] is None and entry["indicators"] == []
