@@ -159,6 +159,7 @@ def _align(ids: np.ndarray, keys, values, dtype=float, fill=np.nan) -> np.ndarra
 # Firms per call of another app's selector (`current_tiers`, `factory_levels`): one query each, within SQLite's
 # bound on query parameters.
 SELECTOR_CHUNK = 30_000
+ASK_DIRECTLY = 1_000  # up to this many firms, the selectors are given the ids without looking for records first
 FIGURE_FIELDS = ["revenue", "main_revenue", "rd_expense", "employees", "rd_staff", "invention_patents", "net_profit",
                  "export_revenue"]
 # Derived figures and the stored ones they are computed from.
@@ -289,7 +290,10 @@ def _chunked(ids: np.ndarray):
 def _on_record(ids: np.ndarray, key_query) -> np.ndarray:
     """The ids among `ids` that appear in `key_query` (enterprise ids with a record). The selectors of the other
     apps answer for the firms they are given, at a cost per firm; a firm with no record at all cannot hold
-    anything, so only the few on record are asked (about 13,000 of 360,000 at province scale)."""
+    anything, so only the few on record are asked (about 13,000 of 360,000 at province scale). A few firms (one
+    firm's page) are asked directly."""
+    if len(ids) <= ASK_DIRECTLY:
+        return ids
     keys = np.fromiter(key_query.order_by().distinct(), dtype=np.int64)
     return ids[np.isin(ids, keys)]
 

@@ -170,7 +170,8 @@ def test_rules_module_counts_match_the_stored_rows(world):
     assert rules.TRUE == 2
 
 
-def test_tiers_and_factory_levels_come_from_the_cultivation_and_factories_apps(world, monkeypatch):
+@pytest.mark.parametrize("ask_directly", [0, 1_000], ids=["firms-on-record-asked", "all-firms-asked"])
+def test_tiers_and_factory_levels_come_from_the_cultivation_and_factories_apps(world, monkeypatch, ask_directly):
     from industry_brain.factories.models import FactoryApplication
     from industry_brain.policies import variables
 
@@ -187,6 +188,7 @@ def test_tiers_and_factory_levels_come_from_the_cultivation_and_factories_apps(w
                                (workshop, "digital_workshop", "recognised"), (applied, "future_factory", "submitted")]:
         FactoryApplication.objects.create(enterprise=ent, level=level, year=2025, status=status)
     monkeypatch.setattr(variables, "SELECTOR_CHUNK", 2)  # several selector calls, aligned on the same ids
+    monkeypatch.setattr(variables, "ASK_DIRECTLY", ask_directly)
     tier_item = make_item(world, conditions={"var": "tiers", "op": "has", "value": "little_giant"})
     factory_item = make_item(world, conditions={"var": "factory_level", "op": "in",
                                                 "value": ["future_factory", "smart_factory"]},
