@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from harness import (  # noqa: E402
     P95_TARGET_MS,
     Report,
+    add_flat_queries,
     add_timing,
     api_client,
     demo_user,
@@ -37,7 +38,7 @@ from harness import (  # noqa: E402
 SECTION = "projects"
 RULES_TARGET_S = 2.0
 RULES_250K_TARGET_S = 20.0
-MAP_TARGET_MS = 300.0
+MAP_TARGET_MS = 200.0  # cold (built from the database); warm answers come from the cache
 MAP_TARGET_MB = 3.0
 COPY_SUFFIX = "-B"
 
@@ -104,7 +105,7 @@ def bench_map(report: Report) -> None:
                                     ("map district", "/api/v1/projects/map/?district=330106")],
                            rounds=14, headers={**headers, "HTTP_ACCEPT_ENCODING": "gzip"})
     add_timing(report, SECTION, "map GeoJSON warm (cached per scope, filters, data version)", timing,
-               MAP_TARGET_MS)
+               P95_TARGET_MS)
     report.note(SECTION, f"Map: {features:,} features, 5-decimal coordinates, five properties; {raw_mb:.2f} MB "
                          f"uncompressed, {gz_mb:.2f} MB gzip (sent when the client accepts gzip, as browsers do). "
                          f"Cached per user scope + filters + data version (count and latest update of projects).")
@@ -159,6 +160,43 @@ def bench_list(report: Report) -> None:
     large = query_count(client, "/api/v1/projects/?page_size=200", headers)
     report.add(SECTION, "queries · project list API, 1 row", small, "", "constant", True)
     report.add(SECTION, "queries · project list API, 200 rows", large, "", f"= {small} (1 row)", large <= small)
+
+
+ROLES = ["city_admin", "xihu_officer", "chain_iot", "enterprise_demo"]
+
+
+def bench_pages(report: Report) -> None:
+    """The list page and the detail page for every role that sees projects (< 100 ms), and the detail page's
+    queries for the project with the fewest and the one with the most reports, milestones and warnings."""
+    from django.db.models import Count
+    from harness import page_client
+
+    from industry_brain.projects.models import Project
+
+    for username in ROLES:
+        user = demo_user(username)
+        client = page_client(user)
+        qs = Project.objects.restrict(user, "view").order_by("pk").values_list("pk", flat=True)
+        total = qs.count()
+        if not total:
+            continue
+        timing = time_requests(client, [("list", "/projects/"), ("list district", "/projects/?district=330106"),
+                                        ("list red", "/projects/?warning_level=red"),
+                                        ("list stage", "/projects/?stage=construction")], rounds=10)
+        add_timing(report, SECTION, f"project list page · {username}", timing, P95_TARGET_MS)
+        step = max(1, total // 12)
+        ids = [qs[k * step:k * step + 1].get() for k in range(min(12, total))]
+        timing = time_requests(client, [(str(pk), f"/projects/{pk}/") for pk in ids], rounds=3)
+        add_timing(report, SECTION, f"project detail page · {username}", timing, P95_TARGET_MS)
+    client = page_client(demo_user("city_admin"))
+    ranked = Project.objects.annotate(n=Count("reports", distinct=True) + Count("milestone_records", distinct=True)
+                                      + Count("warnings", distinct=True))
+    (small, few), = ranked.order_by("n", "pk").values_list("pk", "n")[:1]
+    (large, many), = ranked.filter(pk__in=Project.objects.filter(warnings__isnull=False).values("pk")[:3000]) \
+        .order_by("-n", "pk").values_list("pk", "n")[:1]
+    add_flat_queries(report, SECTION, "project detail page", query_count(client, f"/projects/{small}/"),
+                     query_count(client, f"/projects/{large}/"), small_label=f"{few} reports, milestones, warnings",
+                     large_label=f"{many} reports, milestones, warnings")
 
 
 def _timed(report: Report, name: str, timing) -> None:
@@ -265,6 +303,7 @@ def run(report: Report, *, include_250k: bool = True) -> None:
     guarded(report, SECTION, "rules at province scale", lambda: bench_rules(report))
     guarded(report, SECTION, "map", lambda: bench_map(report))
     guarded(report, SECTION, "list", lambda: bench_list(report))
+    guarded(report, SECTION, "pages", lambda: bench_pages(report))
     if include_250k:
         guarded(report, SECTION, "rules at 250k", lambda: bench_250k(report))
 
