@@ -149,9 +149,10 @@ INVESTMENT_SECTIONS = {"industrial": ("B", "C", "D"), "manufacturing": ("C",)}
 def investment_by_group() -> dict[tuple[str, str, dt.date], dict[str, float | None]]:
     """工业投资 and 制造业投资 1—N月 of every group with projects (the city, each district, ecosystem and chain) and
     every month: Σ investment of the projects' monthly progress reports (projects module, read through its
-    selector), projects in sections B/C/D resp. C, against the same months last year (nominal; none without a base).
-    One GROUP BY in the database; the months are summed here (a small table)."""
-    from django.db.models import Sum
+    selector), projects in sections B/C/D resp. C, against the same months last year (nominal). No rate without a
+    base, nor when the platform's project reports begin after January of last year (the base would be a part of
+    the months it compares with). One GROUP BY in the database; the months are summed here (a small table)."""
+    from django.db.models import Min, Sum
 
     from industry_brain.projects.models import ProgressReport
     from industry_brain.projects.selectors import project_list
@@ -174,8 +175,10 @@ def investment_by_group() -> dict[tuple[str, str, dt.date], dict[str, float | No
                     continue
                 months = sums.setdefault((kind, dimension, str(key), period.year), [0.0] * 12)
                 months[period.month - 1] += float(amount or 0)
+    first = ProgressReport.objects.filter(project_id__in=projects).aggregate(first=Min("period"))["first"]
     out: dict[tuple[str, str, dt.date], dict[str, float | None]] = {}
     for (kind, dimension, key, year), months in sums.items():
+        comparable = first is not None and first <= dt.date(year - 1, 1, 1)
         last = sums.get((kind, dimension, key, year - 1))
         cum = last_cum = 0.0
         for m in range(12):
@@ -183,7 +186,7 @@ def investment_by_group() -> dict[tuple[str, str, dt.date], dict[str, float | No
             last_cum += last[m] if last else 0.0
             entry = out.setdefault((dimension, key, dt.date(year, m + 1, 1)), {})
             entry[f"inv_{kind}_cum"] = cum
-            entry[f"inv_{kind}_growth_cum"] = cum / last_cum * 100 - 100 if last_cum > 0 else None
+            entry[f"inv_{kind}_growth_cum"] = cum / last_cum * 100 - 100 if last_cum > 0 and comparable else None
     return out
 
 

@@ -172,3 +172,13 @@ def test_cockpit_queries_do_not_grow_with_firms_and_reports(supply, client):
     assert [count(u) for u in urls] == before
     movers = selectors.top_movers(user=supply.user("city"), dimension="district", key="330106", period=JAN)
     assert [m["change"] for m in movers["up"]] == [22.0, 20.0, 18.0, 16.0, 14.0]  # firm i: +2i; five stored
+
+
+def test_no_investment_growth_when_the_reports_begin_after_january_of_last_year(projects):
+    from industry_brain.projects.models import ProgressReport
+
+    ProgressReport.objects.filter(period=dt.date(2025, 1, 1)).delete()  # the platform's reports begin 2025-02
+    services.compute_indicators()
+    feb = Indicator.objects.get(period=dt.date(2026, 2, 1), dimension="city", key="all")
+    assert feb.inv_industrial_cum == pytest.approx(200)  # the level stands
+    assert feb.inv_industrial_growth_cum is None and feb.inv_manufacturing_growth_cum is None  # 1—2月 vs 2月 only
