@@ -165,3 +165,35 @@ def test_one_map_clusters_25000_projects(browser_page, world):
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
     shoot(page, "project_map_clusters_390")
     assert page.console_errors == []
+
+
+def test_charts_follow_the_rules_in_the_browser(browser_page, world):
+    """The firm's figures: revenue of 1亿 on a 亿元 axis, R&D and profit (a tenth of it) on a 万元 axis on the right;
+    the project dashboard: counts in 个 and the ecosystem ring labelled with shares."""
+    from industry_brain.projects.tests.helpers import make_project
+
+    for i in range(6):
+        make_project(district="330106", ecosystem=world.ecosystem if i % 3 else world.other_ecosystem)
+    page = browser_page
+    login_page(page, world.user("city").username)
+    for width, height in ((1440, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{page.base_url}/enterprises/{world.ent_xihu.pk}/")
+        page.wait_for_selector("#figures-chart[data-drawn]", state="attached")
+        axes = page.evaluate("window.IB.charts['figures-chart'].getOption().yAxis.map(a => [a.name, a.position])")
+        assert axes[0][0] == "亿元" and axes[1] == ["万元", "right"]
+        revenue = page.evaluate("window.IB.charts['figures-chart'].getOption().series[0].data")
+        assert revenue == [0.9, 1]
+        page.query_selector("#figures-chart").scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)  # the bars' and lines' entry animation
+        shoot(page, f"chart_enterprise_figures_{width}")
+        page.goto(f"{page.base_url}/projects/dashboard/")
+        page.wait_for_selector("#eco-chart[data-drawn]", state="attached")
+        ring = page.evaluate("window.IB.charts['eco-chart'].getOption().series[0].label.formatter")
+        assert "{d}%" in ring
+        assert page.evaluate("window.IB.charts['stage-chart'].getOption().yAxis[0].name") == "个"
+        page.query_selector("#eco-chart").scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)
+        shoot(page, f"chart_project_dashboard_{width}")
+        assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+    assert page.console_errors == []

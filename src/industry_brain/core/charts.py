@@ -155,6 +155,7 @@ def _pies(option: dict, unit: str) -> None:
         s.setdefault("label", {}).setdefault("formatter", "{b}\n{d}%")
         s.setdefault("labelLine", {"show": True})
         s.setdefault("avoidLabelOverlap", True)
+        s.setdefault("percentPrecision", 1)  # shares with one decimal, like every rate
         s.setdefault("minShowLabelAngle", 3)  # slivers keep their share in the tooltip and legend
         suffix = f" {unit}" if unit else ""
         s.setdefault("tooltip", {"formatter": "{b}<br/>{c}" + suffix + "（{d}%）"})

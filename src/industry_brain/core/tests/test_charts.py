@@ -84,6 +84,7 @@ def test_pies_show_name_and_share_and_refuse_negative_parts():
     s = out["series"][0]
     assert "{d}%" in s["label"]["formatter"] and "{b}" in s["label"]["formatter"]
     assert "件" in s["tooltip"]["formatter"] and "{d}%" in s["tooltip"]["formatter"]
+    assert s["percentPrecision"] == 1
     with pytest.raises(ValueError):
         polish({"series": [{"type": "pie", "data": [{"name": "甲", "value": -3}]}]})
 

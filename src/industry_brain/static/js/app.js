@@ -35,6 +35,12 @@
         option.grid.bottom = Math.max(option.grid.bottom || 0, 70);
       }
     });
+    // On a phone the legend stays on one line (scrolling) so that it never covers the axis titles.
+    if (narrow && option.legend && !Array.isArray(option.legend)) {
+      option.legend.type = "scroll";
+      option.grid = option.grid || {};
+      option.grid.top = Math.max(option.grid.top || 0, 60);
+    }
     var values = [].concat(option.yAxis || []).filter(function (ax) { return ax.type === "value"; });
     if (option.tooltip && !option.tooltip.valueFormatter && !option.tooltip.formatter && values.length === 1) {
       var unit = values[0].name || "";
