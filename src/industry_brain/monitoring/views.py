@@ -58,6 +58,20 @@ def _bar(rows, field, period, unit="%"):
     }
 
 
+# A large screen reads money in 亿元 and electricity in 亿千瓦时; the tables and the API keep the stored 万 units.
+LARGE_UNITS = {"va_cum": gettext_lazy("100 million yuan"), "output_cum": gettext_lazy("100 million yuan"),
+               "export_cum": gettext_lazy("100 million yuan"), "revenue_cum": gettext_lazy("100 million yuan"),
+               "profit_cum": gettext_lazy("100 million yuan"), "electricity_cum": gettext_lazy("100 million kWh")}
+
+
+def _headline(definition, value) -> tuple:
+    """(definition, value to show, unit to show) of a headline figure."""
+    large = LARGE_UNITS.get(definition.field)
+    if large is not None and value is not None:
+        return definition, value / 10_000, large
+    return definition, value, definition.unit
+
+
 class CockpitView(LoginRequiredMixin, View):
     """驾驶舱 of the city (`dimension` city), a district or an ecosystem: headline figures with growth and rank,
     24-month trends, the district map (city), breakdowns, top movers and warnings of the other modules."""
@@ -84,7 +98,7 @@ class CockpitView(LoginRequiredMixin, View):
                         "data": [None if r.va_growth_month is None else round(r.va_growth_month, 2) for r in trend]}],
         }
         ctx = {"row": row, "period": period, "dimension": dimension, "key": key,
-               "headline": [(BY_FIELD[f], getattr(row, f)) for f in HEADLINE],
+               "headline": [_headline(BY_FIELD[f], getattr(row, f)) for f in HEADLINE],
                "trend_json": json.dumps(trend_chart, ensure_ascii=False),
                "warnings": selectors.cockpit_warnings(user=user),
                # stored by the indicator run: no aggregation of reports or projects at request time
