@@ -1,5 +1,5 @@
 """Reads of the investment project platform: restricted lists, the map GeoJSON, the dashboard, the OC4IDS
-package, the detail page's charts and the role inboxes."""
+package and the role inboxes (chart options: charts.py)."""
 
 from __future__ import annotations
 
@@ -266,31 +266,6 @@ def oc4ids_package(*, projects: list[Project], uri: str) -> dict:
 
 
 # ----- detail page -----
-
-def investment_curve(project: Project) -> dict:
-    """Monthly cumulative investment, planned (each year's plan spread evenly over its months) and actual."""
-    reports = list(project.reports.order_by("period").values_list("period", "cumulative", "investment"))
-    plans = dict(project.plans.values_list("year", "amount"))
-    today = timezone.localdate()
-    years = sorted(set(plans) | {r[0].year for r in reports} | {today.year})
-    first = min([dt.date(y, 1, 1) for y in years if y in plans] + [r[0] for r in reports] + [today.replace(day=1)])
-    months, planned, actual = [], [], []
-    by_month = {r[0]: float(r[1]) for r in reports}
-    plan_before = 0.0
-    current = first
-    last_actual = None
-    while current <= today.replace(day=1):
-        yearly = float(plans.get(current.year, 0))
-        if current.month == 1 and current != first:
-            plan_before += float(plans.get(current.year - 1, 0))
-        months.append(current.strftime("%Y-%m"))
-        planned.append(round(plan_before + yearly * current.month / 12, 2))
-        if current in by_month:
-            last_actual = by_month[current]
-        actual.append(last_actual)
-        current = (current.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return {"months": months, "planned": planned, "actual": actual}
-
 
 def project_warnings(*, project: Project) -> QuerySet[ProjectWarning]:
     return project.warnings.select_related("rule").order_by("cleared_at", "-opened_at")

@@ -9,7 +9,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +23,7 @@ from industry_brain.core.exceptions import TransitionNotAllowed
 from industry_brain.core.permissions import can, ensure_can
 from industry_brain.core.views import ExcelImportView, ObjectDetailView, ObjectListView
 
-from . import selectors, services
+from . import charts, selectors, services
 from .choices import Milestone, Stage, WarningLevel
 from .filtersets import ProjectFilterSet, SupervisionFilterSet, WarningFilterSet
 from .forms import MilestoneForm, ProgressReportForm, ProjectForm, RespondForm, ReviewForm, RuleForm
@@ -32,10 +32,6 @@ from .models import ProgressReport, Project, ProjectWarning, SupervisionOrder, W
 from .rules import THRESHOLD_LABELS
 from .tables import ProjectTable, SupervisionTable, WarningTable
 from .workflows import SUPERVISION
-
-STAGE_COLORS = {"reserve": "#9aa7b8", "signed": "#7b61ff", "land": "#3b7dd8", "construction": "#e08a00",
-                "completed": "#2e9d5b", "production": "#15803d", "full_production": "#0f5132", "cancelled": "#555555"}
-LEVEL_COLORS = {"green": "#2e9d5b", "yellow": "#e6b400", "red": "#d64545"}
 
 
 def _error_text(exc: Exception) -> str:
@@ -74,37 +70,9 @@ class ProjectDetailView(ObjectDetailView):
     def get_extra_context(self, request, obj):
         user = request.user
         today = timezone.localdate()
-        milestones = obj.milestones()
-        for m in milestones:
-            m["late"] = (m["actual"] - m["planned"]).days if m["actual"] and m["planned"] else None
-            m["overdue"] = m["planned"] is not None and m["actual"] is None and m["planned"] < today
-        labels = [str(m["label"]) for m in milestones]
-        timeline = {
-            "tooltip": {"trigger": "item"},
-            "legend": {"top": 0, "right": 10, "data": [_("Planned"), _("Actual")]},
-            "grid": {"left": 90, "right": 30, "top": 40, "bottom": 30},
-            "xAxis": {"type": "time"},
-            "yAxis": {"type": "category", "data": labels, "inverse": True},
-            "series": [
-                {"name": _("Planned"), "type": "scatter", "symbol": "emptyCircle", "symbolSize": 14,
-                 "data": [[m["planned"].isoformat(), str(m["label"])] for m in milestones if m["planned"]],
-                 "markLine": {"symbol": "none", "label": {"formatter": _("today")}, "lineStyle": {"color": "#d64545"},
-                              "data": [{"xAxis": today.isoformat()}]}},
-                {"name": _("Actual"), "type": "scatter", "symbolSize": 12, "itemStyle": {"color": "#2e9d5b"},
-                 "data": [[m["actual"].isoformat(), str(m["label"])] for m in milestones if m["actual"]]},
-            ],
-        }
-        curve = selectors.investment_curve(obj)
-        curve_chart = {
-            "tooltip": {"trigger": "axis"},
-            "legend": {"top": 0, "right": 10, "data": [_("Planned cumulative"), _("Actual cumulative")]},
-            "grid": {"left": 70, "right": 20, "top": 40, "bottom": 30},
-            "xAxis": {"type": "category", "data": curve["months"]},
-            "yAxis": {"type": "value", "name": _("10k yuan")},
-            "series": [{"name": _("Planned cumulative"), "type": "line", "data": curve["planned"],
-                        "lineStyle": {"type": "dashed"}},
-                       {"name": _("Actual cumulative"), "type": "line", "data": curve["actual"], "areaStyle": {}}],
-        }
+        milestones = charts.milestone_rows(user=user, project=obj, today=today)
+        timeline = charts.timeline(milestones=milestones, today=today)
+        curve_chart = charts.investment_curve(user=user, project=obj, today=today)
         can_change = can(user, "change", obj)
         plan = obj.plans.filter(year=today.year).first()
         return {
@@ -221,7 +189,7 @@ class ProjectMapView(LoginRequiredMixin, View):
             "districts": reverse("projects:project_map_districts"),
             "detail": reverse("projects:project_detail", args=[0]),
             "card": reverse("projects:project_map_card", args=[0]),
-            "levelColors": LEVEL_COLORS, "stageColors": STAGE_COLORS,
+            "levelColors": charts.LEVEL_COLORS, "stageColors": charts.STAGE_COLORS,
             "levels": {v: str(lbl) for v, lbl in WarningLevel.choices},
             "stages": {v: str(lbl) for v, lbl in Stage.choices},
             "labels": {"investment": _("Total investment (10k yuan)"), "stage": _("Stage"), "level": _("Warning"),
@@ -250,52 +218,18 @@ class ProjectMapDistrictsView(LoginRequiredMixin, View):
     """Per-district counts and investment of the filtered projects (the map's district shading)."""
 
     def get(self, request):
-        qs = Project.objects.restrict(request.user, "view")
-        filterset = ProjectFilterSet(request.GET or None, queryset=qs, request=request)
-        if filterset.is_bound:
-            qs = filterset.qs if filterset.is_valid() else qs.none()
-        rows = qs.order_by().values("district_id", "district__name").annotate(n=Count("id"),
-                                                                              s=Sum("total_investment"))
-        return JsonResponse({"districts": [{"code": r["district_id"], "name": r["district__name"], "count": r["n"],
-                                            "investment": float(r["s"] or 0)} for r in rows]},
+        return JsonResponse({"districts": charts.map_districts(user=request.user, params=request.GET,
+                                                                request=request)},
                             json_dumps_params={"ensure_ascii": False})
 
 
 class DashboardView(LoginRequiredMixin, View):
     def get(self, request):
-        data = selectors.dashboard(user=request.user)
-        stage_chart = {
-            "tooltip": {"trigger": "axis"}, "grid": {"left": 50, "right": 20, "top": 20, "bottom": 60},
-            "xAxis": {"type": "category", "data": [s["label"] for s in data["by_stage"]],
-                      "axisLabel": {"rotate": 30}},
-            "yAxis": {"type": "value"},
-            "series": [{"type": "bar", "data": [{"value": s["n"], "itemStyle": {"color": STAGE_COLORS[s["stage"]]}}
-                                                for s in data["by_stage"]]}],
-        }
-        district_chart = {
-            "tooltip": {"trigger": "axis"}, "legend": {"top": 0, "data": [_("Green"), _("Yellow"), _("Red")]},
-            "grid": {"left": 50, "right": 20, "top": 40, "bottom": 60},
-            "xAxis": {"type": "category", "data": [d["name"] for d in data["by_district"]],
-                      "axisLabel": {"rotate": 30}},
-            "yAxis": {"type": "value"},
-            "series": [
-                {"name": _("Green"), "type": "bar", "stack": "n", "itemStyle": {"color": LEVEL_COLORS["green"]},
-                 "data": [d["n"] - d["red"] - d["yellow"] for d in data["by_district"]]},
-                {"name": _("Yellow"), "type": "bar", "stack": "n", "itemStyle": {"color": LEVEL_COLORS["yellow"]},
-                 "data": [d["yellow"] for d in data["by_district"]]},
-                {"name": _("Red"), "type": "bar", "stack": "n", "itemStyle": {"color": LEVEL_COLORS["red"]},
-                 "data": [d["red"] for d in data["by_district"]]},
-            ],
-        }
-        eco_chart = {
-            "tooltip": {"trigger": "item"},
-            "series": [{"type": "pie", "radius": ["35%", "65%"],
-                        "data": [{"name": e["name"], "value": e["n"]} for e in data["by_ecosystem"]]}],
-        }
+        built = charts.dashboard(user=request.user)
         return render(request, "projects/dashboard.html", {
-            "data": data, "stage_json": json.dumps(stage_chart, ensure_ascii=False),
-            "district_json": json.dumps(district_chart, ensure_ascii=False),
-            "eco_json": json.dumps(eco_chart, ensure_ascii=False)})
+            "data": built["data"], "stage_json": json.dumps(built["stage"], ensure_ascii=False),
+            "district_json": json.dumps(built["district"], ensure_ascii=False),
+            "eco_json": json.dumps(built["ecosystem"], ensure_ascii=False)})
 
 
 class WarningListView(ObjectListView):
