@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from industry_brain.core.api import ScopedPrimaryKeyRelatedField
 from industry_brain.enterprises.models import Enterprise
 
 from .. import engine
@@ -107,7 +108,7 @@ class PoolRowSerializer(serializers.Serializer):
 
 
 class TierFiguresSerializer(serializers.ModelSerializer):
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all())
 
     class Meta:
         model = EnterpriseTierFigures
@@ -135,7 +136,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
 
 
 class RecognitionApplicationSerializer(serializers.ModelSerializer):
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     round = serializers.PrimaryKeyRelatedField(queryset=RecognitionRound.objects.all())
     objections = ObjectionSerializer(many=True, read_only=True)
     timeline = serializers.SerializerMethodField()

@@ -1,12 +1,13 @@
 from rest_framework import serializers
 
+from industry_brain.core.api import ScopedPrimaryKeyRelatedField
 from industry_brain.enterprises.models import Enterprise
 
 from ..models import FactoryApplication
 
 
 class FactoryApplicationSerializer(serializers.ModelSerializer):
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
 
     class Meta:

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from industry_brain.chains.models import Chain, ChainNode
+from industry_brain.core.api import ScopedPrimaryKeyRelatedField
 from industry_brain.enterprises.models import Enterprise
 
 from ..choices import IntentionKind, ParticipantRole
@@ -13,7 +14,7 @@ from ..models import AttractionTarget, Event, Intention, Listing, Meeting, Regis
 
 
 class ListingSerializer(serializers.ModelSerializer):
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     node = serializers.PrimaryKeyRelatedField(queryset=ChainNode.objects.all(), allow_null=True, required=False)
     node_name = serializers.SerializerMethodField()
@@ -73,7 +74,7 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class RegistrationSerializer(serializers.ModelSerializer):
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     role = serializers.ChoiceField(choices=ParticipantRole.choices, default=ParticipantRole.BOTH)
 
@@ -98,8 +99,8 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 
 class IntentionSerializer(serializers.ModelSerializer):
-    buyer = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
-    seller = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), allow_null=True, required=False)
+    buyer = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    seller = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all(), allow_null=True, required=False)
     buyer_name = serializers.CharField(source="buyer.name", read_only=True)
     seller_name = serializers.SerializerMethodField()
     kind = serializers.ChoiceField(choices=IntentionKind.choices)

@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from industry_brain.core.api import RestrictedListCreateViewSet
-from industry_brain.enterprises.models import Enterprise
 
 from .. import selectors, services
 from ..gaps import may_read_gaps
@@ -40,13 +39,6 @@ from .serializers import (
 )
 
 
-def _firm_in_scope(user, enterprise, field: str):
-    """A firm named in a request must be one the caller can see; otherwise the error reads like a missing id."""
-    if not Enterprise.objects.restrict(user, "view").filter(pk=enterprise.pk).exists():
-        raise ValidationError({field: [f"Invalid pk \"{enterprise.pk}\" - object does not exist."]})
-    return enterprise
-
-
 class ListingViewSet(RestrictedListCreateViewSet):
     """Supply and demand listings (供需清单) in the caller's scope; a firm publishes its own, bureau staff on a
     firm's behalf."""
@@ -60,7 +52,7 @@ class ListingViewSet(RestrictedListCreateViewSet):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        enterprise = _firm_in_scope(self.request.user, data.pop("enterprise"), "enterprise")
+        enterprise = data.pop("enterprise")  # named within the caller's scope (ScopedPrimaryKeyRelatedField)
         serializer.instance = services.listing_publish(actor=self.request.user, enterprise=enterprise, data=data)
 
     @extend_schema(responses=RecommendationSerializer(many=True))
@@ -136,9 +128,9 @@ class EventViewSet(RestrictedListCreateViewSet):
         if request.method == "GET":
             rows = selectors.registrations_for(user=request.user, event=event)
             return Response(RegistrationSerializer(rows, many=True).data)
-        s = RegistrationSerializer(data=request.data)
+        s = RegistrationSerializer(data=request.data, context={"request": request})
         s.is_valid(raise_exception=True)
-        enterprise = _firm_in_scope(request.user, s.validated_data["enterprise"], "enterprise")
+        enterprise = s.validated_data["enterprise"]
         reg = services.registration_create(actor=request.user, event=event, enterprise=enterprise,
                                            role=s.validated_data["role"])
         return Response(RegistrationSerializer(reg).data, status=status.HTTP_201_CREATED)
@@ -170,12 +162,9 @@ class EventViewSet(RestrictedListCreateViewSet):
         if request.method == "GET":
             rows = selectors.intention_list(user=request.user).filter(event=event)
             return Response(IntentionSerializer(rows, many=True).data)
-        s = IntentionSerializer(data=request.data)
+        s = IntentionSerializer(data=request.data, context={"request": request})
         s.is_valid(raise_exception=True)
         data = dict(s.validated_data, event=event)
-        _firm_in_scope(request.user, data["buyer"], "buyer")
-        if data.get("seller") is not None:
-            _firm_in_scope(request.user, data["seller"], "seller")
         it = services.intention_declare(actor=request.user, data=data)
         return Response(IntentionSerializer(it).data, status=status.HTTP_201_CREATED)
 
@@ -205,9 +194,6 @@ class IntentionViewSet(RestrictedListCreateViewSet):
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        _firm_in_scope(self.request.user, data["buyer"], "buyer")
-        if data.get("seller") is not None:
-            _firm_in_scope(self.request.user, data["seller"], "seller")
         serializer.instance = services.intention_declare(actor=self.request.user, data=data)
 
     @extend_schema(request=IntentionSignSerializer, responses=IntentionSerializer)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from industry_brain.chains.models import ChainNode
+from industry_brain.core.api import ScopedPrimaryKeyRelatedField
 from industry_brain.enterprises.models import Enterprise
 
 from ..choices import FirmStatus, TtrSource
@@ -44,7 +45,7 @@ class SupplyLinkSerializer(serializers.ModelSerializer):
                                                              allow_null=True)
     supplier_external = serializers.PrimaryKeyRelatedField(queryset=ExternalFirm.objects.all(), required=False,
                                                            allow_null=True)
-    customer = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    customer = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     material = serializers.PrimaryKeyRelatedField(queryset=Material.objects.all())
     supplier_name = serializers.SerializerMethodField()
 
@@ -68,7 +69,7 @@ class SupplyLinkSerializer(serializers.ModelSerializer):
 
 
 class FirmProfileSerializer(serializers.ModelSerializer):
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     product = serializers.PrimaryKeyRelatedField(queryset=Material.objects.all())
 
     class Meta:
@@ -78,7 +79,7 @@ class FirmProfileSerializer(serializers.ModelSerializer):
 
 
 class BomLineSerializer(serializers.ModelSerializer):
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all())
+    enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all())
     material = serializers.PrimaryKeyRelatedField(queryset=Material.objects.all())
 
     class Meta:
@@ -266,7 +267,7 @@ class WhitelistEntrySerializer(serializers.ModelSerializer):
 
 
 class DailyReportSerializer(serializers.Serializer):
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False)
+    enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False)
     date = serializers.DateField()
     status = serializers.ChoiceField(choices=FirmStatus.choices)
     capacity_use = serializers.DecimalField(max_digits=4, decimal_places=3, min_value=0, max_value=1)
@@ -274,7 +275,7 @@ class DailyReportSerializer(serializers.Serializer):
 
 
 class EmergencyRequestSerializer(serializers.Serializer):
-    enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False)
+    enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False)
     kind = serializers.ChoiceField(choices=[("transport_pass", "transport_pass"), ("coordination", "coordination")])
     title = serializers.CharField(max_length=200)
     description = serializers.CharField()

@@ -308,7 +308,7 @@ class EmergencyViewSet(RestrictedListCreateViewSet):
     @action(detail=True, methods=["post"], url_path="daily-reports")
     def daily_reports(self, request, pk=None):
         em = self.get_object()
-        s = DailyReportSerializer(data=request.data)
+        s = DailyReportSerializer(data=request.data, context={"request": request})
         s.is_valid(raise_exception=True)
         r = services.daily_report_submit(actor=request.user, emergency=em, **s.validated_data)
         return Response({"id": r.pk}, status=status.HTTP_201_CREATED)
@@ -317,7 +317,7 @@ class EmergencyViewSet(RestrictedListCreateViewSet):
     @action(detail=True, methods=["post"])
     def requests(self, request, pk=None):
         em = self.get_object()
-        s = EmergencyRequestSerializer(data=request.data)
+        s = EmergencyRequestSerializer(data=request.data, context={"request": request})
         s.is_valid(raise_exception=True)
         d = s.validated_data
         ent = d.get("enterprise") or getattr(request.user, "enterprise", None)

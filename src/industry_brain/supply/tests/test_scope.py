@@ -96,12 +96,20 @@ def test_external_firms_and_materials_by_role(api, world, supply_world):
 
 def test_writes_outside_scope_are_refused(api, world, supply_world):
     net = supply_world["net"]
-    # A district cannot record links for another district's firm; an enterprise not for another firm.
-    for role, customer in (("district", world.ent_xiaoshan), ("enterprise", world.ent_xiaoshan)):
+    # A district cannot record links for another district's firm (it sees the firm: 403); an enterprise not for
+    # another firm, which it cannot see: that id is answered like one that does not exist (400 on the field).
+    answers = {}
+    for role, customer in (("district", world.ent_xiaoshan.pk), ("enterprise", world.ent_xiaoshan.pk),
+                           ("enterprise", 10 ** 9)):
         r = api.as_user(world.user(role)).post("/api/v1/supply-links/", {
-            "supplier_external": net["nb"].pk, "customer": customer.pk, "material": net["chip"].pk, "share": "0.1",
+            "supplier_external": net["nb"].pk, "customer": customer, "material": net["chip"].pk, "share": "0.1",
             "monthly_volume": "10"}, format="json")
-        assert r.status_code == 403, role
+        answers[role, customer] = r
+    assert answers["district", world.ent_xiaoshan.pk].status_code == 403
+    other, missing = answers["enterprise", world.ent_xiaoshan.pk], answers["enterprise", 10 ** 9]
+    assert other.status_code == missing.status_code == 400
+    assert other.json() == {"customer": [m.replace(str(10 ** 9), str(world.ent_xiaoshan.pk))
+                                         for m in missing.json()["customer"]]}
     # Chain teams and departments cannot create scenarios of their own accord; cadres neither.
     for role in ("department", "cadre", "enterprise"):
         r = api.as_user(world.user(role)).post("/api/v1/scenarios/", {"name": "x", "regions": ["310000"],
