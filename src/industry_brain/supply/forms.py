@@ -16,8 +16,9 @@ MAX_DAYS = Decimal(3650)
 
 
 def _amount(label, *, positive: bool = False, max_value=None) -> forms.DecimalField:
-    return forms.DecimalField(label=label, max_digits=16, decimal_places=4, max_value=max_value,
-                              min_value=Decimal("0.0001") if positive else Decimal(0))
+    # Digits are left to the model (its full_clean answers on the same field names), so that stored values with
+    # more decimals (per-unit needs, unit values) come back into the form unchanged.
+    return forms.DecimalField(label=label, max_value=max_value, min_value=Decimal("0.0001") if positive else Decimal(0))
 
 
 class ProfileForm(forms.Form):

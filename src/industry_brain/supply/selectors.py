@@ -184,13 +184,20 @@ def risk_card(*, user, enterprise_id: int) -> dict:
     links = list(SupplyLink.objects.filter(customer_id=enterprise_id).select_related(
         "supplier_enterprise", "supplier_external", "material").order_by("material__name", "-share"))
     by_material: dict[int, dict] = {}
+    from industry_brain.core.models import District
+
+    from .regions import region_name
+
+    districts = dict(District.objects.filter(code__in={lk.supplier_enterprise.district_id for lk in links
+                                                       if lk.supplier_enterprise_id}).values_list("code", "name"))
     for lk in links:
         entry = by_material.setdefault(lk.material_id, {"material": lk.material_id, "material_name": lk.material.name,
                                                         "unit": lk.material.unit, "suppliers": []})
         s = lk.supplier
         entry["suppliers"].append({"link": lk.pk, "supplier_enterprise": lk.supplier_enterprise_id,
                                    "supplier_external": lk.supplier_external_id, "name": s.name,
-                                   "region": getattr(s, "region", None) or getattr(s, "district_id", ""),
+                                   "region": region_name(s.region) if lk.supplier_external_id else
+                                   districts.get(s.district_id, s.district_id),
                                    "share": float(lk.share), "monthly_volume": float(lk.monthly_volume)})
     ttr_local = dict(RecoveryEstimate.objects.filter(supplier_enterprise_id__in={
         lk.supplier_enterprise_id for lk in links if lk.supplier_enterprise_id}).values_list(

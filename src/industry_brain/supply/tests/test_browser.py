@@ -34,4 +34,36 @@ def test_scenario_page_in_the_browser(browser_page, world):
     assert alt.name in row.inner_text()
     assert world.ent_xiaoshan.name not in page.content()
     assert page.locator("#by-district tbody tr").count() == 1
-    page.screenshot(path="/tmp/supply-scenario.png", full_page=True)
+    page.screenshot(path=str(_shot("supply-scenario-small")), full_page=True)
+    # The alternative becomes a matchmaking need with the evidence, in one click.
+    row.locator("button[formaction]").click()
+    page.wait_for_load_state("networkidle")
+    assert "/matchmaking/" in page.url and "晶圆" in page.inner_text("main")
+    # The firm's risk card: a wrong share is refused naming the field, a right one saved.
+    link = net["links"][0]
+    page.goto(f"{page.base_url}/supply/enterprises/{world.ent_xihu.pk}/risk-card/")
+    assert page.locator(f"a[href='/supply/links/{link.pk}/']").count() == 1
+    page.screenshot(path=str(_shot("supply-risk-card")), full_page=True)
+    page.click(f"a[href='/supply/links/{link.pk}/']")
+    page.fill("input[name=share]", "1.5")
+    page.click("#supply-input-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    errors = page.inner_text("#form-errors")
+    assert "占需求份额" in errors
+    page.screenshot(path=str(_shot("supply-link-form-error")), full_page=True)
+    page.fill("input[name=share]", "0.9")
+    page.click("#supply-input-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/risk-card/")
+    link.refresh_from_db()
+    assert str(link.share) == "0.9000"
+
+
+def _shot(name: str):
+    """docs/screenshots/<name>.png when SCREENSHOTS=1 (as the menu walk does), else a temporary file."""
+    import os
+    import pathlib
+
+    if os.environ.get("SCREENSHOTS") == "1":
+        return pathlib.Path(__file__).resolve().parents[4] / "docs" / "screenshots" / f"{name}.png"
+    return pathlib.Path("/tmp") / f"{name}.png"

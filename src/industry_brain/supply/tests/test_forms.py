@@ -113,3 +113,16 @@ def test_risk_card_offers_corrections_only_to_those_who_may_make_them(world, net
     assert 'id="edit-profile"' in own and f"/supply/links/{net['links'][0].pk}/" in own
     team = _zh(_client(world.user("chain_team")).get(url).content)
     assert 'id="edit-profile"' not in team and "/supply/links/" not in team
+
+
+def test_stored_values_with_many_decimals_save_back_unchanged(world, net):
+    p = FirmProfile.objects.get(enterprise=world.ent_xihu)
+    p.unit_value = Decimal("0.123456")
+    p.save(update_fields=["unit_value"])
+    c = _client(world.user("city"))
+    url = f"/supply/enterprises/{world.ent_xihu.pk}/profile/"
+    form = c.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items()}
+    assert c.post(url, data).status_code == 302
+    p.refresh_from_db()
+    assert p.unit_value == Decimal("0.123456")
