@@ -106,7 +106,14 @@ def labels() -> dict[tuple[str, str], str]:
     out.update({("ecosystem", str(e.pk)): e.name for e in Ecosystem.objects.all()})
     out.update({("chain", str(c.pk)): c.name for c in Chain.objects.all()})
     out.update({("size", key): label for _f, key, label in SIZE_BANDS})
-    out.update({("scheme", s.value): {"digital": "数字经济核心产业制造业", "strategic": "战略性新兴产业"}[s.value]
+    # A classification mapped by divisions where the official table maps classes says so in its name: 数字经济核心产业
+    # (01 数字产品制造业) is approximated by division 39; the 战略性新兴产业(2018) class list was not available to the
+    # platform (reference §2.2: NOT FOUND), so its division set is the platform's provisional mapping until the city
+    # loads the official one (rows with approximate = False).
+    approximate = set(ClassificationBridge.objects.filter(approximate=True).values_list("scheme", flat=True))
+    names = {"digital": ("数字经济核心产业制造业", "（按大类近似）"),
+             "strategic": ("战略性新兴产业", "（平台暂行对照）")}
+    out.update({("scheme", s.value): names[s.value][0] + (names[s.value][1] if s.value in approximate else "")
                 for s in Scheme})
     return out
 

@@ -80,7 +80,12 @@ def test_classification_and_size_and_chain_groups(crafted):
     services.compute_indicators()
     digital = row(dt.date(2026, 2, 1), "scheme", "digital")
     assert digital.va_growth_cum == pytest.approx(((A_JAN_REAL + 24) / 40 - 1) * 100)
-    assert digital.label == "数字经济核心产业制造业"
+    assert digital.label == "数字经济核心产业制造业（按大类近似）"  # the bridge row is approximate
+    ClassificationBridge.objects.update(approximate=False)  # an official table loaded: the plain name
+    ClassificationBridge.objects.create(scheme="strategic", industry_id="27")  # a provisional mapping says so
+    services.compute_indicators()
+    assert row(dt.date(2026, 2, 1), "scheme", "digital").label == "数字经济核心产业制造业"
+    assert row(dt.date(2026, 1, 1), "scheme", "strategic").label == "战略性新兴产业（平台暂行对照）"
     chain = row(dt.date(2026, 1, 1), "chain", str(crafted.chain.pk))  # only firm A is a chain member
     assert chain.va_growth_month == pytest.approx((A_JAN_REAL / 20 - 1) * 100)
     assert Indicator.objects.filter(dimension="size").exists()
