@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum, Value, Window
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import RowNumber
 
 from industry_brain.core.permissions import can, is_city
@@ -79,14 +79,18 @@ def chain_graph(chain: Chain, user) -> dict:
     year = latest_figures_year()
     nodes = list(chain.nodes.order_by(segment_order(), "order", "id"))
     members = counted_memberships().filter(node_id__in=[n.pk for n in nodes]).order_by()
+    stats = {r["node"]: {"n": r["n"], "hidden": 0} for r in members.values("node").annotate(n=Count("pk"))}
+    # Whether the reader may see every member's figures matters only where fewer than MIN_GROUP firms make up a
+    # node's output: ask there only, so that the count above reads the membership index alone (no join to the
+    # registry for each of the largest chain's members).
+    small = [node for node, st in stats.items() if st["n"] < MIN_GROUP]
     confidential = _members_scope(user, "view_confidential")
     if confidential is None:
-        hidden = Count("pk")
-    elif not confidential:  # Q(): every member's figures are visible
-        hidden = Value(0)
-    else:
-        hidden = Count("pk", filter=~confidential)
-    stats = {r["node"]: r for r in members.values("node").annotate(n=Count("pk"), hidden=hidden)}
+        for node in small:
+            stats[node]["hidden"] = stats[node]["n"]
+    elif confidential and small:  # Q() would mean every member's figures are visible
+        for r in members.filter(node_id__in=small).values("node").annotate(hidden=Count("pk", filter=~confidential)):
+            stats[r["node"]]["hidden"] = r["hidden"]
     output = {}
     if year is not None:
         # One figures row per enterprise and year (figures_one_row_per_year): each member's revenue that year,
