@@ -62,6 +62,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("demands/api/serializers.py", "handler = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter("
                                    "role=Role.DEPARTMENT), required=False,"): ACCOUNT_PICKER,
     ("demands/forms.py", 'role=Role.DEPARTMENT).order_by("username"), required=False,'): ACCOUNT_PICKER,
+    ("demands/autocomplete.py", 'staff = User.objects.filter(role=Role.DEPARTMENT, is_active=True).select_related('
+                                '"organisation")'): ACCOUNT_PICKER,
 }
 
 

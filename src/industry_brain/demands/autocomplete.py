@@ -19,6 +19,7 @@ from industry_brain.accounts.models import User
 from industry_brain.accounts.selectors import departments
 from industry_brain.core.autocomplete import MAX_ID, Source, register
 from industry_brain.core.labels import person
+from industry_brain.core.permissions import can
 
 from .models import Cadre, Demand, DemandCategory
 
@@ -76,11 +77,10 @@ def _handlers(user, params):
     staff = User.objects.filter(role=Role.DEPARTMENT, is_active=True).select_related("organisation")
     if department_id is None or not user.is_authenticated:
         return staff.none()
-    if user.is_city or user.role == Role.DISTRICT:
-        return staff.filter(organisation_id=department_id)
-    if user.role == Role.DEPARTMENT and user.organisation_id == department_id:
-        return staff.filter(organisation_id=department_id)
-    return staff.none()
+    department = departments().filter(pk=department_id).first()
+    if department is None or not can(user, "name_handler", department):  # declared in permissions.py
+        return staff.none()
+    return staff.filter(organisation_id=department_id)
 
 
 register(Source("handler", queryset=_handlers, order=("title", "username"),
