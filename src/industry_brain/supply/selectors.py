@@ -171,7 +171,8 @@ def chain_break_points(*, user, enterprises: list[int] | None = None) -> dict[in
 # ---------------------------------------------------------------------------------------------- risk card
 
 def latest_run_for(enterprise_id: int) -> ScenarioRun | None:
-    r = ScenarioResult.objects.filter(enterprise_id=enterprise_id).order_by("-run_id").select_related("run").first()
+    r = ScenarioResult.objects.filter(enterprise_id=enterprise_id).order_by("-run_id").select_related("run").defer(
+        "run__snapshot", "run__page_data").first()
     return r.run if r else None
 
 
@@ -213,7 +214,7 @@ def risk_card(*, user, enterprise_id: int) -> dict:
         entry["single_source"] = len(entry["suppliers"]) == 1
         entry["share"] = round(sum(s["share"] for s in entry["suppliers"]), 4)
     last = ScenarioResult.objects.filter(enterprise_id=enterprise_id, run__status="done").order_by(
-        "-run_id").select_related("run__scenario", "missing_material").first()
+        "-run_id").select_related("run__scenario", "missing_material").defer("run__snapshot", "run__page_data").first()
     bom = list(BomLine.objects.filter(enterprise_id=enterprise_id).select_related("material"))
     profile = FirmProfile.objects.filter(enterprise_id=enterprise_id).select_related("product").first()
     return {
@@ -246,7 +247,7 @@ def node_security(user, chain) -> list[dict]:
         Enterprise.objects.filter(pk__in=all_firms).filter(_enterprise_q(user)).values_list("pk", flat=True))
     conc = {(r["customer_id"], r["material_id"]): r for r in input_concentration(user=user).filter(
         customer__memberships__node__chain=chain)}
-    last_run = ScenarioRun.objects.filter(status="done").order_by("-id").first()
+    last_run = ScenarioRun.objects.filter(status="done").order_by("-id").defer("snapshot", "page_data").first()
     results = {}
     if last_run is not None:
         for e, tts, capped, lost in result_list(user=user, run=last_run).filter(
