@@ -163,23 +163,25 @@ def _store(*, actor, item, version, columns, code, money, as_of) -> None:
     stale = Eligibility.objects.filter(item=item, status=Status.CANDIDATE)
     Eligibility.objects.filter(superseded_by__in=stale.values("pk")).update(superseded_by=None)
     stale._raw_delete(stale.db)
-    settled = set(Eligibility.objects.filter(item=item).values_list("enterprise_id", flat=True))
+    settled = np.fromiter(Eligibility.objects.filter(item=item).values_list("enterprise_id", flat=True),
+                          dtype=np.int64)
     names = rules.rule_vars(version.conditions, version.exclusions, version.amount)
-    now = timezone.now()
     idx = np.nonzero(code != rules.FALSE)[0]
-    rows = []
-    for i in idx.tolist():
-        pk = int(columns.ids[i])
-        if pk in settled:
-            continue
-        inputs = columns.inputs_at(i, names)
-        missing = [n for n in names if inputs[n][0] is None] if code[i] == rules.UNKNOWN else []
-        amount = None if np.isnan(money[i]) else Decimal(str(round(float(money[i]), 2)))
-        rows.append({"item_id": item.pk, "enterprise_id": pk, "version_id": version.pk,
-                     "result": True if code[i] == rules.TRUE else None, "amount": amount, "inputs": inputs,
-                     "missing": missing, "supplied": {}, "status": Status.CANDIDATE, "computed_at": now,
-                     "as_of": as_of, "bank_name": "", "bank_account": "", "reason": "", "created": now,
-                     "updated": now})
+    if len(settled):
+        idx = idx[~np.isin(columns.ids[idx], settled)]
+    if not len(idx):
+        return
+    # Column at a time: the snapshots, the missing figures of unknown standings, the amounts.
+    inputs = columns.inputs_rows(idx, names)
+    unknown = (code[idx] == rules.UNKNOWN).tolist()
+    amounts = [None if a != a else Decimal(str(round(a, 2))) for a in money[idx].tolist()]
+    now = timezone.now()
+    rows = [{"item_id": item.pk, "enterprise_id": pk, "version_id": version.pk, "result": None if unk else True,
+             "amount": amount, "inputs": snap,
+             "missing": [n for n in names if snap[n][0] is None] if unk else [], "supplied": {},
+             "status": Status.CANDIDATE, "computed_at": now, "as_of": as_of, "bank_name": "", "bank_account": "",
+             "reason": "", "created": now, "updated": now}
+            for pk, unk, amount, snap in zip(columns.ids[idx].tolist(), unknown, amounts, inputs, strict=True)]
     fast_insert(Eligibility, rows)
 
 
@@ -257,11 +259,31 @@ def eligibility_trace(eligibility: Eligibility) -> list[dict]:
 
 
 def fast_insert(model, rows: list[dict]) -> None:
-    """Insert many rows with one prepared statement (executemany): the values are prepared by the model's own
-    fields, so every backend receives what the ORM would send, without building a model instance per row."""
+    """Insert many rows without building a model instance per row. On PostgreSQL one COPY streams them (JSON
+    fields serialised here, the other values adapted by the driver); elsewhere one prepared statement
+    (executemany) with the values prepared by the model's own fields."""
     if not rows:
         return
     fields = [model._meta.get_field(name) for name in rows[0]]
+    if connection.vendor == "postgresql":
+        import enum
+        import json
+
+        from django.db import models as m
+
+        q = connection.ops.quote_name
+        keys = [f.attname if f.attname in rows[0] else f.name for f in fields]
+        as_json = [isinstance(f, m.JSONField) for f in fields]
+        copy_sql = (f"COPY {q(model._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) FROM STDIN")
+        def value(v, is_json):
+            if is_json:
+                return json.dumps(v, ensure_ascii=False)
+            return v.value if isinstance(v, enum.Enum) else v  # choices by their stored value, not their name
+
+        with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+            for r in rows:
+                copy.write_row([value(r[k], j) for k, j in zip(keys, as_json, strict=True)])
+        return
     sql = (f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} "
            f"({', '.join(connection.ops.quote_name(f.column) for f in fields)}) "
            f"VALUES ({', '.join(['%s'] * len(fields))})")

@@ -137,6 +137,25 @@ class Columns:
             out[name] = v
         return out
 
+    def python_values(self, name: str, idx: np.ndarray) -> list:
+        """The values of one variable for the rows `idx`, as `values_at` gives them (None for missing, a sorted
+        list for a set), converted a column at a time."""
+        col = self.cols[name][idx]
+        if VARIABLES[name].kind == "set" and col.dtype.kind in "iu":
+            sets = {m: sorted(tiers_from_mask(m)) for m in np.unique(col).tolist()}  # a few distinct masks
+            return [sets[m] for m in col.tolist()]
+        if col.dtype.kind == "f":
+            return [None if v != v else v for v in col.tolist()]  # NaN is the only value unequal to itself
+        if col.dtype.kind == "b":
+            return col.tolist()
+        return [sorted(v) if isinstance(v, frozenset) else v for v in col.tolist()]
+
+    def inputs_rows(self, idx: np.ndarray, names) -> list[dict]:
+        """The snapshots (`inputs_at`) of the rows `idx`, built a column at a time (labels translated once)."""
+        meta = [(n, self.years.get(n), str(VARIABLES[n].source)) for n in names]
+        values = [self.python_values(n, idx) for n, _y, _s in meta]
+        return [{n: [values[k][r], y, src] for k, (n, y, src) in enumerate(meta)} for r in range(len(idx))]
+
     def inputs_at(self, i: int, names) -> dict:
         """The snapshot kept with an eligibility: `{var: [value, year, source]}`."""
         values = self.values_at(i, names)

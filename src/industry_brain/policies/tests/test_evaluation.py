@@ -204,3 +204,21 @@ def test_tiers_and_factory_levels_come_from_the_cultivation_and_factories_apps(w
     outcome = services.evaluate_for_enterprise(enterprise=giant, items=[tier_item])[0][2]
     assert outcome["result"] is True
     assert services.evaluate_for_enterprise(enterprise=lapsed, items=[tier_item])[0][2]["result"] is False
+
+
+def test_snapshots_built_a_column_at_a_time_equal_the_per_firm_ones(world):
+    import numpy as np
+
+    from industry_brain.policies.variables import VARIABLES, load_columns
+
+    giant = make_enterprise("杭州快照小巨人有限公司")
+    Recognition.objects.create(enterprise=giant, tier="little_giant", level="national", year=2024)
+    _figures(giant, rd_expense=0)
+    make_enterprise("杭州无数据有限公司", figures=False)
+    EnterpriseFact.objects.create(fact_list=FactList.objects.create(variable="dishonest", source="法院",
+                                                                    as_of=timezone.localdate()), enterprise=giant)
+    names = sorted(VARIABLES)
+    columns = load_columns(names, as_of=timezone.localdate(), fiscal_year=LAST_YEAR)
+    idx = np.arange(columns.n)
+    assert columns.n >= 3
+    assert columns.inputs_rows(idx, names) == [columns.inputs_at(i, names) for i in idx.tolist()]
