@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from industry_brain.core.autocomplete import Autocomplete
 from industry_brain.enterprises.models import Enterprise
 
 from . import engine
@@ -107,7 +108,7 @@ class RoundForm(forms.ModelForm):
 class ApplicationForm(forms.Form):
     """The enterprise applies for itself; a bureau nominates a firm in its scope by its credit code."""
 
-    uscc = forms.CharField(label=_("unified social credit code"), max_length=18)
+    uscc = forms.CharField(label=_("unified social credit code"), max_length=18, widget=Autocomplete("enterprise-uscc"))
     application_type = forms.ChoiceField(label=_("application type"), choices=[
         (ApplicationType.NEW, ApplicationType.NEW.label), (ApplicationType.REVIEW, ApplicationType.REVIEW.label)])
     statement = forms.CharField(label=_("statement"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

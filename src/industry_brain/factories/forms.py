@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from industry_brain.core.autocomplete import Autocomplete
 from industry_brain.enterprises.models import Enterprise
 
 from .models import FactoryApplication
@@ -15,9 +16,11 @@ class FactoryApplicationForm(forms.ModelForm):
     """An enterprise applies for its own factory; a bureau files for a firm in its scope, named by its unified
     social credit code. The investment project, when there is one, is named by its code."""
 
-    uscc = forms.CharField(label=_("unified social credit code"), max_length=18, required=False)
+    uscc = forms.CharField(label=_("unified social credit code"), max_length=18, required=False,
+                           widget=Autocomplete("enterprise-uscc"))
     project_code = forms.CharField(label=_("investment project code"), max_length=40, required=False,
-                                   help_text=_("Optional: the project that built this factory."))
+                                   help_text=_("Optional: the project that built this factory."),
+                                   widget=Autocomplete("project-code"))
 
     class Meta:
         model = FactoryApplication

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from industry_brain.chains.models import Chain, ChainNode
+from industry_brain.core.autocomplete import Autocomplete
 from industry_brain.enterprises.models import Enterprise
 
 from .choices import IntentionKind, ListingKind, ParticipantRole
@@ -15,7 +16,7 @@ class FirmField(forms.CharField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 18)
-        kwargs.setdefault("help_text", _("Unified social credit code (18 characters)"))
+        kwargs.setdefault("widget", Autocomplete("enterprise-uscc"))  # searched by name, submits the code
         super().__init__(*args, **kwargs)
 
     def resolve(self, value, user):

@@ -17,6 +17,11 @@ def _search(qs, q):
     return qs.filter(Q(name__icontains=q) | Q(code__istartswith=q))
 
 
-register(Source("project", queryset=_projects, search=_search, order=("name", "pk"),
-                item=lambda p: {"id": p.pk, "value": p.pk, "label": p.name,
-                                "detail": f"{p.code} · {p.district.name}"}))
+def _item(p):
+    return {"id": p.pk, "value": p.pk, "label": p.name, "detail": f"{p.code} · {p.district.name}"}
+
+
+register(Source("project", queryset=_projects, search=_search, order=("name", "pk"), item=_item))
+# Forms that name a project by its code (a factory application) submit the code.
+register(Source("project-code", queryset=_projects, search=_search, order=("name", "pk"),
+                item=lambda p: _item(p) | {"value": p.code}, value_field="code"))

@@ -40,7 +40,7 @@ def scene(world):
 @pytest.mark.parametrize("role", ALL_ROLES)
 @pytest.mark.parametrize("source,model,query", [
     ("enterprise", Enterprise, "杭州"), ("enterprise-uscc", Enterprise, "杭州"), ("project", Project, "测试项目"),
-    ("cadre", Cadre, "干部"),
+    ("project-code", Project, "测试项目"), ("cadre", Cadre, "干部"),
 ])
 def test_search_and_lookup_never_name_a_row_outside_scope(scene, role, source, model, query):
     user = scene.user(role)
@@ -49,7 +49,8 @@ def test_search_and_lookup_never_name_a_row_outside_scope(scene, role, source, m
     found = labels(ask(user, source, q=query))
     assert found == visible  # every visible match offered, nothing else
     for obj in model.objects.all():
-        key = obj.uscc if source == "enterprise-uscc" else obj.pk
+        key = {"enterprise-uscc": getattr(obj, "uscc", None), "project-code": getattr(obj, "code", None)}.get(
+            source, obj.pk)
         by_id = labels(ask(user, source, id=key))
         assert by_id == ({obj.name} if obj.name in visible else set())
     assert not found & hidden
