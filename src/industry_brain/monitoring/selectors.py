@@ -185,13 +185,20 @@ def supply_risk(*, user, dimension: str, key: str, limit: int = 5) -> dict:
             "flagged": totals["firms"] or 0, "lost": totals["lost"] or 0, "nodes": nodes, "materials": materials}
 
 
-def cockpit_warnings(*, user) -> dict:
-    """Warnings of the other modules, each within the user's scope: red projects, overdue demands."""
+def cockpit_warnings(*, user, dimension: str = "city", key: str = "all") -> dict:
+    """Warnings of the other modules, each within the user's scope and narrowed to the cockpit's group (the projects
+    and demands of a district, of an ecosystem): red projects, overdue demands."""
+    from industry_brain.chains.models import ChainMembership
     from industry_brain.demands.selectors import demand_list, overdue
     from industry_brain.projects.selectors import red_projects
 
     red = red_projects(user=user)
     late = overdue(demand_list(user=user))
+    if dimension == Dimension.DISTRICT:
+        red, late = red.filter(district_id=key), late.filter(district_id=key)
+    elif dimension == Dimension.ECOSYSTEM:
+        members = ChainMembership.objects.filter(node__chain__ecosystem_id=key).values("enterprise_id")
+        red, late = red.filter(ecosystem_id=key), late.filter(enterprise_id__in=members)
     return {"red_projects": red.count(), "red_list": list(red[:5]), "overdue_demands": late.count(),
             "overdue_list": list(late.select_related("enterprise")[:5])}
 

@@ -100,7 +100,8 @@ class CockpitView(LoginRequiredMixin, View):
         ctx = {"row": row, "period": period, "dimension": dimension, "key": key,
                "headline": [_headline(BY_FIELD[f], getattr(row, f)) for f in HEADLINE],
                "trend_json": json.dumps(trend_chart, ensure_ascii=False),
-               "warnings": selectors.cockpit_warnings(user=user),
+               "warnings": selectors.cockpit_warnings(user=user, dimension=dimension, key=key),
+               "project_filter": {"district": f"district={key}", "ecosystem": f"ecosystem={key}"}.get(dimension, ""),
                # stored by the indicator run: no aggregation of reports or projects at request time
                "movers": selectors.top_movers(user=user, dimension=dimension, key=key, period=period),
                "investment": selectors.investment_growth(row=row), "investment_defs": INVESTMENT,

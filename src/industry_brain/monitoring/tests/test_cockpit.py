@@ -182,3 +182,19 @@ def test_no_investment_growth_when_the_reports_begin_after_january_of_last_year(
     feb = Indicator.objects.get(period=dt.date(2026, 2, 1), dimension="city", key="all")
     assert feb.inv_industrial_cum == pytest.approx(200)  # the level stands
     assert feb.inv_industrial_growth_cum is None and feb.inv_manufacturing_growth_cum is None  # 1—2月 vs 2月 only
+
+
+def test_warnings_are_narrowed_to_the_cockpit_group(crafted):
+    from industry_brain.projects.tests.helpers import make_project
+
+    places = (("330106", crafted.chain), ("330109", crafted.other_chain), ("330109", crafted.other_chain))
+    for district, chain in places:
+        p = make_project(district=district, chain=chain, stage="construction")
+        type(p).objects.filter(pk=p.pk).update(warning_level="red")
+    city = crafted.user("city")
+    assert selectors.cockpit_warnings(user=city)["red_projects"] == 3
+    assert selectors.cockpit_warnings(user=city, dimension="district", key="330109")["red_projects"] == 2
+    assert selectors.cockpit_warnings(user=city, dimension="ecosystem", key=str(crafted.ecosystem.pk))[
+        "red_projects"] == 1
+    # a district reader's own scope still applies on top of the page's group
+    assert selectors.cockpit_warnings(user=crafted.user("district"), dimension="city", key="all")["red_projects"] == 1
