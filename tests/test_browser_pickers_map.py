@@ -196,4 +196,16 @@ def test_charts_follow_the_rules_in_the_browser(browser_page, world):
         page.wait_for_timeout(1500)
         shoot(page, f"chart_project_dashboard_{width}")
         assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+    # A chain-map node opens the list of its firms.
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{page.base_url}/chains/{world.chain.pk}/")
+    page.wait_for_selector("#chain-graph[data-node-count]", state="attached")
+    x, y, node = page.evaluate("""() => {
+        const chart = window.IB.charts['chain-graph'];
+        const n = chart.getOption().series[0].data[0];
+        return chart.convertToPixel({seriesIndex: 0}, [n.x, n.y]).concat([n.id]);
+    }""")
+    box = page.query_selector("#chain-graph").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_url(f"**/enterprises/?node={node}")
     assert page.console_errors == []
