@@ -755,8 +755,7 @@ def _columns(rows: list[dict]) -> dict[str, list]:
 def _rows(columns: dict[str, list]) -> list[dict]:
     keys = list(columns)
     n = len(columns[keys[0]]) if keys else 0
-    return [{k: columns[k][i] for k in keys if columns[k][i] is not None or k in ("capacity", "cap")}
-            for i in range(n)]
+    return [{k: columns[k][i] for k in keys if columns[k][i] is not None} for i in range(n)]  # None = absent
 
 
 def stored_snapshot(run: ScenarioRun) -> dict:
