@@ -55,7 +55,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
                   "growth_cumulative", "growth_month", "contribution", "output_value", "output_growth_cum",
                   "sales_ratio", "export_cum", "export_growth_cum", "revenue_cum", "revenue_growth_cum", "profit_cum",
                   "profit_growth_cum", "loss_firms", "loss_share", "electricity_cum", "electricity_growth_cum", "rank",
-                  "estimated"]
+                  "inv_industrial_cum", "inv_industrial_growth_cum", "inv_manufacturing_cum",
+                  "inv_manufacturing_growth_cum", "estimated"]
 
     def get_period(self, obj) -> str:
         return obj.period.strftime("%Y-%m")

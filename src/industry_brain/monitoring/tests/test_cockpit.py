@@ -91,6 +91,12 @@ def test_investment_growth_is_stored_per_group_and_month(projects):
     assert row(dt.date(2025, 1, 1)).inv_industrial_growth_cum is None  # no base year
 
 
+def test_indicators_api_gives_the_groups_investment(projects, api):
+    services.compute_indicators()
+    res = api.as_user(projects.user("district_other")).get("/api/v1/indicators/?period=2026-01&by=district")
+    assert [(r["key"], r["inv_industrial_growth_cum"]) for r in res.json()] == [("330109", pytest.approx(-20.0))]
+
+
 def test_cockpit_shows_its_own_groups_investment(projects, client):
     services.compute_indicators()
     client.force_login(projects.user("city"))
