@@ -1,6 +1,5 @@
-"""Scope expectations of the core pages not declared with the site's routes (testing/scope_matrix.py SITE)."""
-
-from industry_brain.testing.scope_matrix import case
+"""Scope expectations of the core pages not declared with the site's routes (testing/scope_matrix.py SITE), as
+plain dicts (read as `case(**...)`), so that core imports nothing of the test package."""
 
 
 def _job(world):
@@ -12,7 +11,7 @@ def _job(world):
 
 
 EXPECTATIONS = {
-    "imports:job": case(kwargs=_job, everyone=404, district=200, city=200,
-                        note="an import job and its row errors are the importing user's own (and the city's, which "
-                             "sees every row it could import)"),
+    "imports:job": {"kwargs": _job, "everyone": 404, "district": 200, "city": 200,
+                    "note": "an import job and its row errors are the importing user's own (and the city's, which "
+                            "sees every row it could import)"},
 }
