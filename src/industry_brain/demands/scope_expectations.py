@@ -23,14 +23,15 @@ EXPECTATIONS = {
         cadre=403,
         enterprise=403,
     ),
+    # POST with an empty body: who has the right gets 400 (the body is wrong), the others 403 before the body.
     "assignment-list": [
         case(setup=rows, everyone=200),
-        case("post", everyone=400),
+        case("post", everyone=403, city=400, district=400, district_other=400),
     ],
     "cadre-detail": case(kwargs=lambda w: {"pk": w.cadre.pk}, everyone=404, city=200, district=200, cadre=200),
     "cadre-list": [
         case(setup=rows, everyone=200),
-        case("post", everyone=400),
+        case("post", everyone=403, city=400, district=400, district_other=400),
     ],
     "demand-accept": case(
         "post",
@@ -62,7 +63,7 @@ EXPECTATIONS = {
     ),
     "demand-list": [
         case(setup=rows, everyone=200),
-        case("post", everyone=400),
+        case("post", everyone=400, chain_team=403, department=403, department_other=403),
     ],
     "demand-rate": case(
         "post",
@@ -172,6 +173,6 @@ EXPECTATIONS = {
     ),
     "visit-list": [
         case(setup=rows, everyone=200),
-        case("post", everyone=400),
+        case("post", everyone=403, city=400, district=400, district_other=400, cadre=400),
     ],
 }
