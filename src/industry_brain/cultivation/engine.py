@@ -418,6 +418,7 @@ def registry_frame(as_of: dt.date, enterprise_ids: Iterable[int] | None = None) 
         f["net_profit_growth_avg_2y"] = np.round((n1 + n2) / 2, 6)
         f["debt_ratio"] = pct(c["liabilities"], c["total_assets"])
         f["net_margin"] = pct(c["net_profit"], c["revenue"])
+        f["total_assets"] = c["total_assets"]  # not a criterion: the gap texts put a debt ratio in money
         f["rd_expense"] = c["rd_expense"]
         f["rd_intensity"] = pct(c["rd_expense"], c["revenue"])
         f["rd_intensity_min_2y"] = np.fmin(f["rd_intensity"], pct(p1["rd_expense"], p1["revenue"]))

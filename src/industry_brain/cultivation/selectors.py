@@ -146,24 +146,55 @@ def rule_ops():
     return [(">=", "≥"), (">", ">"), ("<=", "≤"), ("<", "<"), ("true", "✓"), ("false", "✗")]
 
 
+# Rule sets with their rules as the engine reads them, kept per process and read again only when a version or a
+# rule was added, changed or removed (one small query compares the tables' counts and latest change). A card or a
+# pool page would otherwise load and convert every rule of every version in force on each request.
+_RULESETS: dict[str, tuple] = {}
+
+
+def _rulesets_cached() -> dict[int, TierRuleSet]:
+    from django.db import connection
+
+    from .models import TierRule
+
+    sets, rules = TierRuleSet._meta.db_table, TierRule._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT (SELECT COUNT(*) FROM {sets}), (SELECT MAX(updated) FROM {sets}), "
+                    f"(SELECT COUNT(*) FROM {rules}), (SELECT MAX(updated) FROM {rules}), "
+                    f"(SELECT MAX(id) FROM {rules})")
+        stamp = (connection.alias, *cur.fetchone())
+    hit = _RULESETS.get("all")
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    found = {}
+    for rs in TierRuleSet.objects.prefetch_related("rules").order_by("tier", "-effective_from", "id"):
+        rows = list(rs.rules.all())
+        rs.engine_rules = [engine.Rule.from_row(r) for r in rows]
+        rs.rules_by_code = {r.code: r for r in rows}
+        found[rs.pk] = rs
+    _RULESETS["all"] = (stamp, found)
+    return found
+
+
 def evaluate_firms(*, ids: list[int], rule_set: TierRuleSet, as_of: dt.date,
                    application_type: str = ApplicationType.NEW, frame: engine.Frame | None = None,
                    assets: dict | None = None) -> list[dict]:
     """The full indicator detail for a few firms (a card, an API page, a pre-check), by the same engine; a caller
-    deciding several tiers for the same firms passes the frame (and total assets) it read once."""
-    from industry_brain.enterprises.models import YearlyFigures
-
+    deciding several tiers for the same firms passes the frame it read once."""
     frame = frame or engine.registry_frame(as_of, ids)
-    rule_rows = list(rule_set.rules.all())
-    rules = [engine.Rule.from_row(r) for r in rule_rows]
-    rows_by_code = {r.code: r for r in rule_rows}
+    cached = _rulesets_cached().get(rule_set.pk)
+    if cached is not None and cached.updated == rule_set.updated:
+        rules, rows_by_code = cached.engine_rules, cached.rules_by_code
+    else:
+        rule_rows = list(rule_set.rules.all())
+        rules, rows_by_code = [engine.Rule.from_row(r) for r in rule_rows], {r.code: r for r in rule_rows}
     res = engine.evaluate(rules, frame.figures, frame.n, application_type)
-    if assets is None:
-        assets = dict(YearlyFigures.objects.filter(enterprise_id__in=ids, year=frame.figures_year)
-                      .values_list("enterprise_id", "total_assets"))
     out = {}
+    total_assets = frame.figures.get("total_assets")
     for k, pk in enumerate(frame.ids.tolist()):
-        fig = {"revenue": _num(frame.figures["revenue"][k]), "total_assets": _num(assets.get(pk))}
+        fig = {"revenue": _num(frame.figures["revenue"][k]),
+               "total_assets": _num(assets.get(pk)) if assets is not None else (
+                   _num(total_assets[k]) if total_assets is not None else None)}
         indicators = []
         for i, r in enumerate(res.rules):
             v = _num(res.values[i][k]) if r.figure != "score" else _num(res.score[k])
@@ -196,19 +227,17 @@ def evaluate_firms(*, ids: list[int], rule_set: TierRuleSet, as_of: dt.date,
     return [out[pk] for pk in ids if pk in out]
 
 
-def enterprise_card(*, user, enterprise: Enterprise, as_of: dt.date | None = None) -> dict:
+def enterprise_card(*, user, enterprise: Enterprise | int, as_of: dt.date | None = None) -> dict:
     """The firm's own card: its tiers, and for every tier of the ladder the criteria it meets and misses, with the
-    gap in its own figures; the next tier it could reach marked. 404 for a firm outside the reader's scope."""
-    Enterprise.objects.get_in_scope(user, enterprise.pk, "view_confidential")
+    gap in its own figures; the next tier it could reach marked. 404 for a firm outside the reader's scope (the one
+    scope check: callers pass the firm or its id)."""
+    enterprise = Enterprise.objects.get_in_scope(user, getattr(enterprise, "pk", enterprise), "view_confidential")
     as_of = as_of or timezone.localdate()
     held = {t["tier"] for t in current_tiers([enterprise.pk], on=as_of).get(enterprise.pk, [])}
     top = max((LADDER.index(t) for t in held if t in LADDER), default=-1)
-    from industry_brain.enterprises.models import YearlyFigures
-
     tiers = []
     frame = engine.registry_frame(as_of, [enterprise.pk])
-    assets = dict(YearlyFigures.objects.filter(enterprise=enterprise, year=frame.figures_year)
-                  .values_list("enterprise_id", "total_assets"))
+    assets = None  # the frame carries the total assets
     sets = {rs.tier: rs for rs in _rulesets_in_force(as_of)}
     for tier in ENTERPRISE_TIERS:
         rs = sets.get(tier)
@@ -216,7 +245,7 @@ def enterprise_card(*, user, enterprise: Enterprise, as_of: dt.date | None = Non
             continue
         entry = {"tier": tier, "label": TierKey(tier).label, "held": tier in held, "rule_set": rs,
                  "verification": rs.verification}
-        if rs.rules.all():
+        if rs.engine_rules:
             entry.update(evaluate_firms(ids=[enterprise.pk], rule_set=rs, as_of=as_of, frame=frame,
                                         assets=assets)[0])
         else:
@@ -231,8 +260,9 @@ def enterprise_card(*, user, enterprise: Enterprise, as_of: dt.date | None = Non
 def _rulesets_in_force(on: dt.date, application_type: str = ApplicationType.NEW) -> list[TierRuleSet]:
     """The version in force of every tier (one query, rules prefetched), by the rule of `services.ruleset_for`."""
     chosen: dict[str, TierRuleSet] = {}
-    for rs in (TierRuleSet.objects.filter(effective_from__lte=on, application_type__in=[application_type, "any"])
-               .order_by("tier", "-effective_from").prefetch_related("rules")):
+    for rs in _rulesets_cached().values():  # by tier, latest date first
+        if rs.effective_from > on or rs.application_type not in (application_type, "any"):
+            continue
         best = chosen.get(rs.tier)
         if best is None or (rs.effective_from == best.effective_from and rs.application_type == application_type
                             and best.application_type != application_type):

@@ -21,7 +21,6 @@ from industry_brain.core.exceptions import TransitionNotAllowed
 from industry_brain.core.models import District
 from industry_brain.core.permissions import can
 from industry_brain.core.workflow import steps_for
-from industry_brain.enterprises.models import Enterprise
 
 from . import forms, selectors, services, tier_stats
 from .choices import ENTERPRISE_TIERS, ApplicationStatus, TierKey
@@ -99,9 +98,8 @@ class PoolView(LoginRequiredMixin, View):
 
 class CardView(LoginRequiredMixin, View):
     def get(self, request, pk):
-        enterprise = Enterprise.objects.get_in_scope(request.user, pk, "view_confidential")
-        card = selectors.enterprise_card(user=request.user, enterprise=enterprise)
-        return render(request, "cultivation/card.html", {"card": card, "enterprise": enterprise})
+        card = selectors.enterprise_card(user=request.user, enterprise=pk)
+        return render(request, "cultivation/card.html", {"card": card, "enterprise": card["enterprise"]})
 
 
 class MyCardView(LoginRequiredMixin, View):

@@ -163,7 +163,6 @@ class TierCardViewSet(RestrictedViewSetMixin, viewsets.GenericViewSet):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def retrieve(self, request, pk=None):
-        enterprise = Enterprise.objects.get_in_scope(request.user, pk, "view_confidential")
         as_of = request.query_params.get("as_of")
         import datetime as dt
 
@@ -173,7 +172,10 @@ class TierCardViewSet(RestrictedViewSetMixin, viewsets.GenericViewSet):
             from rest_framework.exceptions import ValidationError
 
             raise ValidationError({"as_of": ["YYYY-MM-DD"]}) from None
-        card = selectors.enterprise_card(user=request.user, enterprise=enterprise, as_of=day)
+        if not str(pk).isdigit() or len(str(pk)) > 18:
+            raise NotFound()
+        card = selectors.enterprise_card(user=request.user, enterprise=int(pk), as_of=day)
+        enterprise = card["enterprise"]
         return Response({
             "enterprise": enterprise.pk, "name": enterprise.name, "as_of": day, "held": card["held"],
             "next_tier": card["next_tier"],
