@@ -88,28 +88,54 @@ def _json_number(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:.2f}".rstrip("0")
 
 
+# The same feature as _FEATURE, written by PostgreSQL: coordinates rounded to 5 decimals, the name as a JSON string
+# (to_json escapes what JSON needs and keeps Chinese as it is), the investment without trailing zeros. Concatenation
+# is a little faster than format() over 25,000 rows.
+_FEATURE_SQL = ("""'{"type":"Feature","geometry":{"type":"Point","coordinates":[' || round(s.lon, 5) || ',' """
+                """|| round(s.lat, 5) || ']},"properties":{"id":' || s.id || ',"name":' || to_json(s.name) """
+                """|| ',"stage":"' || s.stage || '","warning_level":"' || s.warning_level || '","total_investment":' """
+                """|| trim_scale(s.total_investment) || '}}'""")
+
+
+def _features_in_database(located: QuerySet[Project]) -> str:
+    """The features of `located`, comma-separated, as one text value built by PostgreSQL: 25,000 rows are neither
+    sent over as rows nor formatted one by one in Python (docs/decisions.md)."""
+    rows = located.values_list("id", "name", "stage", "warning_level", "total_investment", "lon", "lat")
+    try:
+        sql, sql_params = rows.query.sql_with_params()
+    except EmptyResultSet:
+        return ""
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(f"SELECT coalesce(string_agg({_FEATURE_SQL}, ','), '') FROM ({sql}) s", sql_params)
+        return cursor.fetchone()[0]
+
+
 def map_geojson(*, user, queryset: QuerySet[Project], params, compressed: bool = True) -> tuple[bytes, bytes | None]:
     """The compact GeoJSON FeatureCollection of located projects (coordinates rounded to 5 decimals, five
-    properties), as (raw, gzip) bytes, cached per scope, filters and data version. The database hands over
-    floats and the features are formatted from one template (no per-row serializer)."""
+    properties), as (raw, gzip) bytes, cached per scope, filters and data version. PostgreSQL writes the features
+    itself (`_features_in_database`); elsewhere the database hands over floats and the features are formatted from
+    one template (no per-row serializer)."""
     key = _cache_key("map", user, params)
     hit = cache.get(key)
     if hit is not None and (hit[1] is not None or not compressed):
         return hit
-    rows = (queryset.filter(lat__isnull=False).order_by()
-            .annotate(_inv=Cast("total_investment", FloatField()), _lon=Cast("lon", FloatField()),
-                      _lat=Cast("lat", FloatField()))
-            .values_list("id", "name", "stage", "warning_level", "_inv", "_lon", "_lat"))
-    try:
-        sql, sql_params = rows.query.sql_with_params()
-    except EmptyResultSet:  # a scope that sees nothing
-        rows = []
+    located = queryset.filter(lat__isnull=False).order_by()
+    if connections[located.db].vendor == "postgresql":
+        features = _features_in_database(located)
     else:
-        with connections[rows.db].cursor() as cursor:  # plain rows: no per-value ORM converters for 25,000 rows
-            cursor.execute(sql, sql_params)
-            rows = cursor.fetchall()
-    features = ",".join([_FEATURE % (lon, lat, pid, _json_string(name), stage, level, _json_number(inv))
-                         for pid, name, stage, level, inv, lon, lat in rows])
+        rows = (located.annotate(_inv=Cast("total_investment", FloatField()), _lon=Cast("lon", FloatField()),
+                                 _lat=Cast("lat", FloatField()))
+                .values_list("id", "name", "stage", "warning_level", "_inv", "_lon", "_lat"))
+        try:
+            sql, sql_params = rows.query.sql_with_params()
+        except EmptyResultSet:  # a scope that sees nothing
+            rows = []
+        else:
+            with connections[rows.db].cursor() as cursor:  # plain rows: no per-value ORM converters
+                cursor.execute(sql, sql_params)
+                rows = cursor.fetchall()
+        features = ",".join([_FEATURE % (lon, lat, pid, _json_string(name), stage, level, _json_number(inv))
+                             for pid, name, stage, level, inv, lon, lat in rows])
     raw = ('{"type":"FeatureCollection","features":[' + features + "]}").encode()
     value = (raw, gzip.compress(raw, compresslevel=1) if compressed else None)
     cache.set(key, value, CACHE_SECONDS)
