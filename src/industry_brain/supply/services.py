@@ -559,18 +559,21 @@ def _alternatives(rows: list[dict], *, down_keys: set[str], regions_down: set[st
                     group = [(c, why_same) for c in (province if scope == "province" else beyond).get(m, [])]
                 group.sort(key=lambda x: -x[0]["spare"])
                 ranked[(scope, m)] = group
+            # Ranked by spare capacity, then distance, then past supply: the group is sorted by spare capacity,
+            # so only the candidates tied with the last one taken need their distances.
             cands = []
-            for c, why in group:  # the 20 largest that are not the firm itself or its current suppliers
-                if c["key"] != own and c["key"] not in current:
-                    cands.append((c, why))
-                    if len(cands) == 20:
-                        break
+            for c, why in group:
+                if c["key"] == own or c["key"] in current:
+                    continue
+                if len(cands) >= ALTERNATIVES_PER_ROW - len(picked) and c["spare"] < cands[-1][0]["spare"]:
+                    break
+                cands.append((c, why))
             scored = []
             for c, why in cands:
                 d = _haversine(lat, lon, c["lat"], c["lon"])
                 scored.append((-c["spare"], d if d is not None else 1e6, -past[(c["key"], m)], scope, c, why, d))
             scored.sort(key=lambda x: (x[0], x[1], x[2]))
-            picked += scored
+            picked += scored[:ALTERNATIVES_PER_ROW - len(picked)]
             if len(picked) >= ALTERNATIVES_PER_ROW:
                 break
         alts = []
