@@ -138,6 +138,9 @@ def test_eagle_stays_without_criteria_and_is_never_evaluated(world, api):
     assert entry["no_criteria"] is True and entry["eligible"] is None and entry["indicators"] == []
     page = client_for(world.user("city")).get(f"/cultivation/rule-sets/{eagle.first().pk}/").content.decode()
     assert 'id="no-criteria"' in page
+    card = client_for(world.user("city")).get(f"/cultivation/card/{world.ent_xihu.pk}/").content.decode()
+    eagle_section = card[card.index('id="tier-eagle"'):]
+    assert "认定标准未公开" in eagle_section[:600]
 
 
 def test_the_beat_schedule_runs_the_cultivation_jobs():
