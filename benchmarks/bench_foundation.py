@@ -233,7 +233,7 @@ def detail_ids(user, n: int = 12) -> list[int]:
     qs = Enterprise.objects.restrict(user, "view")
     total = qs.count()
     step = max(1, total // n)
-    return [qs.order_by("pk").values_list("pk", flat=True)[k * step:k * step + 1].get() for k in range(n)]
+    return [qs.order_by("pk").values_list("pk", flat=True)[k * step:k * step + 1].get() for k in range(min(n, total))]
 
 
 def bench_pages(report: Report) -> None:

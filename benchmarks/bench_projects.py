@@ -15,6 +15,7 @@ database (never a shared one).
 from __future__ import annotations
 
 import math
+import os
 import statistics
 import sys
 import time
@@ -304,7 +305,7 @@ def run(report: Report, *, include_250k: bool = True) -> None:
     guarded(report, SECTION, "map", lambda: bench_map(report))
     guarded(report, SECTION, "list", lambda: bench_list(report))
     guarded(report, SECTION, "pages", lambda: bench_pages(report))
-    if include_250k:
+    if include_250k and os.environ.get("BENCH_SKIP_250K") != "1":  # the environment may skip it (README)
         guarded(report, SECTION, "rules at 250k", lambda: bench_250k(report))
 
 
