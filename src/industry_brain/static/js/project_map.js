@@ -50,6 +50,7 @@
     var index = null;
     var allFeatures = [];
     function buildIndex(features) {
+      var started = window.performance.now();
       allFeatures = features;
       index = (typeof Supercluster === "undefined" || features.length < 200) ? null : new Supercluster({
         radius: 56, maxZoom: 15, minPoints: 3,
@@ -58,6 +59,7 @@
         },
         reduce: function (a, b) { a.red += b.red; a.yellow += b.yellow; }
       }).load(features);
+      el.dataset.indexMs = String(Math.round(window.performance.now() - started));
     }
     // The geo view as a web-map zoom level and bounding box (what Supercluster is asked with).
     function view() {
@@ -237,6 +239,7 @@
 
     // Drawn at each zoom and pan: the clusters and the lone projects of the visible part of the map.
     function recluster() {
+      var started = window.performance.now();
       var seen = visible();
       var groups = seriesOf(seen.points);
       var keys = Object.keys(colourBy() === "level" ? cfg.levels : cfg.stages);
@@ -249,6 +252,7 @@
       }).concat([clusterSeries(seen.clusters)]) });
       el.dataset.clusterCount = String(seen.clusters.length);
       el.dataset.symbolCount = String(seen.clusters.length + seen.points.length);
+      el.dataset.clusterMs = String(Math.round(window.performance.now() - started));  // read by the browser test
     }
     var roamTimer = null;
     chart.on("georoam", function () {
