@@ -286,8 +286,14 @@ def bench_tenfold(report: Report) -> None:
 def run(report: Report) -> None:
     from django.db import connection
 
+    from industry_brain.chains.models import ChainMembership
+    from industry_brain.enterprises.models import Enterprise
+
     report.note(SECTION, f"Database: {connection.vendor}. Times are wall-clock seconds of one process on a shared "
                          f"2-core machine (see the load average). HiGHS {__import__('highspy').Highs().version()}.")
+    report.note(SECTION, f"Base data: {Enterprise.objects.count():,} enterprises, "
+                         f"{ChainMembership.objects.count():,} chain memberships; the supply network of each row is "
+                         f"seeded by this bench (city-scale demo network, then the ten-fold one).")
     guarded(report, SECTION, "demo network", lambda: _ensure_demo(report))
     guarded(report, SECTION, "pre-screen", lambda: bench_prescreen(report))
     guarded(report, SECTION, "scenario", lambda: _scenario_end_to_end(report, "demo network", 10.0, 300))
