@@ -55,11 +55,21 @@ class EcosystemDetailView(ObjectDetailView):
     template_name = "chains/ecosystem_detail.html"
 
     def get_extra_context(self, request, obj):
+        masters = list(ChainMaster.objects.filter(chain__ecosystem=obj).select_related("chain", "enterprise"))
+        _mark_openable(request.user, masters)
         return {
             "chains": obj.chains.prefetch_related("nodes"),
             "team": TeamMember.objects.filter(ecosystem=obj).select_related("user"),
-            "masters": ChainMaster.objects.filter(chain__ecosystem=obj).select_related("chain", "enterprise"),
+            "masters": masters,
         }
+
+
+def _mark_openable(user, masters: list[ChainMaster]) -> None:
+    """Set `may_open` on each master: whether the reader may open its enterprise's page (one query for all)."""
+    openable = set(Enterprise.objects.restrict(user, "view").filter(
+        pk__in=[m.enterprise_id for m in masters]).order_by().values_list("pk", flat=True)) if masters else set()
+    for m in masters:
+        m.may_open = m.enterprise_id in openable
 
 
 class ChainDetailView(ObjectDetailView):
@@ -89,11 +99,7 @@ class ChainDetailView(ObjectDetailView):
         members = selectors.nodes_enterprises(nodes, request.user)
         node_rows = [{"node": n, "stats": by_id[n.pk], "members": members[n.pk]} for n in nodes]
         masters = list(obj.masters.select_related("enterprise").order_by("status", "enterprise__name"))
-        # Which masters' pages the reader may open, in one query rather than one per master.
-        openable = set(Enterprise.objects.restrict(request.user, "view").filter(
-            pk__in=[m.enterprise_id for m in masters]).values_list("pk", flat=True)) if masters else set()
-        for m in masters:
-            m.may_open = m.enterprise_id in openable
+        _mark_openable(request.user, masters)
         may_change = can(request.user, "change", obj)
         return {
             "graph_json": json.dumps(graph, ensure_ascii=False),
