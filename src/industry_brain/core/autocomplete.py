@@ -126,7 +126,8 @@ class Autocomplete(forms.Widget):
 
 # Filter fields shown as pickers on every list page (core.views.friendly_filter_form): a field of this name
 # holding an id becomes a picker of this source.
-FILTER_PICKERS = {"enterprise": "enterprise", "project": "project", "cadre": "cadre", "handler": "handler"}
+FILTER_PICKERS = {"enterprise": "enterprise", "project": "project", "cadre": "cadre", "handler": "handler",
+                  "node": "node"}
 
 
 def autocomplete_view(request, source: str):

@@ -53,7 +53,7 @@ class ListingForm(ScopedFirmsForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     material = forms.CharField(label=_("Product or material"), max_length=100, required=False)
     node = forms.ModelChoiceField(label=_("Chain node"), queryset=ChainNode.objects.select_related("chain"),
-                                  required=False, empty_label=_("(none)"))
+                                  required=False, empty_label=_("(none)"), widget=Autocomplete("node"))
     quantity = forms.DecimalField(label=_("Spare capacity or volume needed per month"), min_value=0,
                                   max_digits=14, decimal_places=2)
     unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
@@ -123,7 +123,8 @@ class NoteForm(forms.Form):
 
 
 class TargetForm(forms.Form):
-    node = forms.ModelChoiceField(label=_("Chain node"), queryset=ChainNode.objects.select_related("chain"))
+    node = forms.ModelChoiceField(label=_("Chain node"), queryset=ChainNode.objects.select_related("chain"),
+                                  widget=Autocomplete("node"))
     name = forms.CharField(label=_("Target firm"), max_length=200)
     region = forms.CharField(label=_("Region"), max_length=6, required=False)
     source = forms.CharField(label=_("Why a target"), max_length=300, required=False)

@@ -529,7 +529,7 @@ SITE = {
         case(kwargs={"source": source}, data={"q": query}, everyone=200,
              note="pickers: each user's own scope; the answers are searched for out-of-scope names like any page")
         for source, query in (("enterprise", "杭州"), ("enterprise-uscc", "杭州"), ("project", "项目"),
-                              ("project-code", "项目"), ("cadre", "干部"), ("department", ""))
+                              ("project-code", "项目"), ("cadre", "干部"), ("department", ""), ("node", "游"))
     ] + [case(kwargs={"source": "handler"}, data=lambda w: {"department": w.department.pk}, everyone=200)],
     "district-list": case(everyone=200),
     "district-detail": case(kwargs={"code": "330106"}, everyone=200),

@@ -127,3 +127,15 @@ def test_unknown_sources_and_hostile_ids(scene):
     assert len(ask(scene.user("city"), "enterprise", q="杭" * 5000)["results"]) == 0
     anonymous = Client().get("/autocomplete/enterprise/", {"q": "杭州"})
     assert anonymous.status_code == 302 and "杭州" not in anonymous.content.decode()
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_chain_nodes_are_the_public_directory_and_a_teams_own_ecosystem(scene, role):
+    from industry_brain.chains.models import ChainNode
+
+    user = scene.user(role)
+    found = labels(ask(user, "node", q="上游"))
+    own = {f"{n.chain.name} · {n.name}" for n in ChainNode.objects.filter(chain=scene.chain, segment="upstream")}
+    other = {f"{n.chain.name} · {n.name}" for n in ChainNode.objects.filter(chain=scene.other_chain,
+                                                                             segment="upstream")}
+    assert found == (own if role == "chain_team" else own | other)
