@@ -251,14 +251,22 @@ def evaluation_run(*, actor, as_of: dt.date | None = None, application_type: str
     return run
 
 
-# A run stores the firms in play for a tier: eligible, undecided (a figure missing), or at most this many criteria
-# short and not excluded. Every other firm is counted in the run's counts and decided again on demand (its card,
-# `evaluation_for`): at province scale this keeps a run to a few hundred thousand rows instead of millions.
+# A run stores the firms in play for a tier: eligible, undecided (a figure missing, nothing failing), or near —
+# not excluded, at most STORE_MAX_FAILED criteria short, and no failing threshold missed by more than NEAR_GAP of
+# its bound (a yes/no criterion not met yet counts as one criterion short). Every other firm is counted in the
+# run's counts and decided again on demand (its card, `selectors.evaluations_of`). The cultivation pool and "who
+# could qualify next year" are read from these rows, so this is also their definition of "near".
 STORE_MAX_FAILED = 3
+NEAR_GAP = 0.5
 
 
 def in_play(res: engine.Result) -> np.ndarray:
-    return (res.eligible != 0) | ((res.failed <= STORE_MAX_FAILED) & ~res.excluded)
+    worst = np.zeros(res.n)
+    for rule, status, gap in zip(res.rules, res.status, res.gaps, strict=True):
+        if rule.kind == "gate" and rule.operator not in ("true", "false"):
+            worst = np.maximum(worst, np.where(status == 0, gap, 0.0))
+    near = (res.failed <= STORE_MAX_FAILED) & ~res.excluded & (worst <= NEAR_GAP)
+    return (res.eligible != 0) | near
 
 
 def _write_evaluations(run, tier, rs, frame, res, keep: np.ndarray | None = None) -> None:

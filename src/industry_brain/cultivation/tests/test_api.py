@@ -279,9 +279,13 @@ def test_a_run_stores_the_firms_in_play_and_decides_the_others_again_on_demand(a
 
     near = craft_firm()
     far = craft_firm("杭州远端机械有限公司", years=FAR_YEARS, market_share=Decimal("1"), niche_years=1, ip_class1=0)
+    one_short = craft_firm("杭州差一点机械有限公司", market_share=Decimal("5.5"))  # 45 % short of 10 %: near
+    one_far = craft_firm("杭州差得多机械有限公司", market_share=Decimal("4.9"))  # 51 % short: not near
     out = run(api, world, BEFORE_2026)
     stored = TierEvaluation.objects.filter(run_id=out["run"], tier="little_giant")
     assert stored.filter(enterprise=near).exists() and not stored.filter(enterprise=far).exists()
+    assert stored.filter(enterprise=one_short, failed=1).exists() and not stored.filter(enterprise=one_far).exists()
+    assert evaluation(api, world, one_far)["failed"] == 1  # decided again on demand, the same way
     counts = EvaluationRun.objects.get(pk=out["run"]).counts["little_giant"]
     assert counts["eligible"] + counts["unknown"] + counts["ineligible"] == Enterprise.objects.count()
     assert counts["stored"] == stored.count() < Enterprise.objects.count()
