@@ -182,7 +182,7 @@ def evaluate_firms(*, ids: list[int], rule_set: TierRuleSet, as_of: dt.date,
     """The full indicator detail for a few firms (a card, an API page, a pre-check), by the same engine; a caller
     deciding several tiers for the same firms passes the frame it read once."""
     frame = frame or engine.registry_frame(as_of, ids)
-    cached = _rulesets_cached().get(rule_set.pk)
+    cached = rule_set if hasattr(rule_set, "engine_rules") else _rulesets_cached().get(rule_set.pk)
     if cached is not None and cached.updated == rule_set.updated:
         rules, rows_by_code = cached.engine_rules, cached.rules_by_code
     else:
