@@ -64,8 +64,8 @@ def test_event_from_registration_to_a_signed_deal(browser_page, world):
     page.click("button[data-step=hold]")
     page.wait_for_load_state("networkidle")
     page.select_option("#intention-form select[name=kind]", "order")
-    page.fill("#intention-form input[name=buyer]", world.ent_xihu.uscc)
-    page.fill("#intention-form input[name=seller]", supplier.uscc)
+    pick(page, "#intention-form .ac:has(input[name=buyer])", "西测", world.ent_xihu.name)
+    pick(page, "#intention-form .ac:has(input[name=seller])", "光模块供应", supplier.name)
     page.fill("#intention-form input[name=product]", "光模块年度采购")
     page.fill("#intention-form input[name=amount]", "15000")
     page.click("#intention-form button[type=submit]")
@@ -79,3 +79,9 @@ def test_event_from_registration_to_a_signed_deal(browser_page, world):
     page.goto(f"{page.base_url}/matchmaking/stats/")
     assert "举办对接会1场" in page.inner_text("#summary") and "已签约1.2亿元" in page.inner_text("#summary")
     assert page.console_errors == []
+
+
+def pick(page, box: str, text: str, label: str) -> None:
+    """Choose a firm in the shared picker: type part of its name, then take the option with its full name."""
+    page.fill(f"{box} .ac-input", text)
+    page.click(f"{box} .ac-list [role=option]:has-text('{label}')")
