@@ -229,8 +229,10 @@ class TierEvaluation(models.Model):
 
     # Written millions at a time: no database-level foreign-key checks (every id comes from the same
     # transaction's reads); Django still cascades deletes of a run or an enterprise.
+    # No index of its own on `run`: the pool-order index starts with it (a second one led the planner to read a
+    # whole run's rows of every tier instead of the one tier's range).
     run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="evaluations",
-                            verbose_name=_("run"), db_constraint=False)
+                            verbose_name=_("run"), db_constraint=False, db_index=False)
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE,
                                    related_name="tier_evaluations", verbose_name=_("enterprise"), db_constraint=False)
     tier = models.CharField(_("tier"), max_length=20, choices=TierKey.choices)
