@@ -87,6 +87,12 @@ def rollup(reports: ibis.Table, firms: ibis.Table, groups: ibis.Table, prices: i
         pro_s=both(j.profit), ppro_s=j.q_profit.fill_null(0.0),
         ele_s=both(j.elec), pele_s=j.q_elec.fill_null(0.0),
     )
+    return _indicators(rows, groups)
+
+
+def _indicators(rows: ibis.Table, groups: ibis.Table) -> ibis.Table:
+    """From the paired firm-month rows (this year's values, and the same month last year's where the firm reported
+    both) to the indicator table."""
     g = rows.join(groups, "enterprise_id")
     agg = g.group_by(["dimension", "key", "year", "month"]).aggregate(
         firms=g.enterprise_id.count(), loss_firms=g.loss.sum(), **{m: g[m].sum() for m in MEASURES})
@@ -115,6 +121,69 @@ def rollup(reports: ibis.Table, firms: ibis.Table, groups: ibis.Table, prices: i
     )
 
 
+REPORT_MEASURES = ("output_value", "sales_value", "export_value", "revenue", "profit", "electricity")
+PAIRED_COLUMNS = ["enterprise_id", "year", "month", "va", "output", "sales", "export", "revenue", "profit", "elec",
+                  "loss", "rva_s", "pva_s", "out_s", "pout_s", "exp_s", "pexp_s", "rev_s", "prev_s", "pro_s",
+                  "ppro_s", "ele_s", "pele_s"]
+
+
+def copy_years(wide: ibis.Table) -> list[int]:
+    """The years held by the analytic copy (its `output_value_<year>` columns)."""
+    return sorted(int(c.rsplit("_", 1)[1]) for c in wide.columns if c.startswith("output_value_"))
+
+
+def _year_col(wide: ibis.Table, measure: str, year: int):
+    name = f"{measure}_{year}"
+    return wide[name].cast("float64") if name in wide.columns else ibis.null("float64")
+
+
+def rollup_from_yearly(wide: ibis.Table, firms: ibis.Table, groups: ibis.Table, prices: ibis.Table,
+                       rates: ibis.Table) -> ibis.Table:
+    """The same indicator table as `rollup`, read from the analytic copy (one row per firm and calendar month, one
+    column per report figure and year: `output_value_2025`, `profit_2025`, …; null when not reported). Last year's
+    same month is the next column of the same row: no self-join, no sort of the fact rows."""
+    years = copy_years(wide)
+    # the firm's own 1—N月 profit of each year: a running sum along the firm's months (unreported months are null)
+    firm_ytd = ibis.cumulative_window(group_by=wide.enterprise_id, order_by=wide.month)
+    wide = wide.mutate(**{f"ytd_{y}": wide[f"profit_{y}"].cast("float64").sum().over(firm_ytd) for y in years})
+    f = firms.select(firms.enterprise_id, industry=firms.industry)
+    parts = []
+    for y in years:
+        w = wide.filter(wide[f"output_value_{y}"].notnull())
+        cur = {m: _year_col(w, m, y) for m in REPORT_MEASURES}
+        last = {m: _year_col(w, m, y - 1) for m in REPORT_MEASURES}
+        w = w.select("enterprise_id", "month", ytd=w[f"ytd_{y}"], **{f"c_{m}": v for m, v in cur.items()},
+                     **{f"l_{m}": v for m, v in last.items()})
+        r = w.join(f, "enterprise_id")
+        ra = rates.filter(rates.year == y).select(r_industry=rates.industry, rate=rates.rate.cast("float64"))
+        r = r.left_join(ra, r.industry == ra.r_industry)
+        rb = rates.filter(rates.year == y - 1).select(b_industry=rates.industry, b_rate=rates.rate.cast("float64"))
+        r = r.left_join(rb, r.industry == rb.b_industry)
+        pr = prices.filter(prices.year == y).select(p_industry=prices.industry, p_month=prices.month,
+                                                    idx=prices.idx.cast("float64"))
+        r = r.left_join(pr, [r.industry == pr.p_industry, r.month == pr.p_month])
+        va = r.c_output_value * r.rate.fill_null(DEFAULT_RATE)
+        paired = r.l_output_value.notnull()
+
+        def both(col, paired=paired):
+            return ibis.ifelse(paired, col, 0.0)
+
+        parts.append(r.select(
+            enterprise_id=r.enterprise_id.cast("int64"), year=ibis.literal(y, "int64"),
+            month=r.month.cast("int64"), va=va, output=r.c_output_value, sales=r.c_sales_value,
+            export=r.c_export_value, revenue=r.c_revenue, profit=r.c_profit, elec=r.c_electricity,
+            loss=ibis.ifelse(r.ytd < 0, 1, 0),
+            rva_s=both(va / (r.idx.fill_null(100.0) / 100)),
+            pva_s=(r.l_output_value * r.b_rate.fill_null(DEFAULT_RATE)).fill_null(0.0),
+            out_s=both(r.c_output_value), pout_s=r.l_output_value.fill_null(0.0),
+            exp_s=both(r.c_export_value), pexp_s=r.l_export_value.fill_null(0.0),
+            rev_s=both(r.c_revenue), prev_s=r.l_revenue.fill_null(0.0),
+            pro_s=both(r.c_profit), ppro_s=r.l_profit.fill_null(0.0),
+            ele_s=both(r.c_electricity), pele_s=r.l_electricity.fill_null(0.0),
+        ).select(*PAIRED_COLUMNS))
+    return _indicators(ibis.union(*parts), groups)
+
+
 MOVER_DIMENSIONS = ("city", "district", "ecosystem")  # the groups that have a cockpit
 MOVER_LIMIT = 5
 MOVER_COLUMNS = ["dimension", "key", "year", "month", "direction", "position", "enterprise_id", "output", "change"]
@@ -129,7 +198,27 @@ def movers(reports: ibis.Table, groups: ibis.Table, limit: int = MOVER_LIMIT) ->
     t = reports.select("enterprise_id", "year", "month", output=out, l_year=reports.year.lag().over(w),
                        l_output=out.lag().over(w))
     t = t.filter(t.l_year == t.year - 1)
-    t = t.select("enterprise_id", "year", "month", "output", change=t.output - t.l_output)
+    return _rank_movers(t.select("enterprise_id", "year", "month", "output", change=t.output - t.l_output), groups,
+                        limit)
+
+
+def movers_from_yearly(wide: ibis.Table, groups: ibis.Table, limit: int = MOVER_LIMIT) -> ibis.Table:
+    """The same top movers as `movers`, read from the analytic copy (the pair is two columns of one row)."""
+    years = copy_years(wide)
+    parts = []
+    for y in years[1:]:
+        cur, last = _year_col(wide, "output_value", y), _year_col(wide, "output_value", y - 1)
+        t = wide.filter(cur.notnull() & last.notnull())
+        parts.append(t.select(enterprise_id=t.enterprise_id.cast("int64"), year=ibis.literal(y, "int64"),
+                              month=t.month.cast("int64"), output=cur, change=cur - last))
+    if not parts:
+        return movers(ibis.memtable(pd.DataFrame({
+            "enterprise_id": pd.Series(dtype="int64"), "year": pd.Series(dtype="int64"),
+            "month": pd.Series(dtype="int64"), "output_value": pd.Series(dtype="float64")})), groups, limit)
+    return _rank_movers(ibis.union(*parts), groups, limit)
+
+
+def _rank_movers(t: ibis.Table, groups: ibis.Table, limit: int) -> ibis.Table:
     g = groups.filter(groups.dimension.isin(MOVER_DIMENSIONS))
     j = t.join(g, "enterprise_id")
     part = [j.dimension, j.key, j.year, j.month]
@@ -185,6 +274,19 @@ def run_duckdb(frames: dict[str, pd.DataFrame] | None = None, *, parquet_dir: st
     if not with_movers:
         return result
     return result, normalise_movers(con.execute(movers(tables["reports"], tables["groups"])))
+
+
+def run_duckdb_yearly(con, frames: dict[str, pd.DataFrame], table: str = "yearly"):
+    """Run the rollup and the movers over the analytic copy held in the DuckDB connection `con` (a `duckdb`
+    connection; `analytic_copy.sync` keeps its table up to date), with the small tables from `frames` (firms,
+    groups, prices, rates; the long reports are not read). Answers (indicators, top movers)."""
+    icon = ibis.duckdb.from_connection(con)
+    wide = icon.table(table)
+    small = {name: icon.create_table(f"ib_{name}", ibis.memtable(frames[name]), temp=True, overwrite=True)
+             for name in TABLES if name != "reports"}
+    result = normalise(icon.execute(rollup_from_yearly(wide, **small)))
+    top = normalise_movers(icon.execute(movers_from_yearly(wide, small["groups"])))
+    return result, top
 
 
 def run_pyspark(frames: dict[str, pd.DataFrame], session, with_movers: bool = False):

@@ -45,9 +45,14 @@ def _query(sql: str, columns: list[str]) -> pd.DataFrame:
         return pd.DataFrame(cur.fetchall(), columns=columns)
 
 
-def frames_from_db() -> dict[str, pd.DataFrame]:
-    """The five input tables of `analytics.rollup` read from the platform's database."""
+def frames_from_db(with_reports: bool = True) -> dict[str, pd.DataFrame]:
+    """The five input tables of `analytics.rollup` read from the platform's database (without the reports
+    themselves when the run reads the analytic copy: then the firms are every firm that has reported)."""
     table = MonthlyReport._meta.db_table
+    if not with_reports:
+        reports = _query(f"SELECT DISTINCT enterprise_id FROM {table}", ["enterprise_id"])
+        reports["enterprise_id"] = reports["enterprise_id"].astype("int64")
+        return _small_frames(reports)
     reports = _query(f"SELECT enterprise_id, period, output_value, sales_value, export_value, revenue, profit, "
                      f"electricity FROM {table}",
                      ["enterprise_id", "period", "output_value", "sales_value", "export_value", "revenue", "profit",
@@ -58,7 +63,10 @@ def frames_from_db() -> dict[str, pd.DataFrame]:
     for col in ("output_value", "sales_value", "export_value", "revenue", "profit", "electricity"):
         reports[col] = reports[col].astype("float64")
     reports["enterprise_id"] = reports["enterprise_id"].astype("int64")
+    return {"reports": reports, **_small_frames(reports)}
 
+
+def _small_frames(reports: pd.DataFrame) -> dict[str, pd.DataFrame]:
     ids = reports["enterprise_id"].unique().tolist()
     firms = pd.DataFrame(list(Enterprise.objects.filter(pk__in=ids).values_list("pk", "industry_id", "district_id")),
                          columns=["enterprise_id", "industry", "district"])
@@ -95,8 +103,7 @@ def frames_from_db() -> dict[str, pd.DataFrame]:
     prices["month"] = prices["month"].astype("int64")
     prices["idx"] = prices["idx"].astype("float64")
     rates["rate"] = rates["rate"].astype("float64")
-    return {"reports": reports, "firms": firms[["enterprise_id", "industry"]], "groups": groups, "prices": prices,
-            "rates": rates}
+    return {"firms": firms[["enterprise_id", "industry"]], "groups": groups, "prices": prices, "rates": rates}
 
 
 def labels() -> dict[tuple[str, str], str]:

@@ -173,20 +173,39 @@ def compute_indicators(*, actor=None, engine: str = "duckdb", spark=None,
 
     started = time.perf_counter()
     timings = {}
-    frames = extract.frames_from_db()
-    timings["extract"] = time.perf_counter() - started
-    if engine == "pyspark":
-        if spark is None:
-            spark = extract.spark_session()
-        df, movers = analytics.run_pyspark(frames, spark, with_movers=True)
+    if engine == "duckdb" and not parquet_dir:
+        # the scheduled run: the analytic copy (firm × month, a column per year) is brought up to date with the
+        # reports submitted or corrected since the last run, and the rollup reads it
+        from . import analytic_copy
+
+        frames = extract.frames_from_db(with_reports=False)
+        timings["extract"] = time.perf_counter() - started
+        con = analytic_copy.connect()
+        try:
+            copy = analytic_copy.sync(con)
+            timings["copy_sync"] = time.perf_counter() - started - timings["extract"]
+            df, movers = analytics.run_duckdb_yearly(con, frames)
+        finally:
+            con.close()
+        rows_in = copy["reports"]
+        timings["rollup"] = time.perf_counter() - started - timings["extract"] - timings["copy_sync"]
     else:
-        df, movers = analytics.run_duckdb(None if parquet_dir else frames, parquet_dir=parquet_dir, with_movers=True)
-    timings["rollup"] = time.perf_counter() - started - timings["extract"]
+        frames = extract.frames_from_db()
+        rows_in = len(frames["reports"])
+        timings["extract"] = time.perf_counter() - started
+        if engine == "pyspark":
+            if spark is None:
+                spark = extract.spark_session()
+            df, movers = analytics.run_pyspark(frames, spark, with_movers=True)
+        else:
+            df, movers = analytics.run_duckdb(None if parquet_dir else frames, parquet_dir=parquet_dir,
+                                              with_movers=True)
+        timings["rollup"] = time.perf_counter() - started - timings["extract"]
     rows = extract.indicator_rows(df, investment=extract.investment_by_group())
     mover_rows = extract.mover_rows(movers)
-    timings["rows"] = time.perf_counter() - started - timings["extract"] - timings["rollup"]
+    timings["rows"] = time.perf_counter() - started - sum(timings.values())
     with transaction.atomic():
-        run = IndicatorRun.objects.create(engine=engine, rows_in=len(frames["reports"]), rows_out=len(rows),
+        run = IndicatorRun.objects.create(engine=engine, rows_in=rows_in, rows_out=len(rows),
                                           seconds=time.perf_counter() - started, timings=timings)
         Indicator.objects.all().delete()
         TopMover.objects.all().delete()

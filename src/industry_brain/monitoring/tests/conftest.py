@@ -39,6 +39,12 @@ def spark():
     session.stop()
 
 
+@pytest.fixture(autouse=True)
+def _analytic_copy_per_test(settings, tmp_path):
+    """Each test keeps the indicator run's analytic copy in its own file (the database is new in every test)."""
+    settings.MONITORING_ANALYTIC_COPY = str(tmp_path / "analytic.duckdb")
+
+
 def add_report(enterprise, period: str, output, profit=5, **extra):
     from industry_brain.monitoring.models import MonthlyReport
 
