@@ -248,7 +248,7 @@ class _InputFormView(LoginRequiredMixin, View):
     def post(self, request, **kwargs):
         target = self.target(request, **kwargs)
         if getattr(self, "deletable", False) and request.POST.get("delete"):
-            self.delete(request, target)
+            self.remove(request, target)
             messages.success(request, _("Deleted."))
             return redirect(self.back(target))
         form = self.form_class(request.POST)
@@ -326,7 +326,7 @@ class LinkEditView(_InputFormView):
     def save(self, request, target, data):
         services.link_update(actor=request.user, link=target["link"], **data)
 
-    def delete(self, request, target):
+    def remove(self, request, target):  # not `delete`: that name would answer HTTP DELETE
         services.link_delete(actor=request.user, link=target["link"])
 
 
