@@ -55,6 +55,7 @@ class Operator(models.TextChoices):
 class FigureState(models.TextChoices):
     REPORTED = "reported", _("self-reported")
     VERIFIED = "verified", _("verified by the bureau")
+    RETURNED = "returned", _("returned by the bureau")
 
 
 class RoundStatus(models.TextChoices):

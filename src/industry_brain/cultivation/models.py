@@ -166,6 +166,8 @@ class EnterpriseTierFigures(BaseModel):
     new_product = models.BooleanField(_("new product (shorter field years)"), null=True, blank=True)
     states = models.JSONField(_("figure states"), default=dict, blank=True,
                               help_text=_("figure name → reported or verified"))
+    reasons = models.JSONField(_("reasons of return"), default=dict, blank=True,
+                               help_text=_("figure name → why the bureau returned it"))
 
     class Meta:
         ordering = ["enterprise", "-year"]

@@ -10,6 +10,8 @@ from industry_brain.core import registry
 registry.register_nav(40, "cultivation:overview", _("Tier cultivation"), ("city", "district", "chain_team", "cadre"))
 registry.register_nav(41, "cultivation:pool", _("Cultivation pool"), ("city", "district", "chain_team", "cadre"))
 registry.register_nav(42, "cultivation:my_card", _("My tier card"), ("enterprise",))
+registry.register_nav(43, "cultivation:figures_mine", _("My tier figures"), ("enterprise",))
+registry.register_nav(45, "cultivation:figures_pending", _("Figures awaiting verification"), ("city", "district"))
 registry.register_nav(44, "cultivation:round_list", _("Recognition rounds"),
                       ("city", "district", "chain_team", "cadre", "enterprise"))
 

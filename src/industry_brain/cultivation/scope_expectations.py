@@ -112,6 +112,15 @@ EXPECTATIONS = {
         case(kwargs=lambda w: {"pk": _round().pk}, everyone=200, department=404, department_other=404),
         case("post", kwargs=lambda w: {"pk": _round().pk}, everyone=400, chain_team=403, cadre=403, **NO_DEPT,
              note="who may apply or nominate gets the empty form back with its errors")],
+    "cultivation:figures_mine": case(everyone=404, enterprise=200, enterprise_other=200),
+    "cultivation:figures_report": [
+        case(everyone=404, enterprise=200, enterprise_other=200),
+        case("post", everyone=404, enterprise=400, enterprise_other=400, note="an empty form comes back with errors")],
+    "cultivation:figures_pending": case(everyone=404, city=200, district=200, district_other=200),
+    "cultivation:figures_detail": [
+        case(kwargs=_figures, everyone=200, **OUT),
+        case("post", kwargs=_figures, everyone=403, city=400, district=400, **OUT,
+             note="a bureau in scope gets the empty form back; who sees but may not verify gets 403")],
     "cultivation:application_detail": [
         case(kwargs=_application, everyone=200, **OUT),
         case("post", kwargs=_application, data={"step": "submit"}, city=302, district=302, enterprise=302,

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -17,5 +17,6 @@ urlpatterns = [
     path("rounds/", views.RoundListView.as_view(), name="round_list"),
     path("rounds/new/", views.RoundCreateView.as_view(), name="round_new"),
     path("rounds/<int:pk>/", views.RoundDetailView.as_view(), name="round_detail"),
+    path("figures/", include("industry_brain.cultivation.urls_figures")),
     path("applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application_detail"),
 ]
