@@ -23,6 +23,7 @@ from .changelog import history_for
 from .excel import workbook_response
 from .forms import ImportUploadForm
 from .pagination import CappedCountPaginator
+from .permissions import can
 
 
 class ObjectListView(LoginRequiredMixin, View):
@@ -317,16 +318,18 @@ class ExcelImportView(LoginRequiredMixin, View):
     """The import page of one ExcelImporter: template download, upload, every wrong row listed, all or nothing.
 
     Subclasses set `importer_class`, `template_filename`, `success_url_name`, `title`, `heading`, `instructions`
-    and, when other roles than the city and district bureaus may import, `allowed()`."""
+    and `import_model`: who may open the page is `can(user, "import", import_model)`, the right the app declares
+    for that model (or a subclass overrides `allowed()`). Each row is then checked by the importer's services."""
 
     importer_class = None
+    import_model = None
     template_name = "core/excel_import.html"
     template_filename = "template.xlsx"
     success_url_name = ""
     title = heading = instructions = ""
 
     def allowed(self, user) -> bool:
-        return user.is_city or user.role == "district"
+        return self.import_model is not None and can(user, "import", self.import_model)
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not self.allowed(request.user):

@@ -60,17 +60,15 @@ def recognition_reminders_panel(request):
     from django.utils import timezone
     from django.utils.translation import gettext
 
-    from .models import Recognition
+    from industry_brain.core.permissions import can
+
+    from .models import Enterprise, Recognition
 
     user = request.user
-    if user.role == "enterprise":
-        qs = Recognition.objects.filter(enterprise_id=user.enterprise_id)
-    elif user.role == "district":
-        qs = Recognition.objects.filter(enterprise__district_id=user.district_code)
-    elif user.is_city:
-        qs = Recognition.objects.all()
-    else:
+    if not can(user, "renew", Recognition):
         return None
+    # The firms the user keeps (its own firm, a district's firms, every firm for the city), not all it may view.
+    qs = Recognition.objects.filter(enterprise__in=Enterprise.objects.restrict(user, "change").values("pk"))
     today = timezone.localdate()
     window = dt.timedelta(days=Recognition.RENEWAL_WINDOW_DAYS)
     qs = qs.filter(valid_until__gte=today - window, valid_until__lte=today + window)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from industry_brain.accounts.choices import Role
 from industry_brain.core.permissions import can, is_city, rule
 
-from .models import Enterprise
+from .models import Enterprise, Recognition
 
 
 @rule(Enterprise, "change_registration")
@@ -31,3 +31,25 @@ def may_verify_figures(user, enterprise) -> bool:
     if user.role == Role.ENTERPRISE:
         return False
     return can(user, "change", enterprise) if enterprise is not None else can(user, "add", Enterprise)
+
+
+@rule(Enterprise, "import")
+def may_import(user, _enterprise) -> bool:
+    """Import a file of enterprises: the bureaus that register firms (the city, a district bureau); each row is
+    then checked against the district the user may add firms in."""
+    return can(user, "add", Enterprise)
+
+
+@rule(Recognition, "record")
+def may_record_recognition(user, _recognition) -> bool:
+    """Record a tier recognition (专精特新, 小巨人...): the city bureau, which announces them."""
+    return is_city(user)
+
+
+@rule(Recognition, "renew")
+def may_renew_recognition(user, recognition) -> bool:
+    """Be reminded to renew or re-apply for a recognition: the firm holding it, and the bureaus that register firms
+    (the city, a district bureau). The reminders are read among the firms the user may change."""
+    if can(user, "add", Enterprise):
+        return True
+    return user.role == Role.ENTERPRISE and (recognition is None or recognition.enterprise_id == user.enterprise_id)

@@ -204,7 +204,7 @@ def enterprise_refresh_scale(*, enterprise: Enterprise) -> None:
 @transaction.atomic
 def recognition_record(*, actor, enterprise: Enterprise, tier: str, level: str, year: int, valid_until=None,
                        batch: str = "") -> Recognition:
-    if not actor.is_city:
+    if not can(actor, "record", Recognition):
         raise PermissionDenied(_("Only the city bureau records recognitions."))
     rec = Recognition(enterprise=enterprise, tier=tier, level=level, year=year, valid_until=valid_until, batch=batch)
     rec.full_clean()

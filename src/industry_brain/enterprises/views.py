@@ -192,6 +192,7 @@ class EnterpriseExportView(ObjectExportView):
 
 class EnterpriseImportView(BackgroundImportMixin, ExcelImportView):
     importer_class = EnterpriseImporter
+    import_model = Enterprise
     template_filename = "企业导入模板.xlsx"
     success_url_name = "enterprises:enterprise_list"
     title = gettext_lazy("Import enterprises")

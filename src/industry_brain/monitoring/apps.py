@@ -8,4 +8,4 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Economic monitoring")
 
     def ready(self) -> None:
-        from . import panels, tasks  # noqa: F401  (navigation, home panels, the schedule)
+        from . import panels, permissions, tasks  # noqa: F401  (navigation, home panels, named rights, the schedule)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from industry_brain.core.permissions import can
 from industry_brain.core.views import ExcelImportView
 
 from . import briefing as briefing_mod
@@ -208,14 +209,16 @@ class ReportListView(LoginRequiredMixin, View):
                 raise Http404 from None
         return render(request, "monitoring/report_list.html", {
             "reports": qs.order_by("-period", "enterprise__name")[:200],
-            "reminders": selectors.open_reminders(user=user)[:20]})
+            "reminders": selectors.open_reminders(user=user)[:20],
+            "may_report": can(user, "report_online", MonthlyReport), "may_import": can(user, "import", MonthlyReport),
+            "may_follow_up": can(user, "follow_up", MonthlyReport)})
 
 
 class ReportCreateView(LoginRequiredMixin, View):
     """The enterprise's online form for one month."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.role != "enterprise":
+        if request.user.is_authenticated and not can(request.user, "report_online", MonthlyReport):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
@@ -267,6 +270,7 @@ class ReportCorrectView(LoginRequiredMixin, View):
 
 class ReportImportView(ExcelImportView):
     importer_class = MonthlyReportImporter
+    import_model = MonthlyReport
     template_filename = "规上企业月报导入模板.xlsx"
     success_url_name = "monitoring:report_list"
     title = gettext_lazy("Import monthly reports")
@@ -280,16 +284,17 @@ class ReportImportView(ExcelImportView):
 class CompletenessView(LoginRequiredMixin, View):
     def get(self, request):
         user = request.user
-        if not (user.is_city or user.role == "district"):
+        if not can(user, "follow_up", MonthlyReport):
             raise Http404
         period = services.parse_period(request.GET.get("period")) if request.GET.get("period") else \
             selectors.latest_period() or services.parse_period("2000-01")
         return render(request, "monitoring/completeness.html", {
             "summary": selectors.completeness(user=user, period=period),
-            "missing": selectors.missing_reports(user=user, period=period)[:300]})
+            "missing": selectors.missing_reports(user=user, period=period)[:300],
+            "may_remind": can(user, "send_reminders", MonthlyReport)})
 
     def post(self, request):
-        if not request.user.is_city:
+        if not can(request.user, "send_reminders", MonthlyReport):
             raise Http404
         n = services.send_reminders(actor=request.user, period=request.POST.get("period"))
         messages.success(request, _("%(n)s reminders sent.") % {"n": n})
@@ -308,12 +313,13 @@ class PositionView(LoginRequiredMixin, View):
 class BriefingListView(LoginRequiredMixin, View):
     def get(self, request):
         items = selectors.briefings(user=request.user)
-        if not request.user.is_city and not items.exists():
+        may_write = can(request.user, "write", Briefing)
+        if not may_write and not items.exists():
             raise Http404
-        return render(request, "monitoring/briefing_list.html", {"briefings": items[:100]})
+        return render(request, "monitoring/briefing_list.html", {"briefings": items[:100], "may_write": may_write})
 
     def post(self, request):
-        if not request.user.is_city:
+        if not can(request.user, "write", Briefing):
             raise Http404
         try:
             period = services.parse_period(request.POST.get("period"))
@@ -337,10 +343,10 @@ class BriefingDetailView(LoginRequiredMixin, View):
             return response
         versions = selectors.briefings(user=request.user).filter(period=b.period)
         return render(request, "monitoring/briefing_detail.html", {"b": b, "versions": versions,
-                                                                   "may_edit": request.user.is_city})
+                                                                   "may_edit": can(request.user, "write", Briefing)})
 
     def post(self, request, pk):
-        if not request.user.is_city:
+        if not can(request.user, "write", Briefing):
             raise Http404
         b = Briefing.objects.get_in_scope(request.user, pk)
         if request.POST.get("issue"):

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from industry_brain.core.api import RestrictedReadOnlyViewSet, RestrictedViewSetMixin
+from industry_brain.core.permissions import can
 from industry_brain.enterprises.models import Enterprise
 
 from .. import briefing as briefing_mod
@@ -82,7 +83,7 @@ class MonthlyReportViewSet(RestrictedReadOnlyViewSet):
                    responses={200: OpenApiResponse(description="{period, deadline, reported, missing, rate}")})
     @action(detail=False, methods=["get"])
     def completeness(self, request):
-        if request.user.role not in ("city", "district") and not request.user.is_superuser:
+        if not can(request.user, "follow_up", MonthlyReport):
             raise Http404
         period = _period(request)
         data = selectors.completeness(user=request.user, period=period)
@@ -102,7 +103,7 @@ class MonthlyReportImportView(RestrictedViewSetMixin, APIView):
         responses={201: OpenApiResponse(description="{created, updated}"),
                    400: OpenApiResponse(description="{errors: [{row, column, message}]}")})
     def post(self, request):
-        if not (request.user.is_city or request.user.role == "district"):
+        if not can(request.user, "import", MonthlyReport):
             raise PermissionDenied("Monthly reports are imported by the city or district bureaus.")
         upload = request.FILES.get("file")
         if upload is None:
@@ -161,7 +162,7 @@ class BriefingViewSet(RestrictedReadOnlyViewSet):
                    responses={201: OpenApiResponse(description="{id, version}")})
     @action(detail=False, methods=["post"])
     def generate(self, request):
-        if not request.user.is_city:
+        if not can(request.user, "write", Briefing):
             raise Http404
         period = services.parse_period(request.data.get("period") or "")
         b = briefing_mod.generate_for(actor=request.user, period=period)
