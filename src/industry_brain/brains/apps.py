@@ -8,4 +8,4 @@ class BrainsConfig(AppConfig):
     verbose_name = _("Industry brains")
 
     def ready(self):
-        from . import panels  # noqa: F401  (navigation)
+        from . import panels, permissions  # noqa: F401  (navigation, named rights)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from industry_brain.core.permissions import can, is_city
+from industry_brain.core.permissions import can
 
 from . import selectors, services
 from .forms import BrainForm, ReportForm
@@ -37,8 +37,9 @@ class BrainDetailView(LoginRequiredMixin, View):
                         "label": {"show": True, "position": "right"}}],
         }
         ctx = {"brain": brain, "nodes": nodes, "chart": chart, "materials": selectors.material_balance(brain),
-               "figures": brain.stats or selectors.brain_aggregates_live(brain), "may_edit": is_city(user)}
-        if user.role == "enterprise":
+               "figures": brain.stats or selectors.brain_aggregates_live(brain), "may_edit": can(user, "edit", brain),
+               "may_share": can(user, "share_data", brain)}
+        if ctx["may_share"]:
             ctx["opted_in"] = selectors.opted_in(enterprise=user.enterprise, brain=brain)
             ctx["position"] = selectors.position(enterprise=user.enterprise, brain=brain)
             ctx["report_form"] = ReportForm()
@@ -49,7 +50,7 @@ class BrainFormView(LoginRequiredMixin, View):
     """Add or change a brain without code (the city bureau)."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not is_city(request.user):
+        if request.user.is_authenticated and not can(request.user, "edit", Brain):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -85,7 +86,7 @@ class BrainFirmActionView(LoginRequiredMixin, View):
 
     def post(self, request, pk, action):
         brain = Brain.objects.get_in_scope(request.user, pk)
-        if request.user.role != "enterprise":
+        if not can(request.user, "share_data", brain):
             raise PermissionDenied
         try:
             if action == "opt-in":

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from industry_brain.core.api import RestrictedListCreateViewSet
+from industry_brain.core.permissions import can
 
 from .. import selectors, services
 from ..models import Brain, OperatingReport
@@ -38,7 +39,7 @@ class BrainViewSet(RestrictedListCreateViewSet):
     @action(detail=True, methods=["post"])
     def refresh(self, request, pk=None):
         brain = self.get_object()
-        if not request.user.is_city:
+        if not can(request.user, "edit", brain):
             raise PermissionDenied
         return Response(BrainSerializer(services.brain_refresh(brain=brain)).data)
 
@@ -47,7 +48,7 @@ class BrainViewSet(RestrictedListCreateViewSet):
     def opt_in(self, request, pk=None):
         """The caller's firm shares its monthly operating data with this brain."""
         brain = self.get_object()
-        if request.user.role != "enterprise":
+        if not can(request.user, "share_data", brain):
             raise PermissionDenied
         services.opt_in(actor=request.user, brain=brain, enterprise=request.user.enterprise)
         return Response(status=status.HTTP_201_CREATED)
@@ -61,7 +62,7 @@ class BrainViewSet(RestrictedListCreateViewSet):
         if request.method == "GET":
             rows = OperatingReport.objects.restrict(request.user, "view").filter(brain=brain)[:500]
             return Response(OperatingReportSerializer(rows, many=True).data)
-        if request.user.role != "enterprise":
+        if not can(request.user, "share_data", brain):
             raise PermissionDenied
         s = OperatingReportSerializer(data=request.data)
         s.is_valid(raise_exception=True)
