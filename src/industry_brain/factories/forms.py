@@ -31,7 +31,9 @@ class FactoryApplicationForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        if user.role == "enterprise":
+        # A firm's account applies for its own firm (no field); a bureau names the firm by credit code.
+        self.own_enterprise = user.enterprise if user.enterprise_id else None
+        if self.own_enterprise is not None:
             del self.fields["uscc"]
         else:
             self.fields["uscc"].required = True
@@ -46,7 +48,7 @@ class FactoryApplicationForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        firm = data.get("uscc") if "uscc" in self.fields else self.user.enterprise
+        firm = data.get("uscc") if "uscc" in self.fields else self.own_enterprise
         data["enterprise"] = firm
         code = (data.get("project_code") or "").strip()
         data["project"] = None

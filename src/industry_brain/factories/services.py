@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from industry_brain.core.events import event_record
-from industry_brain.core.permissions import ensure_can_after_write
+from industry_brain.core.permissions import can, ensure_can_after_write
 from industry_brain.core.workdays import add_working_days
 from industry_brain.cultivation import engine
 from industry_brain.cultivation.services import ruleset_for
@@ -28,7 +28,7 @@ NOTICE_WORKING_DAYS = 5
 
 @transaction.atomic
 def application_create(*, actor, data: dict[str, Any]) -> FactoryApplication:
-    if actor.role not in ("enterprise", "district", "city") and not actor.is_superuser:
+    if not can(actor, "add", FactoryApplication):  # the firm, its district bureau, the city (the model's scope)
         raise PermissionDenied(_("Only the enterprise or a bureau may file an application."))
     app = FactoryApplication(**{k: v for k, v in data.items() if k in FIELDS})
     app.full_clean()
