@@ -8,4 +8,4 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("Policies and burden reduction")
 
     def ready(self):
-        from . import panels  # noqa: F401  (registers navigation and the home panels)
+        from . import panels, permissions  # noqa: F401  (registers navigation, the home panels and the named rights)

@@ -348,7 +348,7 @@ def eligibility_publish(*, actor, eligibility: Eligibility, today: dt.date | Non
 
 def eligibility_mark_read(*, actor, eligibility: Eligibility) -> None:
     """The firm opened its notice (a read receipt: the honest measure instead of push counts)."""
-    if actor.role == "enterprise" and actor.enterprise_id == eligibility.enterprise_id and \
+    if actor.enterprise_id is not None and actor.enterprise_id == eligibility.enterprise_id and \
             eligibility.read_at is None and eligibility.status != Status.CANDIDATE:
         Eligibility.objects.filter(pk=eligibility.pk, read_at__isnull=True).update(read_at=timezone.now())
 

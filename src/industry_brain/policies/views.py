@@ -18,6 +18,7 @@ from django.views import View
 
 from industry_brain.core.exceptions import TransitionNotAllowed
 from industry_brain.core.models import District, IndustryDivision
+from industry_brain.core.permissions import can
 from industry_brain.core.views import ExcelImportView
 from industry_brain.core.workflow import steps_for
 
@@ -25,7 +26,7 @@ from . import rules, selectors, services
 from .choices import MeasureKind
 from .forms import ConfirmForm, ItemForm, PayForm, ReasonForm, VersionForm
 from .importers import LedgerImporter
-from .models import Policy, PolicyItem
+from .models import LedgerEntry, Policy, PolicyItem
 from .variables import VARIABLES
 from .workflows import eligibility_workflow as wf
 
@@ -41,11 +42,11 @@ def _render_tree(node, params, on):
 class ItemListView(LoginRequiredMixin, View):
     def get(self, request):
         items = list(selectors.item_list(user=request.user).order_by("policy__name", "code"))
-        metrics = selectors.item_metrics(user=request.user) if request.user.role != "enterprise" else {}
+        uptake = can(request.user, "view_uptake", PolicyItem)
+        metrics = selectors.item_metrics(user=request.user) if uptake else {}
         rows = [(i, metrics.get(i.pk)) for i in items]
         return render(request, "policies/item_list.html", {
-            "rows": rows, "overall": selectors.overall_metrics(user=request.user)
-            if request.user.role != "enterprise" else None})
+            "rows": rows, "overall": selectors.overall_metrics(user=request.user) if uptake else None})
 
 
 class PolicyDetailView(LoginRequiredMixin, View):
@@ -67,7 +68,8 @@ class ItemDetailView(LoginRequiredMixin, View):
             "exclusions": [rules.leaf_label(x, version.params, today) for x in version.exclusions] if version else [],
             "cases": rules.run_test_cases(version) if version else [],
             "metrics": selectors.item_metrics(user=request.user, items=[item]).get(item.pk),
-            "standings": standings, "owner": item.is_owned_by(request.user)})
+            "standings": standings, "owner": item.is_owned_by(request.user),
+            "may_view_uptake": can(request.user, "view_uptake", item)})
 
     def post(self, request, pk):
         item = PolicyItem.objects.select_related("policy").get_in_scope(request.user, pk)
@@ -131,7 +133,7 @@ class MyPoliciesView(LoginRequiredMixin, View):
     form), and for the others what it would need."""
 
     def get(self, request):
-        if request.user.role != "enterprise":
+        if not request.user.enterprise_id:  # the page of the user's own firm: a firm's account only
             raise Http404
         enterprise = request.user.enterprise
         items = [i for i in PolicyItem.objects.filter(is_active=True).select_related("policy")]
@@ -237,7 +239,7 @@ class LedgerView(LoginRequiredMixin, View):
             "summary": summary, "year": year, "by": by, "kinds": MeasureKind.choices,
             "by_choices": [("district", _("district")), ("industry", _("industry")), ("size", _("size")),
                            ("policy", _("policy")), ("month", _("month")), ("basis", _("basis"))],
-            "may_import": request.user.is_city or request.user.role == "department"})
+            "may_import": can(request.user, "import", LedgerEntry)})
 
 
 class LedgerImportPageView(ExcelImportView):
@@ -249,8 +251,7 @@ class LedgerImportPageView(ExcelImportView):
                                 "amount in 10k yuan, and as far as known district, industry, size and policy. "
                                 "Nothing is imported while any row is wrong.")
 
-    def allowed(self, user) -> bool:
-        return user.is_city or user.role == "department"
+    import_model = LedgerEntry
 
 
 

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from industry_brain.core.api import RestrictedListCreateViewSet, RestrictedReadOnlyViewSet, RestrictedViewSetMixin
+from industry_brain.core.permissions import can
 
 from .. import selectors, services
 from ..filtersets import EligibilityFilterSet, LedgerEntryFilterSet, PolicyItemFilterSet
@@ -213,7 +214,7 @@ class LedgerImportView(RestrictedViewSetMixin, APIView):
         responses={201: OpenApiResponse(description="{created}"),
                    400: OpenApiResponse(description="{errors: [{row, column, message}]}")})
     def post(self, request):
-        if not (request.user.is_city or request.user.role == "department"):
+        if not can(request.user, "import", LedgerEntry):
             raise PermissionDenied("The ledger is imported by the city bureau or a department.")
         upload = request.FILES.get("file")
         if upload is None:
