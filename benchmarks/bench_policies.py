@@ -43,7 +43,7 @@ def ensure_seeded() -> None:
     from django.utils import timezone
 
     from industry_brain.enterprises.models import Enterprise
-    from industry_brain.policies import demo
+    from industry_brain.policies import demo, rollup
     from industry_brain.policies.choices import MeasureKind, Size
     from industry_brain.policies.models import LedgerEntry, PolicyItem
 
@@ -72,6 +72,7 @@ def ensure_seeded() -> None:
                                             district_id=district, source="import",
                                             basis="estimated" if kind == "financing_saving" else "measured"))
         LedgerEntry.objects.bulk_create(rows, batch_size=10_000)
+        rollup.rebuild([y])
 
 
 def bench_evaluate(report: Report) -> None:
@@ -154,8 +155,7 @@ def bench_page(report: Report) -> None:
 
 
 def bench_summary(report: Report) -> None:
-    from collections import defaultdict
-
+    from django.db.models import Sum
     from django.utils import timezone
 
     from industry_brain.policies.models import LedgerEntry
@@ -166,16 +166,17 @@ def bench_summary(report: Report) -> None:
     variants += [(f"{year} by {b}", f"/api/v1/burden-reduction/summary/?year={year}&by={b}")
                  for b in ("district", "industry", "size", "month")]
     timing = time_requests(client, variants, rounds=4, headers=headers)
-    t = time.perf_counter()
-    sums: dict = defaultdict(float)
-    for kind, amount in LedgerEntry.objects.filter(year=year).values_list("kind", "amount").iterator(
-            chunk_size=20_000):
-        sums[kind] += float(amount)
-    python_sum = (time.perf_counter() - t) * 1000
+    live = []
+    for _ in range(3):  # the summary's query before the stored rollup: the year's GROUP BY over the entries
+        t = time.perf_counter()
+        list(LedgerEntry.objects.filter(year=year).values("kind", "basis").annotate(s=Sum("amount"))
+             .order_by("kind", "basis"))
+        live.append((time.perf_counter() - t) * 1000)
     n = LedgerEntry.objects.count()
-    report.add(SECTION, f"ledger summary p95 over {n:,} entries ({LEDGER_YEARS} years), 9 variants", timing.p95,
-               "ms", f"< {SUMMARY_TARGET_MS:.0f} ms", timing.p95 < SUMMARY_TARGET_MS, baseline=python_sum,
-               baseline_label="Python sum over the year's rows")
+    years = LedgerEntry.objects.order_by().values("year").distinct().count()
+    report.add(SECTION, f"ledger summary p95 over {n:,} entries in {years} year(s), 9 variants (stored rollup)",
+               timing.p95, "ms", f"< {SUMMARY_TARGET_MS:.0f} ms", timing.p95 < SUMMARY_TARGET_MS,
+               baseline=max(live), baseline_label="the year's live GROUP BY over the entries (slowest of 3)")
     district = demo_user("xihu_officer")
     c2, h2 = api_client(district)
     add_timing(report, SECTION, "ledger summary as a district bureau",

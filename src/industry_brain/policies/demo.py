@@ -22,7 +22,7 @@ from industry_brain.accounts.models import Organisation
 from industry_brain.core.workdays import add_working_days
 from industry_brain.enterprises.models import Enterprise, YearlyFigures
 
-from . import services
+from . import rollup, services
 from .choices import Basis, EntrySource, Size, Status
 from .models import Eligibility, EnterpriseFact, FactList, LedgerEntry, Policy, PolicyItem
 
@@ -337,6 +337,7 @@ def _department_imports(*, rng: random.Random, year: int) -> None:
                 department_id=depts.get(reporter[kind]), source=EntrySource.IMPORT, batch=f"demo-{kind}",
                 note="部门报送（演示数据）"))
     LedgerEntry.objects.bulk_create(entries, batch_size=5000)
+    rollup.rebuild(LedgerEntry.objects.order_by().values_list("year", flat=True).distinct())
 
 
 @transaction.atomic

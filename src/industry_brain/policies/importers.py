@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from industry_brain.core.excel import Column, ExcelImporter
 from industry_brain.core.models import District, IndustryDivision
 
+from . import rollup
 from .choices import Basis, EntrySource, MeasureKind, Size
 from .models import LedgerEntry, Policy
 
@@ -97,4 +98,5 @@ class LedgerImporter(ExcelImporter):
             policy_id=d["policy"], department_id=department_id, source=EntrySource.IMPORT, batch=batch,
             note=d.get("note") or "") for _n, d in rows]
         LedgerEntry.objects.bulk_create(entries, batch_size=2000)
+        rollup.rebuild({e.year for e in entries})
         return len(entries), 0

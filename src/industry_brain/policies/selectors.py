@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from .choices import RELIEF_KINDS, MeasureKind, Mode, Status
-from .models import Eligibility, LedgerEntry, PolicyItem
+from .models import Eligibility, LedgerEntry, LedgerRollup, PolicyItem
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=2))
 APPROVED_UNPAID = [Status.CONFIRMED, Status.PAYABLE, Status.HELD]
@@ -75,10 +75,36 @@ BY_FIELDS = {"kind": "kind", "district": "district_id", "industry": "industry_id
              "policy": "policy_id", "month": "month", "basis": "basis"}
 
 
+ROLLUP_FIELDS = {"year", "month", "kind", "basis", "district", "industry", "size", "policy", "department"}
+
+
+def _q_fields(q) -> set[str]:
+    out = set()
+    for child in q.children:
+        if isinstance(child, Q):
+            out |= _q_fields(child)
+        else:
+            out.add(child[0].split("__")[0])
+    return out
+
+
+def _rollup_serves(user, by: str | None, filters: dict | None) -> bool:
+    """Whether the stored rollup answers this summary: the user's scope and the filters name only its fields
+    (city, district bureaus, departments); a firm's or a chain team's scope goes through the entries."""
+    fields = {k.split("__")[0].removesuffix("_id") for k in (filters or {})}
+    if by in BY_FIELDS:
+        fields.add(BY_FIELDS[by].removesuffix("_id"))
+    scope = LedgerEntry.scope(user, "view") if getattr(user, "is_authenticated", False) else None
+    if scope is not None:
+        fields |= {f.removesuffix("_id") for f in _q_fields(scope)}
+    return fields <= ROLLUP_FIELDS
+
+
 def ledger_summary(*, user, year: int, by: str | None = None, filters: dict | None = None) -> dict:
     """The year's burden reduction the user may see: the total of relief (deferrals never in it), the breakdown
     by kind with its basis, deferrals apart, and optionally a breakdown by another dimension."""
-    qs = LedgerEntry.objects.restrict(user, "view").filter(year=year)
+    model = LedgerRollup if _rollup_serves(user, by, filters) else LedgerEntry
+    qs = model.objects.restrict(user, "view").filter(year=year)
     if filters:
         qs = qs.filter(**filters)
     rows = list(qs.values("kind", "basis").annotate(amount=Sum("amount")).order_by("kind", "basis"))

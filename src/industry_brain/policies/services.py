@@ -22,7 +22,7 @@ from industry_brain.core.models import Event, WorkflowStep
 from industry_brain.core.permissions import ensure_can_after_write
 from industry_brain.core.workdays import add_working_days
 
-from . import rules
+from . import rollup, rules
 from .choices import Basis, EntrySource, Period, Size, Status
 from .models import Eligibility, LedgerEntry, Policy, PolicyItem, RuleVersion
 from .variables import VARIABLES, load_columns
@@ -385,12 +385,14 @@ def eligibility_approve(*, actor, eligibility: Eligibility) -> Eligibility:
 
 def _ledger_from(obj: Eligibility, amount: Decimal, when: dt.date, note: str) -> LedgerEntry:
     e = obj.enterprise
-    return LedgerEntry.objects.create(
+    entry = LedgerEntry.objects.create(
         year=when.year, month=when.month, kind=obj.item.measure_kind, basis=Basis.MEASURED, amount=amount,
         district_id=e.district_id, industry_id=e.industry_id,
         size=Size.ABOVE_SCALE if e.is_above_scale else Size.BELOW_SCALE, policy_id=obj.item.policy_id,
         enterprise=e, department_id=obj.item.policy.department_id, source=EntrySource.WORKFLOW, eligibility=obj,
         note=note[:300])
+    rollup.add(entry)
+    return entry
 
 
 def eligibility_pay(*, actor, eligibility: Eligibility, amount: Decimal | None = None,

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from industry_brain.policies import services
+from industry_brain.policies import rollup, services
 from industry_brain.policies.models import Eligibility, LedgerEntry, RuleVersion
 from industry_brain.testing import make_enterprise
 
@@ -96,6 +96,7 @@ def test_item_pages_and_the_ledger_page(world):
                                district_id="330106")
     LedgerEntry.objects.create(year=2022, month=5, kind="deferral", amount=300_000, source="import",
                                district_id="330106")
+    rollup.rebuild([2022])
     city = client_for(world.user("city"))
     assert item.name in city.get(reverse("policies:item_list")).content.decode()
     detail = city.get(reverse("policies:item_detail", args=[item.pk])).content.decode()
