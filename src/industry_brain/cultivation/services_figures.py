@@ -82,7 +82,9 @@ def awaiting_verification(user):
     returned)."""
     q = Q()
     for f in engine.TIER_FIGURE_FIELDS:
-        q |= Q(**{f"{f}__isnull": False}) & ~Q(**{f"states__{f}": FigureState.VERIFIED}) & \
-            ~Q(**{f"states__{f}": FigureState.RETURNED})
+        # a figure without a recorded state is self-reported (EnterpriseTierFigures.state_of); has_key keeps the
+        # negation off SQL NULL for a missing key
+        q |= Q(**{f"{f}__isnull": False}) & (~Q(states__has_key=f) | ~Q(**{
+            f"states__{f}__in": [FigureState.VERIFIED, FigureState.RETURNED]}))
     return (EnterpriseTierFigures.objects.restrict(user, "change").filter(q)
             .select_related("enterprise").order_by("enterprise__name", "-year"))

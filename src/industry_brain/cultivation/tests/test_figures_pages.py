@@ -106,6 +106,19 @@ def test_district_verifies_and_returns_only_its_own_firms(world):
         "/cultivation/figures/pending/").content.decode()
 
 
+def test_a_figure_without_a_recorded_state_awaits_verification(world):
+    firm, _ = firm_with_user()  # crafted row: figures on record, no state recorded (= self-reported)
+    row = EnterpriseTierFigures.objects.get(enterprise=firm)
+    assert row.states == {}
+    page = client_for(world.user("district")).get("/cultivation/figures/pending/").content.decode()
+    assert f'id="pending-{row.pk}"' in page
+    EnterpriseTierFigures.objects.filter(pk=row.pk).update(states={f: "verified" for f in (
+        "niche_years", "market_share", "info_system", "certification", "own_brand", "key_field", "rd_institution",
+        "ip_class1")})
+    page = client_for(world.user("district")).get("/cultivation/figures/pending/").content.decode()
+    assert f'id="pending-{row.pk}"' not in page
+
+
 def test_the_evaluation_uses_the_figure_on_record_reported_or_verified(world):
     """The existing rule (docs/cultivation.md §1): the engine reads the latest year's figures whatever their state;
     the state is shown beside the figure. A reported figure below the bound makes the tier fail at once."""
