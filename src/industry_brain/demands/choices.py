@@ -93,3 +93,4 @@ class NotificationKind(models.TextChoices):
     ENTERPRISE_ASSIGNED = "enterprise_assigned", _("enterprise assigned to you")
     PROGRESS = "progress", _("progress of your demand")
     NEW_DEMAND = "new_demand", _("new demand of an enterprise in your care")
+    POLICY_BENEFIT = "policy_benefit", _("a policy benefit you are eligible for")
