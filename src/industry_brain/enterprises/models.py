@@ -151,6 +151,8 @@ class YearlyFigures(BaseModel):
         indexes = [
             # The latest year (MAX) and one year's revenue per enterprise (chain output) from the index alone.
             models.Index(fields=["year", "enterprise", "revenue"], name="figures_year_enterprise_idx"),
+            # One year's firms by revenue, largest first: a chain node's leading firms without ranking every member.
+            models.Index(fields=["year", "-revenue", "enterprise"], name="figures_year_revenue_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "year"], name="figures_one_row_per_year",

@@ -24,15 +24,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import BooleanField, Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils.translation import gettext_lazy as _
 
-from industry_brain.chains.choices import segment_order
+from industry_brain.chains.choices import MembershipStatus, segment_order
 from industry_brain.chains.models import MIN_GROUP, Chain, ChainMembership, ChainNode
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=20, decimal_places=2))
 LEADING = 3  # leading firms listed per node
+WALK_FROM = 200  # members from which a node's leading firms are read down the revenue index (PostgreSQL)
 FORMULA = _("local share = volume supplied by local firms ÷ volume bought by local firms (per node); "
            "completeness = 50 × nodes with a local firm ÷ nodes + 50 × local volume ÷ all volume")
 
@@ -121,12 +123,22 @@ def leading_firms(*, user, node_ids: list[int], sizes: dict[int, int] | None = N
         may_see = Value(True, output_field=BooleanField())
     else:
         may_see = Case(When(confidential, then=Value(True)), default=Value(False), output_field=BooleanField())
+    year = latest_figures_year()
+    result: dict[int, list[dict]] = {}
+    if not visible and not confidential and year is not None and connection.vendor == "postgresql":
+        # A reader who sees every firm and its figures: walk the year's figures from the largest revenue down and
+        # stop at the limit (figures_year_revenue_idx), on the nodes large enough for that walk to be short.
+        walked = [n for n in node_ids if sizes.get(n, 0) >= WALK_FROM]
+        result = _walk_leading(walked, year, limit)
+        node_ids = [n for n in node_ids if n not in result]
+        if not node_ids:
+            return result
+        members = members.filter(node_id__in=node_ids)
     rows = members.filter(visible)
     small = [n for n in node_ids if sizes.get(n, 0) < MIN_GROUP]
     if small and (confidential is None or confidential):
         # Below the group size, a firm whose figures the reader may not see is not ranked at all.
         rows = rows.exclude(Q(node_id__in=small) if confidential is None else Q(node_id__in=small) & ~confidential)
-    year = latest_figures_year()
     revenue = (YearlyFigures.objects.filter(year=year, enterprise_id=OuterRef("enterprise_id")).order_by()
                .values("revenue")[:1])
     ranked = (rows.annotate(output=Subquery(revenue), shown=may_see)
@@ -134,11 +146,40 @@ def leading_firms(*, user, node_ids: list[int], sizes: dict[int, int] | None = N
                                     order_by=[F("output").desc(nulls_last=True), F("enterprise_id").asc()]))
               .filter(rank__lte=limit).order_by("node_id", "rank")
               .values_list("node_id", "enterprise_id", "enterprise__name", "output", "shown"))
-    result: dict[int, list[dict]] = {}
     for node, enterprise, name, output, figures_shown in ranked:
         result.setdefault(node, []).append({"enterprise": enterprise, "name": name,
                                             "output": float(output) if figures_shown and output is not None else None})
     return result
+
+
+def _walk_leading(node_ids: list[int], year: int, limit: int) -> dict[int, list[dict]]:
+    """Per node, its `limit` confirmed members with the largest revenue of `year` (ties: lower id first), read from
+    the figures index downwards until found: about limit × firms ÷ members index entries per node, not every
+    member. A node with fewer than `limit` members with figures that year is left out (the caller ranks it with the
+    window query, which also places members without figures)."""
+    from industry_brain.enterprises.models import Enterprise, YearlyFigures
+
+    if not node_ids:
+        return {}
+    figures, membership = YearlyFigures._meta.db_table, ChainMembership._meta.db_table
+    sql = f"""
+        SELECT n.id, f.enterprise_id, e.name, f.revenue
+          FROM unnest(%s::bigint[]) AS n(id)
+          CROSS JOIN LATERAL (
+                SELECT f.enterprise_id, f.revenue FROM {figures} f
+                 WHERE f.year = %s AND EXISTS (
+                       SELECT 1 FROM {membership} m
+                        WHERE m.enterprise_id = f.enterprise_id AND m.node_id = n.id AND m.status = %s)
+                 ORDER BY f.revenue DESC, f.enterprise_id
+                 LIMIT %s) f
+          JOIN {Enterprise._meta.db_table} e ON e.id = f.enterprise_id
+         ORDER BY n.id, f.revenue DESC, f.enterprise_id"""
+    found: dict[int, list[dict]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(node_ids), year, MembershipStatus.CONFIRMED, limit])
+        for node, enterprise, name, revenue in cursor.fetchall():
+            found.setdefault(node, []).append({"enterprise": enterprise, "name": name, "output": float(revenue)})
+    return {node: firms for node, firms in found.items() if len(firms) == limit}
 
 
 def all_chain_gaps() -> list[dict]:

@@ -121,3 +121,33 @@ def test_the_gap_page_lists_the_leading_firms(world, leaders):
     page = c.get(f"/matchmaking/gaps/{world.chain.pk}/").content.decode()
     assert "杭州大号整机有限公司" in page and "萧山独家晶圆有限公司" in page
     assert "萧山四号整机有限公司" not in page  # the fourth of the node is not a leading firm
+
+
+def test_the_revenue_index_walk_equals_the_window_ranking(world, leaders, monkeypatch):
+    """On PostgreSQL a city reader's leading firms are read down the revenue index; they must equal the ranking
+    of every member (ties by id, proposed members left out, a node short of figures ranked by the window)."""
+    from django.db import connection
+
+    from industry_brain.chains.models import ChainMembership
+    from industry_brain.chains.selectors import latest_figures_year
+    from industry_brain.matchmaking import gaps
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the index walk runs on PostgreSQL only")
+    tie = make_enterprise("杭州并列整机有限公司", "330106", node=leaders["down"])
+    _revenue(tie, 70000)  # ties 萧山二号 on revenue: the lower id comes first
+    proposed = make_enterprise("杭州待确认整机有限公司", "330106")
+    ChainMembership.objects.create(enterprise=proposed, node=leaders["down"], status="proposed")
+    _revenue(proposed, 99000)
+    make_enterprise("萧山无报表晶圆有限公司", "330109", node=leaders["up"])  # no figures: ranked after the firm alone
+    nodes = [leaders["up"].pk, leaders["down"].pk]
+    city = world.user("city")
+    monkeypatch.setattr(gaps, "WALK_FROM", 10**9)
+    window = gaps.leading_firms(user=city, node_ids=nodes)
+    monkeypatch.setattr(gaps, "WALK_FROM", 1)
+    walked = gaps._walk_leading(nodes, latest_figures_year(), gaps.LEADING)
+    assert list(walked) == [leaders["down"].pk]  # the upstream node has one firm with figures: left to the window
+    assert gaps.leading_firms(user=city, node_ids=nodes) == window
+    assert [f["name"] for f in window[leaders["down"].pk]][:1] == ["杭州大号整机有限公司"]
+    assert "杭州待确认整机有限公司" not in [f["name"] for f in window[leaders["down"].pk]]
+    assert len(window[leaders["up"].pk]) == 2
