@@ -12,9 +12,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from industry_brain.accounts.choices import Role
 from industry_brain.core import context
 from industry_brain.core.events import event_record
 from industry_brain.core.exceptions import TransitionNotAllowed
@@ -329,8 +331,29 @@ def item_publish(*, actor, item: PolicyItem, today: dt.date | None = None) -> in
     today = today or timezone.localdate()
     qs = Eligibility.objects.filter(item=item, status=Status.CANDIDATE, result=True, superseded_by__isnull=True)
     deadline = add_working_days(today, item.confirm_working_days)
+    users = list(_firm_users(qs.values("enterprise_id")))  # read before the update moves the standings on
     _bulk_steps(qs, action="publish", from_status=Status.CANDIDATE, to_status=Status.NOTIFIED, actor=actor)
-    return qs.update(status=Status.NOTIFIED, notified_at=timezone.now(), deadline=deadline)
+    n = qs.update(status=Status.NOTIFIED, notified_at=timezone.now(), deadline=deadline)
+    _notify_benefit(users, item, deadline)
+    return n
+
+
+def _firm_users(enterprise_ids):
+    from industry_brain.accounts.models import User
+
+    return User.objects.filter(role=Role.ENTERPRISE, enterprise_id__in=enterprise_ids, is_active=True)
+
+
+def _notify_benefit(users, item: PolicyItem, deadline: dt.date) -> None:
+    """The published standing reaches each listed firm's inbox (the platform's notifications, delivered after
+    commit), with what to do and by when."""
+    from industry_brain.demands.choices import NotificationKind
+    from industry_brain.demands.notifications import notify
+
+    notify(users=users, kind=NotificationKind.POLICY_BENEFIT,
+           text=_("You are eligible for %(item)s: confirm or decline by %(deadline)s") % {
+               "item": item, "deadline": deadline.isoformat()},
+           link=reverse("policies:my_policies"))
 
 
 def eligibility_publish(*, actor, eligibility: Eligibility, today: dt.date | None = None) -> Eligibility:
@@ -343,7 +366,9 @@ def eligibility_publish(*, actor, eligibility: Eligibility, today: dt.date | Non
         obj.notified_at = timezone.now()
         obj.deadline = add_working_days(today, obj.item.confirm_working_days)
 
-    return wf.run("publish", eligibility, actor=actor, apply=apply, extra_fields=["notified_at", "deadline"])
+    done = wf.run("publish", eligibility, actor=actor, apply=apply, extra_fields=["notified_at", "deadline"])
+    _notify_benefit(_firm_users([done.enterprise_id]), done.item, done.deadline)
+    return done
 
 
 def eligibility_mark_read(*, actor, eligibility: Eligibility) -> None:

@@ -215,3 +215,29 @@ def test_the_stored_rollup_equals_the_live_group_by_after_import_payment_and_cla
     own = selectors.ledger_summary(user=world.user("enterprise"), year=year)
     assert own["total"] == sum(LedgerEntry.objects.filter(enterprise=world.ent_xihu, year=year)
                                .exclude(kind="deferral").values_list("amount", flat=True))
+
+
+def test_publishing_puts_a_message_in_the_inbox_of_exactly_the_listed_firms(world, item, api):
+    from industry_brain.demands.models import Notification
+    from industry_brain.enterprises.models import Enterprise
+    from industry_brain.testing import make_user
+
+    Enterprise.objects.filter(pk=world.ent_xiaoshan.pk).update(is_above_scale=False)  # not on the list
+    Enterprise.objects.filter(pk=world.ent_xihu.pk).update(is_above_scale=True)
+    colleague = make_user("t_ent_colleague", "enterprise", enterprise=world.ent_xihu)
+    services.evaluate_items(actor=world.user("city"), items=[item])
+    listed = set(Eligibility.objects.filter(item=item, result=True).values_list("enterprise_id", flat=True))
+    assert world.ent_xihu.pk in listed and world.ent_xiaoshan.pk not in listed
+    assert not Notification.objects.filter(kind="policy_benefit").exists()  # nothing before publishing
+    dept = api.as_user(world.user("department"))
+    assert dept.post(f"/api/v1/policy-items/{item.pk}/publish/").json()["notified"] == len(listed)
+    sent = Notification.objects.filter(kind="policy_benefit")
+    assert {n.recipient_id for n in sent} == {world.user("enterprise").pk, colleague.pk}
+    assert all(n.recipient.enterprise_id in listed for n in sent)
+    assert item.name in sent.first().text and sent.first().link.endswith("/mine/")
+    # Publishing again finds no candidate left: nobody is told twice.
+    dept.post(f"/api/v1/policy-items/{item.pk}/publish/")
+    assert Notification.objects.filter(kind="policy_benefit").count() == 2
+    # The firm sees it in its inbox.
+    inbox = api.as_user(world.user("enterprise")).get("/api/v1/notifications/")
+    assert inbox.status_code == 200 and "policy_benefit" in inbox.content.decode()
