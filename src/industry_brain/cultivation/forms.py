@@ -116,7 +116,9 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        if user.role == "enterprise":
+        # A firm's account applies for its own firm (no field); a bureau nominates a firm by credit code.
+        self.own_enterprise = user.enterprise if user.enterprise_id else None
+        if self.own_enterprise is not None:
             del self.fields["uscc"]
 
     def clean_uscc(self):
@@ -127,7 +129,7 @@ class ApplicationForm(forms.Form):
         return firm
 
     def enterprise(self):
-        return self.cleaned_data["uscc"] if "uscc" in self.fields else self.user.enterprise
+        return self.cleaned_data["uscc"] if "uscc" in self.fields else self.own_enterprise
 
 
 class EvidenceForm(forms.Form):

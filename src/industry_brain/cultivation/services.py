@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from industry_brain.core.events import event_record
-from industry_brain.core.permissions import ensure_can_after_write, is_city
+from industry_brain.core.permissions import can, ensure_can_after_write
 from industry_brain.core.querysets import ensure_permitted
 from industry_brain.core.workdays import add_working_days
 
@@ -68,7 +68,7 @@ def ruleset_create(*, actor, data: dict[str, Any], rules: list[dict[str, Any]],
                    copy_from: TierRuleSet | None = None) -> TierRuleSet:
     """A new version of a tier's criteria (the city bureau only): either the rules given, or a copy of an earlier
     version's rules (then edited rule by rule). Earlier evaluations keep the version they used."""
-    if not is_city(actor):
+    if not can(actor, "add", TierRuleSet):
         raise PermissionDenied(_("Only the city bureau adds rule-set versions."))
     rs = TierRuleSet(**{k: v for k, v in data.items() if k in (
         "tier", "level", "version", "name", "effective_from", "application_type", "source", "verification", "note")})
@@ -122,7 +122,7 @@ def ruleset_used(rule_set: TierRuleSet) -> bool:
 
 
 def _ensure_editable(actor, rule_set: TierRuleSet) -> None:
-    if not is_city(actor):
+    if not can(actor, "change", rule_set):
         raise PermissionDenied(_("Only the city bureau changes rules."))
     if ruleset_used(rule_set):
         raise ValidationError({"rule_set": [_("Evaluations have used this version; add a new version instead.")]})
@@ -169,7 +169,7 @@ def tier_figures_report(*, actor, enterprise, year: int, values: dict[str, Any])
     row = row or EnterpriseTierFigures(enterprise=enterprise, year=year)
     if not is_new:
         ensure_permitted(actor, row, "change", _("You may not change these figures."))
-    state = FigureState.REPORTED if actor.role == "enterprise" else FigureState.VERIFIED
+    state = FigureState.REPORTED if actor.enterprise_id == enterprise.pk else FigureState.VERIFIED
     unknown = [k for k in values if k not in engine.TIER_FIGURE_FIELDS]
     if unknown:
         raise ValidationError({k: [_("Not a tier figure.")] for k in unknown})
@@ -191,7 +191,7 @@ def tier_figures_report(*, actor, enterprise, year: int, values: dict[str, Any])
 @transaction.atomic
 def tier_figures_verify(*, actor, figures: EnterpriseTierFigures, fields: list[str]) -> EnterpriseTierFigures:
     """The district (or city) bureau confirms self-reported figures as they stand."""
-    if actor.role not in ("district",) and not is_city(actor):
+    if not can(actor, "verify_figures", figures.enterprise):
         raise PermissionDenied(_("Only a bureau verifies figures."))
     ensure_permitted(actor, figures, "change", _("You may not verify these figures."))
     bad = [f for f in fields if f not in engine.TIER_FIGURE_FIELDS]
@@ -216,7 +216,7 @@ EVAL_COLUMNS = ["run_id", "enterprise_id", "tier", "rule_set_id", "eligible", "s
 def evaluation_run(*, actor, as_of: dt.date | None = None, application_type: str = ApplicationType.NEW,
                    tiers: list[str] | None = None) -> EvaluationRun:
     """Evaluate every firm of the registry for every tier (columnar), store one row per firm and tier."""
-    if actor is not None and not is_city(actor):
+    if actor is not None and not can(actor, "add", EvaluationRun):
         raise PermissionDenied(_("Only the city bureau runs the evaluation."))
     started = time.monotonic()
     as_of = as_of or timezone.localdate()
@@ -323,7 +323,7 @@ def latest_run() -> EvaluationRun | None:
 
 @transaction.atomic
 def round_create(*, actor, data: dict[str, Any]) -> RecognitionRound:
-    if not is_city(actor):
+    if not can(actor, "add", RecognitionRound):
         raise PermissionDenied(_("Only the city bureau opens recognition rounds."))
     rnd = RecognitionRound(**{k: v for k, v in data.items() if k in (
         "name", "tier", "year", "rule_set", "opens_on", "closes_on", "notice_working_days", "validity_years")})
@@ -341,10 +341,10 @@ def round_create(*, actor, data: dict[str, Any]) -> RecognitionRound:
 def application_create(*, actor, round: RecognitionRound, enterprise, application_type: str = ApplicationType.NEW,
                        statement: str = "") -> RecognitionApplication:
     """An enterprise applies for itself, or a bureau nominates a firm (district: its own district)."""
-    if actor.role not in ("enterprise", "district") and not is_city(actor):
+    if not can(actor, "add", RecognitionApplication):
         raise PermissionDenied(_("Only the enterprise or a bureau may file an application."))
     app = RecognitionApplication(round=round, enterprise=enterprise, application_type=application_type,
-                                 statement=statement, nominated=actor.role != "enterprise")
+                                 statement=statement, nominated=actor.enterprise_id != enterprise.pk)
     app.full_clean()
     app.save()
     ensure_can_after_write(actor, app, "add", _("You may not apply for this enterprise."))

@@ -29,7 +29,7 @@ from .workflows import APPLICATION_WORKFLOW
 
 
 def _no_department(user):
-    if user.role == "department":
+    if not can(user, "view", TierRuleSet):  # departments see no criteria nor rounds (the models' scope)
         raise Http404
 
 
@@ -104,7 +104,7 @@ class CardView(LoginRequiredMixin, View):
 
 class MyCardView(LoginRequiredMixin, View):
     def get(self, request):
-        if request.user.role != "enterprise":
+        if not request.user.enterprise_id:  # the card of the user's own firm: a firm's account only
             raise Http404
         return CardView().get(request, request.user.enterprise_id)
 

@@ -15,7 +15,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from industry_brain.core.api import RestrictedListCreateViewSet, RestrictedReadOnlyViewSet, RestrictedViewSetMixin
-from industry_brain.core.permissions import is_city
+from industry_brain.core.permissions import can
 from industry_brain.enterprises.models import Enterprise
 
 from .. import selectors, services
@@ -63,7 +63,7 @@ class TierRuleSetViewSet(RestrictedListCreateViewSet):
         return selectors.rulesets(user=self.request.user).order_by("tier", "-effective_from", "id")
 
     def create(self, request, *args, **kwargs):
-        if not is_city(request.user):  # only the city adds versions: refused before the input is read
+        if not can(request.user, "add", TierRuleSet):  # only the city adds versions: refused before the input is read
             raise PermissionDenied()
         return super().create(request, *args, **kwargs)
 
@@ -223,7 +223,7 @@ class RecognitionRoundViewSet(RestrictedListCreateViewSet):
         return RecognitionRound.objects.restrict(self.request.user, "view").order_by("-year", "id")
 
     def create(self, request, *args, **kwargs):
-        if not is_city(request.user):
+        if not can(request.user, "add", RecognitionRound):
             raise PermissionDenied()
         return super().create(request, *args, **kwargs)
 
