@@ -66,7 +66,7 @@ class ListingForm(ScopedFirmsForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        if user.role == "enterprise":
+        if user.enterprise_id:  # a firm's account acts for its own firm (no field)
             del self.fields["enterprise"]
         else:
             self.fields["enterprise"].required = True
@@ -92,7 +92,7 @@ class RegistrationForm(ScopedFirmsForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        if user.role == "enterprise":
+        if user.enterprise_id:  # a firm's account acts for its own firm (no field)
             del self.fields["enterprise"]
         else:
             self.fields["enterprise"].required = True
