@@ -301,6 +301,13 @@ def _simulate_workflow(*, rng: random.Random, city, items, year: int, demo_firms
     # passed: unconfirmed ones are waived.
     Eligibility.objects.filter(enterprise_id__in=demo_firms, status=Status.NOTIFIED).update(
         notified_at=timezone.now(), deadline=add_working_days(today, 15))
+    # Their inbox notices (written when the lists were published) carry the fresh deadlines too.
+    from industry_brain.demands.models import Notification
+
+    Notification.objects.filter(kind="policy_benefit", recipient__enterprise_id__in=demo_firms).delete()
+    for row in Eligibility.objects.filter(enterprise_id__in=demo_firms, status=Status.NOTIFIED).select_related(
+            "item"):
+        services._notify_benefit(services._firm_users([row.enterprise_id]), row.item, row.deadline)
     services.eligibilities_expire(today=max(today, add_working_days(published, 16)))
 
 

@@ -37,6 +37,12 @@ def test_the_demo_catalogue_ledger_and_notices(seeded):
     mine = Eligibility.objects.filter(enterprise=seeded["enterprise_demo"].enterprise, status="notified",
                                       item__policy__department=seeded["dept_transport"].organisation)
     assert mine.exists()
+    from industry_brain.demands.models import Notification
+    inbox = Notification.objects.filter(kind="policy_benefit")
+    assert inbox.filter(recipient=seeded["enterprise_demo"]).count() == Eligibility.objects.filter(
+        enterprise=seeded["enterprise_demo"].enterprise, status="notified").count()
+    assert set(inbox.values_list("recipient__enterprise_id", flat=True)) <= set(
+        Eligibility.objects.filter(status="notified").values_list("enterprise_id", flat=True))
     metrics = selectors.overall_metrics(user=seeded["city_admin"])
     assert metrics["paid"] > 0 and 0 < metrics["auto_share"] < 100 and metrics["expired"] > 0
     other = selectors.eligibility_list(user=seeded["enterprise_demo2"])
