@@ -52,6 +52,7 @@ class SupplyRisk:
 
 
 NO_RISK = SupplyRisk()
+_memo: list = []  # [cache key, SupplyRisk] of the run this process read last (the key names the run and its end)
 
 
 def supply_risk() -> SupplyRisk:
@@ -64,8 +65,11 @@ def supply_risk() -> SupplyRisk:
         return NO_RISK
     run, finished = latest
     key = f"mm:risk:{run}:{finished.timestamp() if finished else 0}"
+    if _memo and _memo[0] == key:  # this process read it already: no unpickling from the cache on every request
+        return _memo[1]
     found = cache.get(key)
     if found is not None:
+        _memo[:] = [key, found]
         return found
     material_node = {name.strip().lower(): node for name, node in
                      Material.objects.filter(node__isnull=False).values_list("name", "node_id")}
@@ -97,6 +101,7 @@ def supply_risk() -> SupplyRisk:
                  for n in set(node_local) | set(node_external)},
         nodes=frozenset(at_risk), material_node=material_node)
     cache.set(key, risk, RISK_CACHE_SECONDS)
+    _memo[:] = [key, risk]
     return risk
 
 

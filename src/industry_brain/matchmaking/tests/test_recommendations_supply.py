@@ -150,3 +150,36 @@ def test_a_need_posted_from_a_risk_result_ranks_its_alternatives_first(world, ne
                      "at risk") % {"m": "电解铜箔"}
     assert listed in local[0].reasons and listed in outside[0].reasons
     assert network["at_risk"].pk not in {r.enterprise_id for r in rows}  # never the firm itself
+
+
+def test_the_risk_of_a_run_is_read_once_per_process_and_a_newer_run_replaces_it(world, network, monkeypatch):
+    from django.core.cache import cache
+
+    from industry_brain.matchmaking import supply_signals
+
+    cache.clear()
+    supply_signals._memo.clear()
+    first = supply_signals.supply_risk()
+    assert network["firms"]["b"].pk in first.by_material["电解铜箔"][0]
+    reads = []
+
+    class Counting:  # the shared cache, counting reads
+        def get(self, *args, **kwargs):
+            reads.append(args)
+            return cache.get(*args, **kwargs)
+
+        def set(self, *args, **kwargs):
+            return cache.set(*args, **kwargs)
+
+    monkeypatch.setattr(supply_signals, "cache", Counting())
+    assert supply_signals.supply_risk() is first and reads == []  # no cache read, no unpickling
+    # A newer completed run names other alternatives: it is read, not the process's copy of the old one.
+    run = ScenarioRun.objects.create(scenario=network["scenario"], status="done", finished_at=timezone.now())
+    ScenarioResult.objects.create(
+        run=run, enterprise=network["at_risk"], district_id="330109", rank=1, tts_days=3, ttr_days=30, flagged=True,
+        missing_material=Material.objects.get(name="电解铜箔"), alternatives=[
+            {"supplier_enterprise": network["firms"]["a"].pk, "supplier_external": None, "name": "甲",
+             "scope": "city"}])
+    second = supply_signals.supply_risk()
+    assert second.run == run.pk and len(reads) == 1
+    assert second.by_material["电解铜箔"][0] == frozenset({network["firms"]["a"].pk})
