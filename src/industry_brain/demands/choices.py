@@ -94,3 +94,4 @@ class NotificationKind(models.TextChoices):
     PROGRESS = "progress", _("progress of your demand")
     NEW_DEMAND = "new_demand", _("new demand of an enterprise in your care")
     POLICY_BENEFIT = "policy_benefit", _("a policy benefit you are eligible for")
+    DEAL_FOLLOW_UP = "deal_follow_up", _("matchmaking deals waiting for your follow-up")

@@ -333,6 +333,7 @@ def intentions_remind(*, on: dt.date | None = None) -> int:
     from django.db.models import Count
 
     from industry_brain.accounts.models import User
+    from industry_brain.demands.choices import NotificationKind
     from industry_brain.demands.notifications import notify
 
     on = on or today()
@@ -343,7 +344,7 @@ def intentions_remind(*, on: dt.date | None = None) -> int:
     with transaction.atomic():
         for row in late:
             owner = User.objects.get(pk=row["owner"])
-            notify(users=[owner], kind="intention.follow_up",
+            notify(users=[owner], kind=NotificationKind.DEAL_FOLLOW_UP,
                    text=_("%(n)s matchmaking deals are waiting for your follow-up") % {"n": row["n"]},
                    link="/matchmaking/intentions/?overdue=true")
             sent += 1
