@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from industry_brain.core.autocomplete import Autocomplete
-from industry_brain.enterprises.models import Enterprise
+from industry_brain.enterprises.forms import OwnOrNamedFirmMixin
 
 from . import engine
 from .choices import ENTERPRISE_TIERS, FACTORY_LEVELS, ApplicationType, ObjectionStatus
@@ -105,7 +105,7 @@ class RoundForm(forms.ModelForm):
         self.fields["rule_set"].help_text = _("Empty: the version in force on the opening day.")
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(OwnOrNamedFirmMixin, forms.Form):
     """The enterprise applies for itself; a bureau nominates a firm in its scope by its credit code."""
 
     uscc = forms.CharField(label=_("unified social credit code"), max_length=18, widget=Autocomplete("enterprise-uscc"))
@@ -115,21 +115,7 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
-        # A firm's account applies for its own firm (no field); a bureau nominates a firm by credit code.
-        self.own_enterprise = user.enterprise if user.enterprise_id else None
-        if self.own_enterprise is not None:
-            del self.fields["uscc"]
-
-    def clean_uscc(self):
-        code = (self.cleaned_data.get("uscc") or "").strip().upper()
-        firm = Enterprise.objects.restrict(self.user, "view_confidential").filter(uscc=code).first()
-        if firm is None:
-            raise ValidationError(_("No enterprise with this credit code in your scope."))
-        return firm
-
-    def enterprise(self):
-        return self.cleaned_data["uscc"] if "uscc" in self.fields else self.own_enterprise
+        self.own_or_named_firm(user)  # a bureau nominates a firm by credit code
 
 
 class EvidenceForm(forms.Form):

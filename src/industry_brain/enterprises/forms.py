@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from industry_brain.core.codes import normalise_uscc, validate_uscc
@@ -70,3 +71,24 @@ class EnterpriseImportForm(forms.Form):
                                                getattr(district, "name", "")).items():
             self.add_error(field, messages)
         return data
+
+
+class OwnOrNamedFirmMixin:
+    """For forms that act for one firm: a firm's account acts for its own firm (the `uscc` field is removed); a
+    bureau names a firm in its scope by credit code, and a code outside its scope reads as a missing one."""
+
+    def own_or_named_firm(self, user) -> None:
+        self.user = user
+        self.own_enterprise = user.enterprise if user.enterprise_id else None
+        if self.own_enterprise is not None:
+            del self.fields["uscc"]
+
+    def clean_uscc(self):
+        code = (self.cleaned_data.get("uscc") or "").strip().upper()
+        firm = Enterprise.objects.restrict(self.user, "view_confidential").filter(uscc=code).first()
+        if firm is None:
+            raise ValidationError(_("No enterprise with this credit code in your scope."))
+        return firm
+
+    def enterprise(self):
+        return self.cleaned_data["uscc"] if "uscc" in self.fields else self.own_enterprise

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from industry_brain.core.autocomplete import Autocomplete
-from industry_brain.enterprises.models import Enterprise
+from industry_brain.enterprises.forms import OwnOrNamedFirmMixin
 
 from .models import FactoryApplication
 
 
-class FactoryApplicationForm(forms.ModelForm):
+class FactoryApplicationForm(OwnOrNamedFirmMixin, forms.ModelForm):
     """An enterprise applies for its own factory; a bureau files for a firm in its scope, named by its unified
     social credit code. The investment project, when there is one, is named by its code."""
 
@@ -30,21 +29,10 @@ class FactoryApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
-        # A firm's account applies for its own firm (no field); a bureau names the firm by credit code.
-        self.own_enterprise = user.enterprise if user.enterprise_id else None
-        if self.own_enterprise is not None:
-            del self.fields["uscc"]
-        else:
+        self.own_or_named_firm(user)
+        if self.own_enterprise is None:
             self.fields["uscc"].required = True
             self.order_fields(["uscc"])
-
-    def clean_uscc(self):
-        code = (self.cleaned_data.get("uscc") or "").strip().upper()
-        firm = Enterprise.objects.restrict(self.user, "view_confidential").filter(uscc=code).first()
-        if firm is None:  # missing or outside the reader's scope: the same answer
-            raise ValidationError(_("No enterprise with this credit code in your scope."))
-        return firm
 
     def clean(self):
         data = super().clean()
