@@ -38,10 +38,14 @@ def until(page, script: str, timeout: float = 15.0):
 
 
 def choose(page, box: str, text: str, expected_label: str) -> None:
-    """Type into a picker, move to the matching option with ↓ and choose it with Enter."""
+    """Type into a picker, move to the matching option with ↓ and choose it with Enter.
+
+    Focusing the box first lists everything; the list is read only once it answers the typed text (the list's
+    data-query), so the keys never land on a list that is about to be replaced."""
     page.fill(f"{box} .ac-input", text)
-    option = page.wait_for_selector(f"{box} .ac-list [role=option]:has-text('{expected_label}')")
-    options = page.query_selector_all(f"{box} .ac-list [role=option]")
+    answered = f"{box} .ac-list[data-query='{text}']"
+    option = page.wait_for_selector(f"{answered} [role=option]:has-text('{expected_label}')")
+    options = page.query_selector_all(f"{answered} [role=option]")
     for _ in range(options.index(option) + 1 if option in options else 1):
         page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")

@@ -84,4 +84,4 @@ def test_event_from_registration_to_a_signed_deal(browser_page, world):
 def pick(page, box: str, text: str, label: str) -> None:
     """Choose a firm in the shared picker: type part of its name, then take the option with its full name."""
     page.fill(f"{box} .ac-input", text)
-    page.click(f"{box} .ac-list [role=option]:has-text('{label}')")
+    page.click(f"{box} .ac-list[data-query='{text}'] [role=option]:has-text('{label}')")

@@ -157,7 +157,7 @@
     p.input.setAttribute("aria-expanded", "false");
     p.input.removeAttribute("aria-activedescendant");
   }
-  function acShow(p, data, message) {
+  function acShow(p, data, message, query) {
     var items = data ? data.results : [];
     p.items = items;
     p.active = -1;
@@ -169,6 +169,7 @@
     if (!items.length) html = "<li class=\"ac-empty\">" + acEscape(message || p.box.dataset.acNone) + "</li>";
     else if (data.more) html += "<li class=\"ac-empty\">" + acEscape(p.box.dataset.acMore) + "</li>";
     p.list.innerHTML = html;
+    p.list.dataset.query = query === undefined ? "" : query;  // which search these matches answer
     p.list.hidden = false;
     p.input.setAttribute("aria-expanded", "true");
   }
@@ -178,7 +179,7 @@
     params.set("q", p.input.value.trim());
     var asked = p.input.value;
     acFetch(p, params).then(function (data) {
-      if (p.input.value === asked && document.activeElement === p.input) acShow(p, data);
+      if (p.input.value === asked && document.activeElement === p.input) acShow(p, data, null, asked.trim());
     }).catch(function () { acClose(p); });
   }
   function acSet(p, value, label, quiet) {
