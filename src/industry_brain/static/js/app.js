@@ -48,13 +48,43 @@
     }
     // Series carry their unit (core.charts): with two value axes each series' tooltip names its own.
     [].concat(option.series || []).forEach(function (s) {
-      if (!s.unit || s.type === "pie") return;
+      if (s.type === "pie") {  // no unlabelled slice: name and share (one decimal), as core.charts does
+        s.label = s.label || {};
+        if (!s.label.formatter) s.label.formatter = "{b}\n{d}%";
+        if (s.percentPrecision === undefined) s.percentPrecision = 1;
+        return;
+      }
+      if (!s.unit) return;
       s.tooltip = s.tooltip || {};
       if (!s.tooltip.valueFormatter) s.tooltip.valueFormatter = function (v) { return fmt(v, s.unit); };
+    });
+    // A colour scale (maps) states its unit at both ends and on its handles, rates with one decimal.
+    [].concat(option.visualMap || []).forEach(function (vm) {
+      if (!vm.unit || vm.formatter) return;
+      vm.formatter = function (a, b) {
+        return b === undefined ? fmt(a, vm.unit) : fmt(a, vm.unit) + " – " + fmt(b, vm.unit);
+      };
+      if (vm.precision === undefined) vm.precision = 1;
     });
     return option;
   }
   window.IB.chartFormat = fmt;
+  window.IB.chartPolish = polish;
+
+  // The one way a page gets a chart: `IB.chart(element, option)` creates (or finds) the element's chart, draws the
+  // option through the chart rules above and keeps it sized with the window. Page drawers (maps, graphs) call it
+  // instead of echarts.init; later partial updates (setOption of new data) need no polishing again.
+  function chartOf(el, option) {
+    var chart = echarts.getInstanceByDom(el);
+    if (!chart) {
+      chart = echarts.init(el);
+      window.addEventListener("resize", function () { chart.resize(); });
+    }
+    window.IB.charts[el.id || el.dataset.chart || el.dataset.drawer] = chart;
+    if (option) chart.setOption(polish(option, el));
+    return chart;
+  }
+  window.IB.chart = chartOf;
 
   // Charts: <div class="chart" data-chart="json-id"> whose JSON is a complete ECharts option.
   function drawCharts(root) {
@@ -63,11 +93,8 @@
       if (el.dataset.drawn) return;
       var option = readJSON(el.dataset.chart);
       if (!option) return;
-      var chart = echarts.init(el);
-      chart.setOption(polish(option, el));
+      chartOf(el, option);
       el.dataset.drawn = "1";
-      window.IB.charts[el.id || el.dataset.chart] = chart;
-      window.addEventListener("resize", function () { chart.resize(); });
     });
     // Page-specific drawers registered by other scripts: IB.drawers[name](element)
     root.querySelectorAll("[data-drawer]").forEach(function (el) {
