@@ -10,9 +10,12 @@
 - Value axes without a title get the page's count unit (个/家), given as the filter's argument.
 - Pie and ring charts are for parts of a whole only (negative parts are refused): each slice is labelled with its
   name and share, the tooltip gives value, unit and share.
+- A shaded map's series declares its `unit`: rates are rounded to one decimal and the colour scale (visualMap)
+  carries the unit, which the browser writes at its ends and handles.
 
 The browser side (`static/js/app.js`) adds what needs the screen: label rotation and the unit in each series'
-tooltip.
+tooltip. Every chart, including those a page's script builds (maps, graphs), is created by `IB.chart(element,
+option)`, which applies these browser rules; no page script calls `echarts.init` itself.
 """
 
 from __future__ import annotations
@@ -161,6 +164,24 @@ def _pies(option: dict, unit: str) -> None:
         s.setdefault("tooltip", {"formatter": "{b}<br/>{c}" + suffix + "（{d}%）"})
 
 
+def _maps(option: dict) -> None:
+    """A shaded map's values follow its series' `unit` (rates with one decimal) and its colour scale names the unit."""
+    scales = option.get("visualMap")
+    scales = scales if isinstance(scales, list) else [scales] if scales else []
+    for index, s in enumerate(option.get("series", [])):
+        if s.get("type") != "map" or not s.get("unit"):
+            continue
+        if s["unit"] in ("%", "％"):
+            s["unit"] = "%"
+            s["data"] = [_scaled(p, 1, 1) for p in s.get("data") or []]
+        for scale in scales:
+            if scale.get("seriesIndex", index) == index:
+                scale.setdefault("unit", s["unit"])
+                for end in ("min", "max"):
+                    if isinstance(scale.get(end), float):
+                        scale[end] = round(scale[end], 1)
+
+
 def polish(option: dict, *, unit: str = "", single: bool = False) -> dict:
     """A copy of `option` following the chart rules (module docstring). `unit`: the count unit of value axes that
     have no title and of pie slices (个, 家, 件); `single`: the amounts are one project's (万元)."""
@@ -175,6 +196,7 @@ def polish(option: dict, *, unit: str = "", single: bool = False) -> dict:
         if len(axes) == 1:
             option[key] = axes[0]
     _pies(option, unit)
+    _maps(option)
     return option
 
 

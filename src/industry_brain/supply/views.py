@@ -112,7 +112,8 @@ class ScenarioDetailView(LoginRequiredMixin, View):
             "points": selectors.scenario_map_points(user=request.user, run=run),
             "periods": sc.periods,
             "labels": {"tts": _("time to survive (days)"), "stops": _("stops on day"), "lost": _(
-                "lost output value (10k yuan)"), "capped": _("beyond the horizon"), "legend": _("days survived")},
+                "lost output value (10k yuan)"), "capped": _("beyond the horizon"), "legend": _("days survived"),
+                "days": _("days")},
         }
         can_raise = is_city(request.user) or request.user.role == Role.DISTRICT
         return render(request, "supply/scenario_detail.html", {

@@ -105,3 +105,52 @@ def test_every_chart_of_every_page_goes_through_the_chart_rules():
             if block is None or "|chart" not in block.group(1):
                 missing.append(f"{path.relative_to(SRC)}: {source}")
     assert not missing, missing
+
+
+# Drawers whose JSON block is data rather than an ECharts option: their script builds the option in the browser and
+# draws it through IB.chart (the browser's chart rules), which the next test enforces.
+DATA_DRAWERS = {
+    "project-map": "projects clustered in the browser at each zoom",
+    "chain-graph": "a graph laid out from the chain's nodes and links",
+    "supply-map": "thousands of firms as compact rows, expanded in the browser",
+    "factory-map": "points grouped by level in the browser",
+}
+
+
+def test_every_drawer_reads_an_option_written_through_the_chart_rules():
+    """A `data-drawer` (maps, clickable bars) whose block is an ECharts option writes it with `|chart` too."""
+    missing = []
+    for path in SRC.glob("**/templates/**/*.html"):
+        text = path.read_text(encoding="utf-8")
+        for tag in re.findall(r"<[^>]*data-drawer=[^>]*>", text):
+            drawer = re.search(r'data-drawer="([^"]+)"', tag).group(1)
+            source = re.search(r'data-(?:config|source)="([^"]+)"', tag)
+            if drawer in DATA_DRAWERS:
+                continue
+            block = source and re.search(r'<script type="application/json" id="' + re.escape(source.group(1))
+                                         + r'">([^<]*)</script>', text)
+            if not block or "|chart" not in block.group(1):
+                missing.append(f"{path.relative_to(SRC)}: {drawer}")
+    assert not missing, missing
+
+
+def test_every_chart_a_script_draws_is_created_by_the_shared_helper():
+    """No page script calls echarts.init: every chart comes from IB.chart (static/js/app.js), which draws its option
+    through the chart rules (units on axes, tooltips and colour scales, rates with one decimal, labelled slices)."""
+    scripts = [p for p in SRC.glob("**/static/**/*.js") if "vendor" not in p.parts and p.name != "app.js"]
+    assert any("IB.drawers" in p.read_text(encoding="utf-8") for p in scripts)  # the drawers are looked at
+    offenders = [str(p.relative_to(SRC)) for p in scripts if "echarts.init(" in p.read_text(encoding="utf-8")]
+    assert not offenders, offenders
+    drawers = {name for p in scripts for name in re.findall(r'IB\.drawers\["([^"]+)"\]',
+                                                             p.read_text(encoding="utf-8"))}
+    unknown = set(DATA_DRAWERS) - drawers
+    assert not unknown, f"listed data drawers that no script registers: {unknown}"
+
+
+def test_a_shaded_map_rounds_rates_to_one_decimal_and_names_its_unit_on_the_colour_scale():
+    option = {"visualMap": {"min": -4.1234, "max": 12.987},
+              "series": [{"type": "map", "unit": "%", "data": [{"name": "西湖区", "value": 12.987},
+                                                               {"name": "萧山区", "value": None}]}]}
+    out = polish(option)
+    assert [d["value"] for d in out["series"][0]["data"]] == [13.0, None]
+    assert out["visualMap"]["unit"] == "%" and (out["visualMap"]["min"], out["visualMap"]["max"]) == (-4.1, 13.0)

@@ -17,6 +17,16 @@ def test_cockpit_in_the_browser(browser_page, crafted):
     page.wait_for_selector("#district-map[data-shaded]", timeout=20000)
     assert page.get_attribute("#district-map", "data-shaded") == "2"
     assert page.get_attribute("#chart-district", "data-bars") == "2"
+    # The drawers' charts follow the chart rules: the unit on the axis and in the tooltip, rates with one decimal,
+    # the colour scale of the map naming its unit.
+    bars = page.evaluate("""(() => { const o = IB.charts['chart-district'].getOption();
+        return {axis: o.yAxis[0].name, data: o.series[0].data.map(d => d.value),
+                tip: o.tooltip[0].valueFormatter(-4.12345)}; })()""")
+    assert bars["axis"] == "%" and bars["tip"] == "-4.1%"
+    assert all(v is None or round(v, 1) == v for v in bars["data"])
+    shaded = page.evaluate("""(() => { const o = IB.charts['district-map'].getOption();
+        return {ends: o.visualMap[0].formatter(3.14159), values: o.series[0].data.map(d => d.value)}; })()""")
+    assert shaded["ends"] == "3.1%" and all(v is None or round(v, 1) == v for v in shaded["values"])
     growth = page.text_content("#headline [data-field=va_growth_cum] .stat-value")
     assert growth.strip() == "-4.1%"  # hand-computed in test_indicators: (21.57 + 12) / 35 − 1
     # a large screen and a tablet: the page never needs sideways scrolling

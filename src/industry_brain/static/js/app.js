@@ -15,6 +15,7 @@
   // (all shown, rotated when crowded, overlaps hidden only as a last resort), the value axis unit repeated in the
   // tooltip, numbers grouped, rates with one decimal.
   function fmt(v, unit) {
+    if (v === null || v === undefined || (typeof v === "number" && isNaN(v))) return "—";
     if (typeof v !== "number") return v;
     var rate = unit === "%" || unit === "％";
     var text = rate ? v.toFixed(1) : (Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 10) / 10).toLocaleString();

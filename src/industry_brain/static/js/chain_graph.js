@@ -34,8 +34,7 @@
     function money(v) {
       return Math.abs(v) >= 10000 ? (v / 10000).toFixed(2) + " " + units.yi : Math.round(v).toLocaleString() + " " + units.wan;
     }
-    var chart = echarts.init(el);
-    chart.setOption({
+    var chart = window.IB.chart(el, {
       tooltip: { formatter: function (p) {
         if (p.dataType === "edge") return "";
         return p.data.segment + " · " + p.data.name + "<br>" + data.labels.enterprises.replace("{n}", p.data.value) +
@@ -60,8 +59,6 @@
     if (el.dataset.nodeUrl) chart.on("click", function (p) {
       if (p.dataType === "node") window.location.href = el.dataset.nodeUrl + encodeURIComponent(p.data.id);
     });
-    window.IB.charts[el.id] = chart;
     el.dataset.nodeCount = String(nodes.length);
-    window.addEventListener("resize", function () { chart.resize(); });
   };
 })();

@@ -37,9 +37,7 @@
     var form = document.getElementById("map-filters");
     var countEl = document.getElementById("map-count");
     var cardBody = document.getElementById("map-card-body");
-    var chart = echarts.init(el);
-    window.IB.charts[el.id] = chart;
-    window.addEventListener("resize", function () { chart.resize(); });
+    var chart = window.IB.chart(el);  // the shared helper; the option below is drawn through IB.chartPolish
     var nameByCode = {};
 
     function colourBy() { return form.querySelector("[name=_colour]").value; }
@@ -151,7 +149,7 @@
       buildIndex(features);
       var points = seriesOf(features).map(function (s) { return Object.assign({}, s, { data: [] }); });
       var drawn = features.length;
-      chart.setOption({
+      chart.setOption(window.IB.chartPolish({
         tooltip: {
           trigger: "item",
           formatter: function (p) {
@@ -186,7 +184,7 @@
                    textBorderColor: "#fff", textBorderWidth: 3 },
           tooltip: { show: false }
         }])
-      }, { notMerge: true });
+      }, el), { notMerge: true });
       el.dataset.pointCount = String(drawn);
       recluster();
       countEl.textContent = drawn.toLocaleString() + " " + cfg.labels.shown;

@@ -15,9 +15,7 @@
   window.IB.drawers["supply-map"] = function (el) {
     var cfg = window.IB.readJSON(el.dataset.config);
     if (!cfg || typeof echarts === "undefined") return;
-    var chart = echarts.init(el);
-    window.IB.charts[el.id] = chart;
-    window.addEventListener("resize", function () { chart.resize(); });
+    window.IB.chart(el);  // the chart exists (and is sized) while the boundaries load
     var horizon = Math.max(cfg.periods, 1);
     // Points come as compact rows [lon, lat, name, tts, capped, stops on day, lost value].
     var data = cfg.points.map(function (p) {
@@ -29,20 +27,22 @@
       return r.json();
     }).then(function (geo) {
       if (!echarts.getMap("hangzhou")) echarts.registerMap("hangzhou", geo);
-      chart.setOption({
+      // Drawn through the shared chart rules: the colour scale names its unit (days), figures are rounded.
+      window.IB.chart(el, {
         tooltip: {
           trigger: "item",
           formatter: function (p) {
             if (p.seriesType !== "scatter") return escapeHtml(p.name);
             var v = p.value;
-            var tts = v[5] ? cfg.labels.capped : Number(v[4]).toFixed(1);
+            var tts = v[5] ? cfg.labels.capped : window.IB.chartFormat(Number(v[4]));
             return escapeHtml(v[3]) + "<br>" + cfg.labels.tts + ": " + tts +
               (v[6] ? "<br>" + cfg.labels.stops + ": " + v[6] : "") + "<br>" + cfg.labels.lost + ": " +
-              Number(v[7]).toLocaleString();
+              window.IB.chartFormat(Number(v[7]));  // units in the labels
           }
         },
         visualMap: { min: 0, max: horizon, dimension: 2, seriesIndex: 0, left: 8, bottom: 8, calculable: true,
-                     text: [cfg.labels.legend, ""], inRange: { color: ["#c0392b", "#f39c12", "#f1c40f", "#27ae60"] } },
+                     text: [cfg.labels.legend, ""], unit: cfg.labels.days,
+                     inRange: { color: ["#c0392b", "#f39c12", "#f1c40f", "#27ae60"] } },
         geo: { map: "hangzhou", roam: true, zoom: 1.1, label: { show: true, fontSize: 11, color: "#445" },
                itemStyle: { areaColor: "#f4f7fb", borderColor: "#7a8ca5", borderWidth: 1 } },
         series: [{ type: "scatter", coordinateSystem: "geo", data: data, symbolSize: 6,
