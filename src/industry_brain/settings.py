@@ -312,6 +312,10 @@ CELERY_TIMEZONE = TIME_ZONE
 # Excel uploads above this many rows run as background jobs, checked and written in chunks (core.imports).
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "2000"))
 IMPORT_CHUNK_ROWS = int(os.environ.get("IMPORT_CHUNK_ROWS", "500"))
+# A running import job without a sign of its worker for this long has lost it: shown and recorded as failed.
+IMPORT_STALE_SECONDS = int(os.environ.get("IMPORT_STALE_SECONDS", "600"))
+# Tier evaluation runs whose stored rows are kept (the latest N); older runs keep only their counts (cultivation).
+CULTIVATION_KEEP_RUNS = int(os.environ.get("CULTIVATION_KEEP_RUNS", "3"))
 CELERY_BEAT_SCHEDULE = {
     # Warning rules over all projects, every morning before office hours.
     "evaluate-project-warnings": {"task": "projects.evaluate_warnings", "schedule": crontab(hour=6, minute=0)},
@@ -324,6 +328,8 @@ CELERY_BEAT_SCHEDULE = {
     "expire-recognitions": {"task": "enterprises.expire_recognitions", "schedule": crontab(hour=5, minute=30)},
     "matchmaking-daily": {"task": "matchmaking.daily", "schedule": crontab(hour=6, minute=20)},
     "refresh-brains": {"task": "brains.refresh_all", "schedule": crontab(hour=3, minute=40)},
+    # Import jobs whose worker died (no heartbeat for IMPORT_STALE_SECONDS) are marked failed.
+    "fail-stale-import-jobs": {"task": "core.import_jobs_fail_stale", "schedule": crontab(minute="*/5")},
     # Tier cultivation: every firm against every tier once a year (1 March, the application year's figures are in),
     # and the daily re-review reminders for titles entering their last 180 days.
     "cultivation-evaluate-all": {"task": "cultivation.evaluate_all",

@@ -10,17 +10,29 @@ queue (`core.import_job_run`). The job keeps all or nothing (docs/decisions.md):
    ONE transaction; a refusal in any chunk, the last one included, rolls every chunk back. Progress during this
    phase cannot be read from the job's row (the transaction is not committed yet), so it goes through the cache.
 
+A job whose worker died would show "checking" or "writing" for ever. The worker leaves a heartbeat at each step and
+chunk (the job's `heartbeat`; while writing, beside the progress in the cache), and a running job without one for
+`settings.IMPORT_STALE_SECONDS` is failed with "nothing written" — true, since the write is one transaction — by
+its page, the API and the sweep `fail_stale_jobs` (Celery beat, `core.import_jobs_fail_stale`). Every step of the
+worker is a conditional update on the job still running, and the final "done" is written inside the write
+transaction, so a job failed as stale by then rolls its writes back instead of reporting them: the two never
+disagree. A queued job is not failed: the broker keeps its message until a worker takes it.
+
 An importer takes part by its page view setting `background = True` (`ExcelImportView`); its class is
 rebuilt in the worker from its dotted path with the importing user as `actor`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,10 +45,15 @@ from .excel import ImportFileError, RowError, _messages
 from .models import ImportJob, ImportJobState
 
 RUNNING = (ImportJobState.QUEUED, ImportJobState.CHECKING, ImportJobState.WRITING)
+WORKING = (ImportJobState.CHECKING, ImportJobState.WRITING)  # a worker has taken the job and must show signs
 
 
 def _progress_key(job_id: int) -> str:
     return f"ib:import-job:{job_id}:written"
+
+
+class _Abandoned(Exception):
+    """The job is no longer running (failed as stale, or taken by another delivery): stop and write nothing."""
 
 
 def import_job_start(*, actor, importer_class, upload, title: str, success_url: str = "") -> ImportJob:
@@ -51,16 +68,23 @@ def import_job_start(*, actor, importer_class, upload, title: str, success_url: 
     return job
 
 
-def _save(job: ImportJob, **values) -> None:
+def _save(job: ImportJob, expect=WORKING, **values) -> None:
+    """One step of the worker with its heartbeat, only while the job is in one of the `expect` states; otherwise
+    (failed as stale meanwhile) `_Abandoned`."""
+    values["heartbeat"] = timezone.now()
+    if not ImportJob.objects.filter(pk=job.pk, state__in=expect).update(**values):
+        raise _Abandoned
     for k, v in values.items():
         setattr(job, k, v)
-    ImportJob.objects.filter(pk=job.pk).update(**values)
 
 
 def _fail(job: ImportJob, errors: list[RowError]) -> None:
     errors = sorted(errors, key=lambda e: e.row)
-    _save(job, state=ImportJobState.FAILED, finished=timezone.now(),
-          errors=[{"row": e.row, "column": str(e.column), "message": str(e.message)} for e in errors])
+    try:
+        _save(job, expect=RUNNING, state=ImportJobState.FAILED, finished=timezone.now(),
+              errors=[{"row": e.row, "column": str(e.column), "message": str(e.message)} for e in errors])
+    except _Abandoned:
+        job.state = ImportJobState.FAILED  # already failed (as stale): its message stays
 
 
 def import_job_execute(job_id: int) -> str:
@@ -71,7 +95,10 @@ def import_job_execute(job_id: int) -> str:
     chunk = max(1, int(settings.IMPORT_CHUNK_ROWS))
     importer = import_string(job.importer)(actor=job.user)
     try:
-        _save(job, state=ImportJobState.CHECKING)
+        _save(job, expect=[ImportJobState.QUEUED], state=ImportJobState.CHECKING)
+    except _Abandoned:  # another delivery took it meanwhile: that one runs it (and removes the upload)
+        return ImportJob.objects.filter(pk=job.pk).values_list("state", flat=True).first()
+    try:
         try:
             with job.file.open("rb") as f:
                 raw = importer.read(f)
@@ -99,12 +126,17 @@ def import_job_execute(job_id: int) -> str:
                 for k in range(0, len(rows), chunk):
                     c, u = importer.write(rows[k:k + chunk])
                     created, updated = created + c, updated + u
-                    cache.set(_progress_key(job.pk), min(len(rows), k + chunk), timeout=24 * 3600)
+                    cache.set(_progress_key(job.pk), {"done": min(len(rows), k + chunk), "beat": time.time()},
+                              timeout=24 * 3600)
+                # Inside the transaction: a job failed as stale by now rolls every chunk back (`_Abandoned`).
+                _save(job, expect=[ImportJobState.WRITING], state=ImportJobState.DONE, rows_written=len(rows),
+                      created_count=created, updated_count=updated, finished=timezone.now())
         except (ValidationError, PermissionDenied) as exc:
             _fail(job, [RowError(1, "-", m) for m in _messages(exc)])
             return job.state
-        _save(job, state=ImportJobState.DONE, rows_written=len(rows), created_count=created, updated_count=updated,
-              finished=timezone.now())
+        return job.state
+    except _Abandoned:
+        job.state = ImportJobState.FAILED
         return job.state
     except Exception:
         _fail(job, [RowError(1, "-", _("The import stopped on an unexpected error; nothing was written."))])
@@ -119,7 +151,7 @@ def import_job_execute(job_id: int) -> str:
 def progress(job: ImportJob) -> dict:
     """What the progress bar shows: the phase, rows done of rows in it, and the share (0–100)."""
     if job.state == ImportJobState.WRITING:
-        done = cache.get(_progress_key(job.pk)) or 0
+        done = (cache.get(_progress_key(job.pk)) or {}).get("done", 0)
     elif job.state == ImportJobState.DONE:
         done = job.rows_written
     else:
@@ -127,6 +159,48 @@ def progress(job: ImportJob) -> dict:
     total = job.rows_total
     return {"done": done, "total": total, "percent": int(done * 100 / total) if total else 0,
             "running": job.state in RUNNING}
+
+
+def _last_sign(job: ImportJob) -> dt.datetime:
+    """When the job's worker last showed signs of life: the row's heartbeat, or while writing the chunks' beat."""
+    last = job.heartbeat or job.created
+    if job.state == ImportJobState.WRITING:
+        beat = (cache.get(_progress_key(job.pk)) or {}).get("beat")
+        if beat:
+            last = max(last, dt.datetime.fromtimestamp(beat, tz=dt.UTC))
+    return last
+
+
+def fail_if_stale(job: ImportJob, now: dt.datetime | None = None) -> bool:
+    """Fail a working job whose worker has shown no sign for `settings.IMPORT_STALE_SECONDS` (nothing was written:
+    the write is one transaction). One conditional update, so a worker's own last step and this never both win;
+    `job` is updated in place. True when this call failed it."""
+    if job.state not in WORKING:
+        return False
+    now = now or timezone.now()
+    if now - _last_sign(job) <= dt.timedelta(seconds=settings.IMPORT_STALE_SECONDS):
+        return False
+    errors = [{"row": 1, "column": "-",
+               "message": _("Import interrupted: the background job stopped responding; please upload again.")}]
+    if not ImportJob.objects.filter(pk=job.pk, state=job.state, heartbeat=job.heartbeat).update(
+            state=ImportJobState.FAILED, finished=now, errors=errors, file=""):
+        job.refresh_from_db()
+        return False
+    if job.file:
+        job.file.delete(save=False)  # the dead worker did not get to delete the upload
+    job.state, job.finished, job.errors, job.file = ImportJobState.FAILED, now, errors, ""
+    cache.delete(_progress_key(job.pk))
+    return True
+
+
+def fail_stale_jobs(now: dt.datetime | None = None) -> int:
+    """The sweep (Celery beat): fail every working job without a sign of its worker for too long. Returns how
+    many it failed."""
+    now = now or timezone.now()
+    old = now - dt.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+    candidates = ImportJob.objects.filter(state__in=WORKING).filter(
+        Q(heartbeat__lt=old) | Q(heartbeat__isnull=True, created__lt=old))
+    return sum(fail_if_stale(job, now) for job in candidates)
 
 
 class BackgroundImportMixin:
@@ -155,6 +229,7 @@ class ImportJobView(LoginRequiredMixin, View):
 
     def get(self, request, pk: int):
         job = get_object_or_404(ImportJob.objects.restrict(request.user, "view"), pk=pk)
+        fail_if_stale(job)
         ctx = {"job": job, "progress": progress(job), "title": job.title}
         if request.GET.get("part") == "progress":
             return render(request, "core/_import_job_progress.html", ctx)

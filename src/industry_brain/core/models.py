@@ -264,6 +264,9 @@ class ImportJob(models.Model):
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     created = models.DateTimeField(_("time started"), auto_now_add=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Set by the worker at each step and chunk; a job running without one for IMPORT_STALE_SECONDS has lost its
+    # worker (while writing, the chunks' beats go to the cache: this row is inside the uncommitted transaction).
+    heartbeat = models.DateTimeField(_("last sign of the worker"), null=True, blank=True)
 
     objects = RestrictedManager()
 

@@ -22,3 +22,14 @@ def import_job_run(job_id: int) -> str:
     from .imports import import_job_execute
 
     return import_job_execute(job_id)
+
+
+@shared_task(name="core.import_jobs_fail_stale")
+def import_jobs_fail_stale() -> int:
+    """Every five minutes: import jobs whose worker died (no heartbeat for IMPORT_STALE_SECONDS) are failed
+    (`core.imports.fail_stale_jobs`)."""
+    from .context import acting_as
+    from .imports import fail_stale_jobs
+
+    with acting_as(None, label="job:core.import_jobs_fail_stale"):
+        return fail_stale_jobs()
