@@ -104,58 +104,6 @@ ALLOWED: dict[tuple[str, str], str] = {
                               'target=S.REVOKED, may=is_city,'): WORKFLOW,
     ('chains/selectors.py', 'from industry_brain.core.permissions import can, is_city'): PENDING,
     ('chains/selectors.py', 'if is_city(user):'): PENDING,
-    ('supply/api/views.py', 'from industry_brain.core.permissions import is_city'): PENDING,
-    ('supply/api/views.py', 'if not (is_city(request.user) or request.user.role in ("district", '
-                            '"enterprise")):'): PENDING,
-    ('supply/api/views.py', 'if not (is_city(request.user) or request.user.role in ("district", '
-                            '"chain_team")):'): PENDING,
-    ('supply/api/views.py', 'if not (is_city(request.user) or request.user.role in ("district", '
-                            '"chain_team", "enterprise")):'): PENDING,
-    ('supply/importers.py', 'from industry_brain.core.permissions import is_city'): PENDING,
-    ('supply/importers.py', 'return supply_scope(self.actor, "add", prefix="") if not '
-                            'is_city(self.actor) else None'): PENDING,
-    ('supply/importers.py', 'if not is_city(self.actor):'): PENDING,
-    ('supply/selectors.py', 'from industry_brain.core.permissions import is_city'): PENDING,
-    ('supply/selectors.py', 'if not live and run is not None and is_city(user) and '
-                            'run.page_data.get("losses"):'): PENDING,
-    ('supply/selectors.py', 'if not live and run is not None and is_city(user) and "points" in '
-                            'run.page_data:'): PENDING,
-    ('supply/selectors.py', 'allowed = set(Enterprise.objects.restrict(user, '
-                            '"view").values_list("pk", flat=True)) if not is_city(user) \\'): PENDING,
-    ('supply/selectors.py', 'if user.role == Role.ENTERPRISE:'): PENDING,
-    ('supply/selectors.py', 'visible = None if is_city(user) else set('): PENDING,
-    ('supply/selectors.py', 'if is_city(user):'): PENDING,
-    ('supply/services.py', 'from industry_brain.core.permissions import ensure_can, '
-                           'ensure_can_after_write, is_city'): PENDING,
-    ('supply/services.py', 'if not (is_city(actor) or actor.role in (Role.CHAIN_TEAM, Role.DISTRICT, '
-                           'Role.ENTERPRISE)):'): PENDING,
-    ('supply/services.py', 'if not (is_city(actor) or actor.role in (Role.DISTRICT, Role.CHAIN_TEAM, '
-                           'Role.ENTERPRISE)):'): PENDING,
-    ('supply/services.py', 'ensure_can_after_write(actor, profile, "change" if not is_city(actor) '
-                           'else "view")'): PENDING,
-    ('supply/services.py', 'ensure_can_after_write(actor, line, "change" if not is_city(actor) else '
-                           '"view")'): PENDING,
-    ('supply/services.py', 'if not (is_city(actor) or review.uploaded_by_id == actor.pk):'): PENDING,
-    ('supply/services.py', 'if not (is_city(actor) or actor.role in (Role.DISTRICT, Role.CHAIN_TEAM)):'): PENDING,
-    ('supply/services.py', 'if not is_city(actor):'): PENDING,
-    ('supply/services.py', 'router = actor if is_city(actor) else None'): PENDING,
-    ('supply/services.py', 'router = User.objects.filter(role=Role.CITY, '
-                           'is_active=True).order_by("pk").first()'): PENDING,
-    ('supply/services.py', 'if actor.role == Role.ENTERPRISE:'): PENDING,
-    ('supply/views.py', 'from industry_brain.core.permissions import is_city'): PENDING,
-    ('supply/views.py', 'return is_city(user) or user.role in (Role.DISTRICT, Role.CHAIN_TEAM)'): PENDING,
-    ('supply/views.py', 'if user.role == Role.ENTERPRISE:'): PENDING,
-    ('supply/views.py', 'can_raise = is_city(request.user) or request.user.role == Role.DISTRICT'): PENDING,
-    ('supply/views.py', '"can_set_recovery": is_city(user), "own_site": user.role == Role.ENTERPRISE '
-                        'and user.enterprise_id == pk})'): PENDING,
-    ('supply/views.py', 'if is_city(user):'): PENDING,
-    ('supply/views.py', 'allowed = is_city(user) or (user.role == Role.ENTERPRISE and '
-                        'user.enterprise_id == pk)'): PENDING,
-    ('supply/views.py', 'allowed = is_city(user)'): PENDING,
-    ('supply/views.py', 'return {"source": "bureau" if is_city(self.request.user) else "supplier"} '
-                        'if e is None else {'): PENDING,
-    ('supply/views.py', 'if not (_analyst(request.user) or request.user.role == Role.ENTERPRISE):'): PENDING,
-    ('supply/views.py', 'return is_city(user) or user.role in (Role.DISTRICT, Role.ENTERPRISE)'): PENDING,
     ('monitoring/api/views.py', 'if user.role == "enterprise":'): PENDING,
     ('monitoring/briefing.py', 'role = "city"'): READER,
     ('monitoring/briefing.py', 'is_city = True'): READER,

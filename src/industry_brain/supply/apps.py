@@ -10,5 +10,6 @@ class SupplyConfig(AppConfig):
     def ready(self):
         from . import (
             panels,  # noqa: F401  (registers navigation, the chain-page panel and the enterprise panel)
+            permissions,  # noqa: F401  (declares the named rights)
             workflows,  # noqa: F401  (declares the emergency and white-list workflows)
         )

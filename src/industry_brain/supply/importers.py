@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from industry_brain.core.excel import Column, ExcelImporter, RowError
-from industry_brain.core.permissions import is_city
 from industry_brain.enterprises.models import Enterprise
 
 from . import matching
-from .models import BomLine, ExternalFirm, MatchReview, Material, SupplyLink, supply_scope
+from .models import BomLine, ExternalFirm, MatchReview, Material, SupplyLink
+from .permissions import supply_firms
 from .regions import region_centroid
 from .services import _region_ok
 
@@ -64,15 +64,15 @@ class LinkImporter(ExcelImporter):
         self.counts = {"matched_exact": 0, "matched_auto": 0, "review": 0, "new_firms": 0}
 
     def _customer_q(self):
-        return supply_scope(self.actor, "add", prefix="") if not is_city(self.actor) else None
+        """The customers the importer may record links for: its supply `add` scope (every firm for the city)."""
+        return supply_firms(self.actor, "add")
 
     def validate_rows(self, rows):
         errors: list[RowError] = []
         cust_codes = {d["customer_uscc"].upper() for _n, d in rows}
+        q = self._customer_q()
         customers = Enterprise.objects.filter(uscc__in=cust_codes)
-        if not is_city(self.actor):
-            q = self._customer_q()
-            customers = customers.filter(q) if q is not None else customers.none()
+        customers = customers.filter(q) if q is not None else customers.none()
         customers = {e.uscc: e for e in customers}
         sup_codes = {d["supplier_uscc"].upper() for _n, d in rows if d["supplier_uscc"]}
         ent_by_code = dict(Enterprise.objects.filter(uscc__in=sup_codes).values_list("uscc", "pk"))

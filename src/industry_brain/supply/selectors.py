@@ -9,9 +9,8 @@ from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Sum, V
 from django.db.models.functions import Cast
 from django.http import Http404
 
-from industry_brain.accounts.choices import Role
 from industry_brain.chains.models import ChainMembership
-from industry_brain.core.permissions import is_city
+from industry_brain.core.permissions import can
 from industry_brain.enterprises.models import Enterprise
 
 from . import engine
@@ -68,7 +67,7 @@ def result_list(*, user, run: ScenarioRun | None):
 def scenario_losses(*, user, run: ScenarioRun | None, live: bool = False) -> dict:
     """Lost value, affected and flagged firms summed by chain and by district, over the rows the user may see
     (the city's view: the figures stored with the run)."""
-    if not live and run is not None and is_city(user) and run.page_data.get("losses"):
+    if not live and run is not None and can(user, "view_network", SupplyLink) and run.page_data.get("losses"):
         return run.page_data["losses"]
     qs = result_list(user=user, run=run).order_by()
     measures = {"lost": Sum("lost_value"), "firms": Count("id"),
@@ -83,7 +82,7 @@ def scenario_map_points(*, user, run: ScenarioRun | None, live: bool = False) ->
     """Affected local firms with a position, for the map coloured by TTS, as compact rows
     [lon, lat, name, tts, capped (0/1), stops on day (0 = no), lost value] (thousands of points per page; the
     city's view: the points stored with the run)."""
-    if not live and run is not None and is_city(user) and "points" in run.page_data:
+    if not live and run is not None and can(user, "view_network", SupplyLink) and "points" in run.page_data:
         return run.page_data["points"]
     rows = result_list(user=user, run=run).filter(enterprise__lat__isnull=False).values_list(
         "enterprise__lon", "enterprise__lat", "enterprise__name", "tts_days", "tts_capped", "stops_on_day",
@@ -151,10 +150,8 @@ def chain_break_points(*, user, enterprises: list[int] | None = None) -> dict[in
     (anywhere upstream) whose loss alone stops the firm. Keys 'e<id>' / 'x<id>'."""
     arrays = network_arrays()
     breaks = engine.structural_breaks(len(arrays["ids"]), arrays["sup"], arrays["cus"], arrays["mat"])
-    allowed = set(Enterprise.objects.restrict(user, "view").values_list("pk", flat=True)) if not is_city(user) \
-        else None
-    if user.role == Role.ENTERPRISE:
-        allowed = {user.enterprise_id}
+    allowed = None if can(user, "view_network", SupplyLink) else set(
+        Enterprise.objects.restrict(user, "view").values_list("pk", flat=True))
     out = {}
     for i, key in enumerate(arrays["ids"]):
         if key[0] != "e":
@@ -243,7 +240,7 @@ def node_security(user, chain) -> list[dict]:
     for node, ent in members:
         firms_by_node[node].add(ent)
     all_firms = {e for firms in firms_by_node.values() for e in firms}
-    visible = None if is_city(user) else set(
+    visible = None if can(user, "view_network", SupplyLink) else set(
         Enterprise.objects.filter(pk__in=all_firms).filter(_enterprise_q(user)).values_list("pk", flat=True))
     conc = {(r["customer_id"], r["material_id"]): r for r in input_concentration(user=user).filter(
         customer__memberships__node__chain=chain)}
@@ -306,7 +303,7 @@ def ledger(*, user, emergency: Emergency, date) -> dict:
 
 def enterprise_in_scope(user, enterprise_id: int) -> bool:
     """Whether the user may see this local enterprise's supply facts and risk results (issue item 8)."""
-    if is_city(user):
+    if can(user, "view_network", SupplyLink):
         return True
     return Enterprise.objects.filter(pk=enterprise_id).filter(_enterprise_q(user)).exists()
 

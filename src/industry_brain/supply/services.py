@@ -13,16 +13,15 @@ from collections import defaultdict
 from decimal import Decimal
 
 import numpy as np
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from industry_brain.accounts.choices import Role
 from industry_brain.chains.models import ChainMembership
 from industry_brain.core.events import event_record
-from industry_brain.core.permissions import ensure_can, ensure_can_after_write, is_city
+from industry_brain.core.permissions import can, ensure_can, ensure_can_after_write
 from industry_brain.enterprises.models import Enterprise
 
 from . import engine
@@ -45,6 +44,7 @@ from .models import (
     WhitelistEntry,
     settings_province_prefix,
 )
+from .permissions import city_router
 from .regions import region_centroid
 
 DAYS_PER_MONTH = 30.0
@@ -61,8 +61,7 @@ def _clean_or_raise(obj) -> None:
 @transaction.atomic
 def material_create(*, actor, name: str, unit: str = "件", node=None, hs_code: str = "") -> Material:
     """A new material (city bureau and chain teams; importers create unknown materials through this too)."""
-    if not (is_city(actor) or actor.role in (Role.CHAIN_TEAM, Role.DISTRICT, Role.ENTERPRISE)):
-        raise PermissionDenied(_("You may not add materials."))
+    ensure_can(actor, "register", Material, _("You may not add materials."))
     m = Material(name=(name or "").strip(), unit=(unit or "件").strip(), node=node, hs_code=hs_code or "")
     _clean_or_raise(m)
     m.save()
@@ -79,8 +78,7 @@ def _region_ok(region: str) -> bool:
 def external_firm_create(*, actor, name: str, region: str, uscc: str = "", address: str = "",
                          monthly_capacity: Decimal | None = None, inventory: Decimal = Decimal(0)) -> ExternalFirm:
     """Register a supplier outside the city; the map position defaults to the centre of its region."""
-    if not (is_city(actor) or actor.role in (Role.DISTRICT, Role.CHAIN_TEAM, Role.ENTERPRISE)):
-        raise PermissionDenied(_("You may not add external firms."))
+    ensure_can(actor, "register", ExternalFirm, _("You may not add external firms."))
     lat, lon = region_centroid(region)
     firm = ExternalFirm(name=(name or "").strip(), region=(region or "").strip().upper(), uscc=(uscc or "").strip(),
                         address=address or "", lat=lat, lon=lon, monthly_capacity=monthly_capacity,
@@ -138,7 +136,7 @@ def profile_set(*, actor, enterprise: Enterprise, product: Material, monthly_cap
     profile.inventory, profile.unit_value = inventory, unit_value
     _clean_or_raise(profile)
     profile.save()
-    ensure_can_after_write(actor, profile, "change" if not is_city(actor) else "view")
+    ensure_can_after_write(actor, profile, "change")
     return profile
 
 
@@ -151,7 +149,7 @@ def bom_set(*, actor, enterprise: Enterprise, material: Material, per_unit: Deci
     line.per_unit, line.inventory = per_unit, inventory
     _clean_or_raise(line)
     line.save()
-    ensure_can_after_write(actor, line, "change" if not is_city(actor) else "view")
+    ensure_can_after_write(actor, line, "change")
     return line
 
 
@@ -175,8 +173,7 @@ def recovery_estimate_set(*, actor, ttr_days: Decimal, source: str, supplier_ent
 def match_confirm(*, actor, review: MatchReview) -> MatchReview:
     """The new firm is the candidate: its links move to the candidate and the new firm is removed."""
     review = MatchReview.objects.select_for_update().get(pk=review.pk)
-    if not (is_city(actor) or review.uploaded_by_id == actor.pk):
-        raise PermissionDenied(_("You may not decide this match."))
+    ensure_can(actor, "decide", review, _("You may not decide this match."))
     if review.status != MatchStatus.PENDING:
         raise ValidationError({"status": [_("This match is already decided.")]})
     firm = review.new_firm
@@ -214,8 +211,7 @@ def match_confirm(*, actor, review: MatchReview) -> MatchReview:
 def match_reject(*, actor, review: MatchReview) -> MatchReview:
     """The new firm is a different firm: it stays as it is."""
     review = MatchReview.objects.select_for_update().get(pk=review.pk)
-    if not (is_city(actor) or review.uploaded_by_id == actor.pk):
-        raise PermissionDenied(_("You may not decide this match."))
+    ensure_can(actor, "decide", review, _("You may not decide this match."))
     if review.status != MatchStatus.PENDING:
         raise ValidationError({"status": [_("This match is already decided.")]})
     review.status, review.decided_by, review.decided_at = MatchStatus.REJECTED, actor, timezone.now()
@@ -264,8 +260,7 @@ def scenario_create(*, actor, name: str, periods: int, regions: list[str] = (), 
 def scenario_run(*, actor, scenario: Scenario, background: bool | None = None) -> ScenarioRun:
     """Queue a run of the scenario on the job queue (executed at once when Celery runs eagerly)."""
     ensure_can(actor, "view", scenario)
-    if not (is_city(actor) or actor.role in (Role.DISTRICT, Role.CHAIN_TEAM)):
-        raise PermissionDenied(_("Your role does not run supply-risk scenarios."))
+    ensure_can(actor, "run", Scenario, _("Your role does not run supply-risk scenarios."))
     with transaction.atomic():
         run = ScenarioRun.objects.create(scenario=scenario, status=RunStatus.QUEUED, requested_by=actor)
         Scenario.objects.filter(pk=scenario.pk).update(status=RunStatus.QUEUED)
@@ -897,17 +892,12 @@ def result_post_need(*, actor, result: ScenarioResult, alternatives: list[int] |
 
 # ---------------------------------------------------------------------------------------------- emergency mode
 
-def _city_only(actor) -> None:
-    if not is_city(actor):
-        raise PermissionDenied(_("Only the city bureau does this."))
-
-
 @transaction.atomic
 def emergency_activate(*, actor, name: str, started_on: dt.date, reason: str, coordinator, team=(),
                        regions: list[str] = (), districts: list[str] = (), scenario: Scenario | None = None
                        ) -> Emergency:
     """The city activates an emergency (regions/districts, start, reason, the team that handles its requests)."""
-    _city_only(actor)
+    ensure_can(actor, "add", Emergency, _("Only the city bureau does this."))
     bad = [r for r in regions or [] if not _region_ok(r)]
     if bad:
         raise ValidationError({"regions": [_("Not a prefecture code or country code: %(codes)s") % {
@@ -936,7 +926,7 @@ def emergency_deactivate(*, actor, emergency: Emergency, ended_on: dt.date | Non
 def whitelist_propose(*, actor, emergency: Emergency, limit: int = 50) -> int:
     """Propose key firms from the risk results: chain masters among the affected, then the highest REI, then
     above-scale firms that are flagged. Entries already on the list are kept."""
-    _city_only(actor)
+    ensure_can(actor, "propose_whitelist", emergency, _("Only the city bureau does this."))
     from industry_brain.chains.models import ChainMaster
 
     run = emergency.scenario.last_run if emergency.scenario_id else None
@@ -992,11 +982,7 @@ def emergency_request_create(*, actor, emergency: Emergency, enterprise: Enterpr
     category = DemandCategory.objects.get(code=code)
     demand = demand_create(actor=actor, category=category, title=title, description=description, urgency="urgent",
                            enterprise=enterprise)
-    router = actor if is_city(actor) else None
-    if router is None:
-        from industry_brain.accounts.models import User
-
-        router = User.objects.filter(role=Role.CITY, is_active=True).order_by("pk").first()
+    router = actor if can(actor, "route_request", emergency) else city_router()
     demand = demand_accept(actor=router, demand=demand, department=emergency.coordinator,
                            note=_("Emergency %(name)s: routed to the emergency team") % {"name": emergency.name})
     req = EmergencyRequest.objects.create(emergency=emergency, demand=demand, kind=kind)
@@ -1009,7 +995,7 @@ def emergency_request_create(*, actor, emergency: Emergency, enterprise: Enterpr
 def daily_report_submit(*, actor, emergency: Emergency, date: dt.date, status: str, capacity_use: Decimal,
                         issue: str = "", enterprise: Enterprise | None = None) -> DailyReport:
     """A white-listed firm's status of the day (one per day; a later report of the same day replaces it)."""
-    if actor.role == Role.ENTERPRISE:
+    if actor.enterprise_id:  # a firm's account reports for its own firm
         enterprise = actor.enterprise
     if enterprise is None:
         raise ValidationError({"enterprise": [_("Choose the enterprise.")]})

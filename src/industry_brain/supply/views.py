@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from industry_brain.accounts.choices import Role
 from industry_brain.core.excel import workbook_response
 from industry_brain.core.models import District
-from industry_brain.core.permissions import is_city
+from industry_brain.core.permissions import can
 from industry_brain.core.views import ExcelImportView
 from industry_brain.enterprises.models import Enterprise
 
@@ -31,18 +30,15 @@ from .models import (
     Emergency,
     ExternalFirm,
     FirmProfile,
+    MatchReview,
     RecoveryEstimate,
     Scenario,
+    ScenarioResult,
     SupplyLink,
-    supply_scope,
 )
 from .regions import REGIONS, region_name
 
 RESULTS_PER_PAGE = 50
-
-
-def _analyst(user) -> bool:
-    return is_city(user) or user.role in (Role.DISTRICT, Role.CHAIN_TEAM)
 
 
 class ScenarioListView(LoginRequiredMixin, View):
@@ -50,9 +46,9 @@ class ScenarioListView(LoginRequiredMixin, View):
 
     def get(self, request):
         user = request.user
-        if user.role == Role.ENTERPRISE:
-            return redirect("supply:risk_card", pk=user.enterprise_id)
-        if not _analyst(user):
+        if not can(user, "view", Scenario):
+            if user.enterprise_id:  # a firm's account reads its own risk card
+                return redirect("supply:risk_card", pk=user.enterprise_id)
             raise Http404
         return render(request, "supply/scenario_list.html", {
             "scenarios": selectors.scenario_list(user=user)[:100],
@@ -64,7 +60,7 @@ class ScenarioListView(LoginRequiredMixin, View):
 
     def post(self, request):
         user = request.user
-        if not _analyst(user):
+        if not can(user, "run", Scenario):
             raise Http404
         try:
             sc = services.scenario_create(
@@ -79,7 +75,7 @@ class ScenarioListView(LoginRequiredMixin, View):
 
 
 def _scenario(request, pk: int) -> Scenario:
-    if not _analyst(request.user):
+    if not can(request.user, "view", Scenario):
         raise Http404
     return Scenario.objects.select_related("last_run").defer("last_run__snapshot").get_in_scope(request.user, pk)
 
@@ -115,7 +111,7 @@ class ScenarioDetailView(LoginRequiredMixin, View):
                 "lost output value (10k yuan)"), "capped": _("beyond the horizon"), "legend": _("days survived"),
                 "days": _("days")},
         }
-        can_raise = is_city(request.user) or request.user.role == Role.DISTRICT
+        can_raise = can(request.user, "raise_demand", ScenarioResult)
         return render(request, "supply/scenario_detail.html", {
             "scenario": sc, "run": run, "pending": pending, "rows": rows, "losses": losses,
             "map_json": json.dumps(map_cfg, ensure_ascii=False, separators=(",", ":")),
@@ -186,7 +182,7 @@ class PostNeedView(LoginRequiredMixin, View):
 
 class ScenarioCompareView(LoginRequiredMixin, View):
     def get(self, request):
-        if not _analyst(request.user):
+        if not can(request.user, "view", Scenario):
             raise Http404
         ids = [int(x) for x in request.GET.getlist("s") if x.isdigit()][:4]
         scenarios = list(selectors.scenario_list(user=request.user).filter(pk__in=ids))
@@ -200,22 +196,23 @@ class RiskCardPageView(LoginRequiredMixin, View):
     (each with a correction form for those who may change them) and its time to survive in the last scenario."""
 
     def get(self, request, pk: int):
-        card = selectors.risk_card(user=request.user, enterprise_id=pk)
         user = request.user
+        card = selectors.risk_card(user=user, enterprise_id=pk)
+        ent = Enterprise.objects.get(pk=pk)
+        for entry in card["inputs"]:
+            for s in entry["suppliers"]:
+                site = Enterprise(pk=s["supplier_enterprise"]) if s["supplier_enterprise"] else ExternalFirm(
+                    pk=s["supplier_external"])
+                s["may_set_recovery"] = can(user, "set_recovery", site)
         return render(request, "supply/risk_card.html", {
-            "card": card, "can_change": _changeable(user, pk) is not None,
-            "can_set_recovery": is_city(user), "own_site": user.role == Role.ENTERPRISE and user.enterprise_id == pk})
+            "card": card, "can_change": can(user, "correct_supply", ent),
+            "own_site": user.enterprise_id == pk and can(user, "set_recovery", ent)})
 
 
 def _changeable(user, enterprise_id: int) -> Enterprise | None:
     """The enterprise when the user may correct its supply inputs (city; its district; the firm itself)."""
     ent = Enterprise.objects.filter(pk=enterprise_id).first()
-    if ent is None:
-        return None
-    if is_city(user):
-        return ent
-    q = supply_scope(user, "change", prefix="")
-    return ent if q is not None and Enterprise.objects.filter(pk=enterprise_id).filter(q).exists() else None
+    return ent if ent is not None and can(user, "correct_supply", ent) else None
 
 
 class _InputFormView(LoginRequiredMixin, View):
@@ -341,13 +338,8 @@ class RecoveryEditView(_InputFormView):
         user = request.user
         if kind not in ("e", "x"):
             raise Http404
-        if kind == "e":
-            site = Enterprise.objects.filter(pk=pk).first()
-            allowed = is_city(user) or (user.role == Role.ENTERPRISE and user.enterprise_id == pk)
-        else:
-            site = ExternalFirm.objects.filter(pk=pk).first()
-            allowed = is_city(user)
-        if site is None or not allowed:
+        site = (Enterprise if kind == "e" else ExternalFirm).objects.filter(pk=pk).first()
+        if site is None or not can(user, "set_recovery", site):
             raise Http404
         back = request.GET.get("back") or ""
         customer = Enterprise.objects.filter(pk=int(back)).first() if back.isdigit() else None
@@ -362,7 +354,9 @@ class RecoveryEditView(_InputFormView):
 
     def initial(self, target):
         e = target["estimate"]
-        return {"source": "bureau" if is_city(self.request.user) else "supplier"} if e is None else {
+        # Whoever sets any site's time (external sites included) is the bureau; a firm answers as the supplier.
+        bureau = can(self.request.user, "set_recovery", ExternalFirm)
+        return {"source": "bureau" if bureau else "supplier"} if e is None else {
             "ttr_days": e.ttr_days, "source": e.source, "note": e.note}
 
     def save(self, request, target, data):
@@ -374,7 +368,7 @@ class MatchReviewListView(LoginRequiredMixin, View):
 
     def get(self, request):
         reviews = selectors.match_review_list(user=request.user).filter(status="pending").order_by("-score", "id")
-        if not (_analyst(request.user) or request.user.role == Role.ENTERPRISE):
+        if not can(request.user, "decide", MatchReview):
             raise Http404
         return render(request, "supply/match_review_list.html", {"reviews": reviews[:200]})
 
@@ -403,15 +397,13 @@ class LinkImportView(ExcelImportView):
                                 "you to confirm (0.5–0.8); others become new external firms.")
     template_filename = "supply-links-template.xlsx"
     success_url_name = "supply:scenario_list"
-
-    def allowed(self, user) -> bool:
-        return is_city(user) or user.role in (Role.DISTRICT, Role.ENTERPRISE)
+    import_model = SupplyLink
 
 
 class EmergencyListView(LoginRequiredMixin, View):
     def get(self, request):
         qs = selectors.emergency_list(user=request.user)
-        if not (_analyst(request.user) or qs.exists()):
+        if not (can(request.user, "follow", Emergency) or qs.exists()):
             raise Http404
         return render(request, "supply/emergency_list.html", {"emergencies": qs})
 

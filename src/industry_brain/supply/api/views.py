@@ -19,7 +19,7 @@ from industry_brain.core.api import (
     RestrictedViewSetMixin,
 )
 from industry_brain.core.pagination import StandardPagination
-from industry_brain.core.permissions import is_city
+from industry_brain.core.permissions import can
 
 from .. import engine, selectors, services
 from ..importers import LinkImporter
@@ -106,7 +106,7 @@ class SupplyLinkViewSet(RestrictedModelViewSet):
     @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
     def import_links(self, request):
         """Import links from Excel (the template's columns): all rows or none; 400 names every wrong row."""
-        if not (is_city(request.user) or request.user.role in ("district", "enterprise")):
+        if not can(request.user, "import", SupplyLink):
             raise exceptions.PermissionDenied()
         upload = request.FILES.get("file")
         if upload is None:
@@ -174,7 +174,7 @@ class AnalyseView(RestrictedViewSetMixin, APIView):
 
     @extend_schema(request=AnalyseSerializer, responses=AnalyseResultSerializer(many=True))
     def post(self, request):
-        if not (is_city(request.user) or request.user.role in ("district", "chain_team")):
+        if not can(request.user, "run", Scenario):
             raise Http404
         s = AnalyseSerializer(data=request.data)
         s.is_valid(raise_exception=True)
@@ -193,7 +193,7 @@ class PrescreenView(RestrictedViewSetMixin, APIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        if not (is_city(request.user) or request.user.role in ("district", "chain_team", "enterprise")):
+        if not can(request.user, "prescreen", SupplyLink):
             raise Http404
         return Response({"summary": selectors.prescreen_summary(user=request.user),
                          "break_points": {str(k): v for k, v in list(selectors.chain_break_points(
