@@ -6,13 +6,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import logging
 import time
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +37,8 @@ from .models import (
     TierRuleSet,
 )
 from .workflows import APPLICATION_WORKFLOW
+
+logger = logging.getLogger(__name__)
 
 # --- rule sets -------------------------------------------------------------------------------------------------
 
@@ -248,7 +252,56 @@ def evaluation_run(*, actor, as_of: dt.date | None = None, application_type: str
         run.save(update_fields=["counts", "seconds", "updated"])
         event_record(kind="cultivation.evaluated", message=_("Tier evaluation as of %(d)s") % {"d": as_of},
                      obj=run, actor=actor, data={"counts": counts})
+    try:
+        with transaction.atomic():
+            evaluation_runs_prune()
+    except Exception:  # the run stands; the next run prunes again
+        logger.exception("pruning old evaluation runs failed after run %s", run.pk)
     return run
+
+
+def run_references() -> list:
+    """Querysets of the run ids other records refer to, from every relation to a run or to its stored rows
+    besides the rows' own `run`: runs named there keep their rows when pruning. Today none: a pre-check decides
+    live and copies its card into the application, rounds and factory applications name a rule-set version."""
+    refs = []
+    for rel in EvaluationRun._meta.related_objects:
+        if rel.related_model is TierEvaluation and rel.field.name == "run":
+            continue
+        refs.append(rel.related_model._base_manager.filter(**{f"{rel.field.name}__isnull": False}).values(
+            rel.field.name))
+    for rel in TierEvaluation._meta.related_objects:
+        named = rel.related_model._base_manager.filter(**{f"{rel.field.name}__isnull": False}).values(
+            rel.field.name)
+        refs.append(TierEvaluation.objects.filter(pk__in=named).values("run_id"))
+    return refs
+
+
+def evaluation_runs_prune(keep: int | None = None) -> list[int]:
+    """Delete the stored evaluations of every run but the latest `keep` (`settings.CULTIVATION_KEEP_RUNS`, at
+    least one) and the runs other records refer to (`run_references`), one DELETE per run. The run's own row stays
+    as its record (date, who, its counts naming each tier's rule-set version, so `ruleset_used` still holds and
+    the event log still finds it); only the rows, a few hundred thousand per run at province scale, go. Returns
+    the ids of the runs whose rows were deleted."""
+    keep = max(1, settings.CULTIVATION_KEEP_RUNS if keep is None else keep)
+    latest = list(EvaluationRun.objects.order_by("-id").values_list("id", flat=True)[:keep])
+    if len(latest) < keep:
+        return []
+    old = EvaluationRun.objects.filter(id__lt=min(latest))
+    for ref in run_references():
+        old = old.exclude(id__in=ref)
+    with_rows = old.filter(models.Exists(TierEvaluation.objects.filter(run=models.OuterRef("pk")))).order_by("id")
+    table = TierEvaluation._meta.db_table
+    pruned = []
+    for run_id in with_rows.values_list("id", flat=True):
+        # Raw SQL: QuerySet.delete() would read every row first (a post_delete receiver is connected, the change
+        # log's), and the rows carry no log of their own (written by COPY; the run is the record).
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(f"DELETE FROM {table} WHERE run_id = %s", [run_id])
+        pruned.append(run_id)
+    if pruned:
+        logger.info("pruned the stored evaluations of runs %s (kept the latest %s)", pruned, keep)
+    return pruned
 
 
 # A run stores the firms in play for a tier: eligible, undecided (a figure missing, nothing failing), or near —
