@@ -14,4 +14,8 @@ EXPECTATIONS = {
     "imports:job": {"kwargs": _job, "everyone": 404, "district": 200, "city": 200,
                     "note": "an import job and its row errors are the importing user's own (and the city's, which "
                             "sees every row it could import)"},
+    "import-job-list": {"setup": _job, "everyone": 200,
+                        "note": "each role lists only its own jobs (the city every job); an empty list is 200"},
+    "import-job-detail": {"kwargs": _job, "everyone": 404, "district": 200, "city": 200,
+                          "note": "as the job's page: the importing user's own, and the city's"},
 }
