@@ -7,9 +7,8 @@ fails on any line that tests a role (`user.role == ...`, `is_city`, `Role.X`, `r
 line is in the allow-list below, each entry with the reason it grants no right. An allow-list entry that no longer
 matches a line fails too, so the list cannot outlive the code it excuses.
 
-Every app is read (`demo` seeds data and `testing` builds test worlds: neither is the application). Entries whose
-reason starts with "pending" do grant a right and are still to be moved to a declared right; they are listed so
-the test guards every other line now, and so the debt is visible in one place.
+Every app is read (`demo` seeds data and `testing` builds test worlds: neither is the application). No entry
+grants a right: a line that would (a role deciding who may do what) is moved to a declared right, not listed.
 """
 
 from __future__ import annotations
@@ -44,7 +43,6 @@ PARTICIPANT = "a firm's part at a matchmaking event (buyer, seller, both), not a
 ATTRIBUTION = "to which department imported amounts are attributed (the importing department's own); grants nothing"
 AUDIT = "whose reads the confidential-read log skips (a firm reading its own figures); grants nothing"
 WORKFLOW = "the workflow's `may`, declared with its transitions (a declaration, like workflows.py)"
-PENDING = "pending: grants a right by role; still to be moved to can() and a declared right"
 
 # (path under src/industry_brain, the line without surrounding spaces) -> why it grants no right
 ALLOWED: dict[tuple[str, str], str] = {
@@ -84,72 +82,27 @@ ALLOWED: dict[tuple[str, str], str] = {
     ('core/context_processors.py', 'if roles is None or role in roles or (user.is_superuser and '
                                    '"city" in roles):'): MENU,
     ('core/labels.py', 'role = user.get_role_display() if hasattr(user, "get_role_display") else ""'): LABEL,
-    ('enterprises/importers.py', 'if not actor.is_city:'): PENDING,
-    ('enterprises/importers.py', 'if actor.role != "district" or data["district"].code != '
-                                 'actor.district_code:'): PENDING,
     ('enterprises/services.py', 'if actor.role == "enterprise" and actor.enterprise_id == '
                                 'enterprise.pk:'): AUDIT,
-    ('chains/memberships.py', 'from industry_brain.core.permissions import can, ensure_can, '
-                              'ensure_can_after_write, is_city'): PENDING,
-    ('chains/memberships.py', 'may=lambda user, obj: is_city(user), label=gettext_lazy("Confirm"), '
-                              'past=gettext_lazy("confirmed"),'): WORKFLOW,
-    ('chains/memberships.py', 'may=lambda user, obj: is_city(user), label=gettext_lazy("Reject"), '
-                              'past=gettext_lazy("rejected"),'): WORKFLOW,
-    ('chains/memberships.py', 'city = is_city(actor)'): PENDING,
     ('chains/nominations.py', 'def is_city(user, master) -> bool:'): WORKFLOW,
     ('chains/nominations.py', 'return bool(user.is_city)'): WORKFLOW,
     ('chains/nominations.py', 'Transition("designate", sources={S.NOMINATED}, target=S.DESIGNATED, '
                               'may=is_city,'): WORKFLOW,
     ('chains/nominations.py', 'Transition("revoke", sources={S.NOMINATED, S.DESIGNATED}, '
                               'target=S.REVOKED, may=is_city,'): WORKFLOW,
-    ('chains/selectors.py', 'from industry_brain.core.permissions import can, is_city'): PENDING,
-    ('chains/selectors.py', 'if is_city(user):'): PENDING,
-    ('monitoring/api/views.py', 'if user.role == "enterprise":'): PENDING,
     ('monitoring/briefing.py', 'role = "city"'): READER,
     ('monitoring/briefing.py', 'is_city = True'): READER,
-    ('monitoring/importers.py', 'visible = MonthlyReport.scope(self.actor, "add") if not '
-                                'self.actor.is_city else None'): PENDING,
-    ('monitoring/importers.py', 'if not self.actor.is_city:'): PENDING,
     ('monitoring/panels.py', 'if user.role not in ("city", "district", "enterprise") and not '
                              'user.is_superuser:'): HOME_PANEL,
     ('monitoring/panels.py', 'if user.role == "enterprise":'): HOME_PANEL,
-    ('monitoring/selectors.py', 'if user.role != Role.ENTERPRISE:'): PENDING,
-    ('monitoring/selectors.py', 'visible = MonthlyReport.scope(user, "view") if not user.is_city '
-                                'else Q()'): PENDING,
-    ('monitoring/selectors.py', 'if not user.is_city:'): PENDING,
-    ('monitoring/selectors.py', 'if user.role == Role.ENTERPRISE:'): PENDING,
-    ('monitoring/selectors.py', 'elif user.role == Role.DISTRICT:'): PENDING,
-    ('monitoring/templates/monitoring/report_list.html', '{% for r in reports %}<tr><td>{{ '
-                                                         'r.period|date:"Y-m" }}</td><td>{{ '
-                                                         'r.enterprise.name }}</td><td '
-                                                         'class="num">{{ r.output_value|floatformat:"'
-                                                         '2g" }}</td><td class="num">{{ '
-                                                         'r.sales_value|floatformat:"2g" }}</td><td '
-                                                         'class="num">{{ r.revenue|floatformat:"2g" '
-                                                         '}}</td><td class="num">{{ '
-                                                         'r.profit|floatformat:"2g" }}</td><td>{{ '
-                                                         'r.revision }}</td><td>{% if user.role != '
-                                                         '"chain_team" %}<a href="{% url '
-                                                         '\'monitoring:report_correct\' r.pk %}">{% '
-                                                         'trans "Correct" %}</a>{% endif '
-                                                         '%}</td></tr>{% empty %}<tr><td '
-                                                         'colspan="8">{% trans "No reports." '
-                                                         '%}</td></tr>{% endfor %}'): PENDING,
-    ('monitoring/views.py', 'if dimension == "city" and not user.is_city and user.role == "district":'): PENDING,
+    ('monitoring/views.py', 'if dimension == "city" and not user.is_city and user.role == "district":'): MENU,
     ('monitoring/views.py', 'elif dimension == "city" and not user.is_city and user.role == '
-                            '"chain_team":'): PENDING,
-    ('monitoring/views.py', 'if not (user.is_city or user.role in ("district", "enterprise", '
-                            '"chain_team")):'): PENDING,
+                            '"chain_team":'): MENU,
     ('matchmaking/api/serializers.py', 'role = serializers.ChoiceField(choices=ParticipantRole.choice'
                                        's, default=ParticipantRole.BOTH)'): PARTICIPANT,
     ('matchmaking/api/views.py', 'role=s.validated_data["role"])'): PARTICIPANT,
-    ('matchmaking/forms.py', 'if user.role == "chain_team":'): PENDING,
     ('matchmaking/forms.py', 'role = forms.ChoiceField(label=_("Role"), '
                              'choices=ParticipantRole.choices)'): PARTICIPANT,
-    ('matchmaking/gaps.py', 'from industry_brain.core.permissions import is_city'): PENDING,
-    ('matchmaking/gaps.py', 'if is_city(user):'): PENDING,
-    ('matchmaking/gaps.py', 'return Q() if is_city(user) else enterprise_scope(user, action, '
-                            'prefix="enterprise__")'): PENDING,
     ('matchmaking/panels.py', 'if user.role == "department":'): HOME_PANEL,
     ('matchmaking/panels.py', 'if user.role != "city":'): HOME_PANEL,
     ('matchmaking/panels.py', 'late = late.filter(owner=user) if user.role in ("chain_team", '

@@ -8,4 +8,4 @@ class ChainsConfig(AppConfig):
     verbose_name = _("Ecosystems and chains")
 
     def ready(self) -> None:
-        from . import memberships, nominations, panels  # noqa: F401  (memberships and nominations declare workflows)
+        from . import memberships, nominations, panels, permissions  # noqa: F401  (workflows, the named right)

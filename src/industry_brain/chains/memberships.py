@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from industry_brain.core.events import event_record
-from industry_brain.core.permissions import can, ensure_can, ensure_can_after_write, is_city
+from industry_brain.core.permissions import can, ensure_can, ensure_can_after_write
 from industry_brain.core.workflow import Transition, Workflow
 
 from .choices import MembershipStatus
@@ -31,11 +31,13 @@ def _decided(membership: ChainMembership, actor, note: str) -> None:
 
 MEMBERSHIP_WORKFLOW = Workflow("chain_membership", model=ChainMembership, transitions=[
     Transition("confirm", sources={MembershipStatus.PROPOSED}, target=MembershipStatus.CONFIRMED,
-               may=lambda user, obj: is_city(user), label=gettext_lazy("Confirm"), past=gettext_lazy("confirmed"),
+               may=lambda user, obj: can(user, "place", obj), label=gettext_lazy("Confirm"),
+               past=gettext_lazy("confirmed"),
                event="chain_membership.confirmed",
                denied=gettext_lazy("Only the city bureau confirms proposed memberships.")),
     Transition("reject", sources={MembershipStatus.PROPOSED}, target=MembershipStatus.REJECTED,
-               may=lambda user, obj: is_city(user), label=gettext_lazy("Reject"), past=gettext_lazy("rejected"),
+               may=lambda user, obj: can(user, "place", obj), label=gettext_lazy("Reject"),
+               past=gettext_lazy("rejected"),
                event="chain_membership.rejected",
                denied=gettext_lazy("Only the city bureau rejects proposed memberships.")),
 ])
@@ -53,7 +55,7 @@ def membership_add(*, actor, node: ChainNode, enterprise, main_product: str = ""
     if ChainMembership.objects.filter(node=node, enterprise=enterprise).exclude(
             status=MembershipStatus.REJECTED).exists():
         raise ValidationError({"enterprise": [_("The enterprise is already in this node.")]})
-    city = is_city(actor)
+    city = can(actor, "place", ChainMembership)  # the city places at once; a work team proposes
     membership = ChainMembership(node=node, enterprise=enterprise, main_product=main_product, proposed_by=actor,
                                  status=MembershipStatus.CONFIRMED if city else MembershipStatus.PROPOSED)
     if city:

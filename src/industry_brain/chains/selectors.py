@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import RowNumber
 
-from industry_brain.core.permissions import can, is_city
+from industry_brain.core.permissions import can, scope_filter
 from industry_brain.enterprises.models import Enterprise, YearlyFigures, enterprise_scope
 
 from .choices import segment_order
@@ -57,9 +57,7 @@ def ecosystem_overview(user) -> list[dict]:
 
 def _members_scope(user, action: str) -> Q | None:
     """Memberships whose enterprise lies in the user's scope for `action` (Q() = all, None = none)."""
-    if is_city(user):
-        return Q()
-    return enterprise_scope(user, action, prefix="enterprise__")
+    return scope_filter(user, enterprise_scope, action, prefix="enterprise__")
 
 
 def counted_memberships():

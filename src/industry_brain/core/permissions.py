@@ -39,6 +39,18 @@ def is_city(user) -> bool:
     return _active(user) and (user.is_superuser or getattr(user, "role", None) == "city")
 
 
+def scope_filter(user, scope: Callable, action: str, **kwargs) -> models.Q | None:
+    """A scope rule's filter for `user` exactly as `restrict()` applies it: Q() (everything) for the city bureau
+    and superusers, the rule's own answer `scope(user, action, **kwargs)` for anyone else, None (nothing) for an
+    inactive or anonymous user. For reads that combine a scope with other conditions in one query (a window over
+    memberships, a conditional count) rather than restricting a model's own rows."""
+    if not _active(user):
+        return None
+    if is_city(user):
+        return models.Q()
+    return scope(user, action, **kwargs)
+
+
 _RULES: dict[tuple[type, str], Callable] = {}
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from industry_brain.core.excel import Column, ExcelImporter, RowError
+from industry_brain.core.permissions import can
 
 from .forms import EnterpriseImportForm
 from .models import Enterprise
@@ -42,18 +43,17 @@ class EnterpriseImporter(ExcelImporter):
                 errors.append(RowError(number, "统一社会信用代码",
                                        _("Credit code %(code)s appears more than once in the file.")
                                        % {"code": data["uscc"]}))
-        # A district bureau may import only its own district's enterprises.
+        # A district bureau may import only its own district's enterprises (the city every district's).
         actor = self.actor
-        if not actor.is_city:
-            for number, data in rows:
-                if actor.role != "district" or data["district"].code != actor.district_code:
-                    errors.append(RowError(number, "区县代码", _("You may import only enterprises of your district.")))
-            existing = Enterprise.objects.filter(uscc__in=list(counts)).exclude(district_id=actor.district_code)
-            foreign = set(existing.values_list("uscc", flat=True))
-            for number, data in rows:
-                if data["uscc"] in foreign:
-                    errors.append(RowError(number, "统一社会信用代码",
-                                           _("This enterprise is registered in another district.")))
+        for number, data in rows:
+            if not can(actor, "register_in_district", Enterprise(district=data["district"])):
+                errors.append(RowError(number, "区县代码", _("You may import only enterprises of your district.")))
+        on_record = Enterprise.objects.filter(uscc__in=list(counts)).only("uscc", "district_id")
+        foreign = {e.uscc for e in on_record if not can(actor, "register_in_district", e)}
+        for number, data in rows:
+            if data["uscc"] in foreign:
+                errors.append(RowError(number, "统一社会信用代码",
+                                       _("This enterprise is registered in another district.")))
         return errors
 
     def write(self, rows):

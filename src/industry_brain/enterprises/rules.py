@@ -40,6 +40,19 @@ def may_import(user, _enterprise) -> bool:
     return can(user, "add", Enterprise)
 
 
+@rule(Enterprise, "register_in_district")
+def may_register_in_district(user, enterprise) -> bool:
+    """Register a firm in the district it names, or import a row about a firm on record there (`enterprise` an
+    unsaved firm with its district, or the firm on record): the city in every district, a district bureau in its
+    own. The add scope of `Enterprise.scope` read on one row without a query; the service checks the saved firm
+    again. Model target: whether the user registers firms in some district."""
+    if is_city(user):
+        return True
+    if user.role != Role.DISTRICT:
+        return False
+    return enterprise is None or enterprise.district_id == user.district_code
+
+
 @rule(Recognition, "record")
 def may_record_recognition(user, _recognition) -> bool:
     """Record a tier recognition (专精特新, 小巨人...): the city bureau, which announces them."""

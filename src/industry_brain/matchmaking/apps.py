@@ -10,5 +10,6 @@ class MatchmakingConfig(AppConfig):
     def ready(self):
         from . import (
             panels,  # noqa: F401  (navigation and the follow-up inbox)
+            permissions,  # noqa: F401  (declares the named right)
             workflows,  # noqa: F401  (registers the workflows)
         )

@@ -81,8 +81,9 @@ class EventForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.role == "chain_team":
-            self.fields["chain"].queryset = Chain.objects.filter(ecosystem_id=user.ecosystem_id)
+        # the chains the user keeps (Chain.scope "change": the city every chain, a work team its ecosystem's); the
+        # service checks the saved event against the organiser's add scope
+        self.fields["chain"].queryset = Chain.objects.restrict(user, "change")
 
 
 class RegistrationForm(ScopedFirmsForm):
@@ -131,8 +132,8 @@ class TargetForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.role == "chain_team":
-            self.fields["node"].queryset = self.fields["node"].queryset.filter(chain__ecosystem_id=user.ecosystem_id)
+        # the nodes of the chains the user keeps (ChainNode.scope "change"); the service checks the saved target
+        self.fields["node"].queryset = self.fields["node"].queryset.restrict(user, "change")
 
 
 class ProjectForTargetForm(forms.Form):

@@ -39,17 +39,6 @@ FORMULA = _("local share = volume supplied by local firms ÷ volume bought by lo
            "completeness = 50 × nodes with a local firm ÷ nodes + 50 × local volume ÷ all volume")
 
 
-def may_read_gaps(user, chain: Chain | None = None) -> bool:
-    """The city, and the work team of the chain's ecosystem (any chain team when no chain is named)."""
-    from industry_brain.core.permissions import is_city
-
-    if is_city(user):
-        return True
-    if getattr(user, "role", None) != "chain_team":
-        return False
-    return chain is None or chain.ecosystem_id == user.ecosystem_id
-
-
 def _links():
     from industry_brain.supply.models import SupplyLink
 
@@ -97,10 +86,10 @@ def chain_gaps(chain: Chain, *, user=None) -> dict:
 
 
 def _members_q(user, action: str) -> Q | None:
-    from industry_brain.core.permissions import is_city
+    from industry_brain.core.permissions import scope_filter
     from industry_brain.enterprises.models import enterprise_scope
 
-    return Q() if is_city(user) else enterprise_scope(user, action, prefix="enterprise__")
+    return scope_filter(user, enterprise_scope, action, prefix="enterprise__")
 
 
 def leading_firms(*, user, node_ids: list[int], sizes: dict[int, int] | None = None,

@@ -396,12 +396,12 @@ class GapOverviewView(LoginRequiredMixin, View):
     def get(self, request):
         from industry_brain.chains.models import Chain
 
-        from .gaps import FORMULA, chain_gaps, may_read_gaps
+        from .gaps import FORMULA, chain_gaps
 
-        if not may_read_gaps(request.user):
+        if not can(request.user, "read_gaps", Chain):
             raise Http404
         chains = Chain.objects.select_related("ecosystem").order_by("ecosystem", "order", "id")
-        rows = [chain_gaps(c) | {"ecosystem": c.ecosystem.name} for c in chains if may_read_gaps(request.user, c)]
+        rows = [chain_gaps(c) | {"ecosystem": c.ecosystem.name} for c in chains if can(request.user, "read_gaps", c)]
         return render(request, "matchmaking/gap_overview.html", {"rows": rows, "formula": FORMULA})
 
 
@@ -409,10 +409,10 @@ class GapDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         from industry_brain.chains.models import Chain
 
-        from .gaps import chain_gaps, may_read_gaps, suggested_targets
+        from .gaps import chain_gaps, suggested_targets
 
         chain = Chain.objects.filter(pk=pk).first() if 0 < pk <= 2_147_483_647 else None
-        if chain is None or not may_read_gaps(request.user, chain):
+        if chain is None or not can(request.user, "read_gaps", chain):
             raise Http404
         gaps = chain_gaps(chain, user=request.user)
         weakest = [r for r in sorted(gaps["nodes"], key=lambda r: r["gap_rank"] or 10**6) if r["gap_rank"]][:3]

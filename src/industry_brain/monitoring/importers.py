@@ -16,7 +16,7 @@ from industry_brain.core.events import event_record
 from industry_brain.core.excel import Column, ExcelImporter, RowError
 from industry_brain.enterprises.models import Enterprise
 
-from .models import REPORT_FIELDS, MonthlyReport, ReportReminder, ReportRevision
+from .models import REPORT_FIELDS, MonthlyReport, ReportReminder, ReportRevision, reporter_scope
 from .services import clean_values, parse_period
 
 HEADERS = {"output_value": "工业总产值（万元）", "sales_value": "工业销售产值（万元）",
@@ -73,10 +73,8 @@ class MonthlyReportImporter(ExcelImporter):
         errors: list[RowError] = []
         keys = Counter((d["uscc"], d["period"]) for _n, d in rows)
         codes = {d["uscc"] for _n, d in rows}
-        visible = MonthlyReport.scope(self.actor, "add") if not self.actor.is_city else None
-        qs = Enterprise.objects.filter(uscc__in=codes)
-        if not self.actor.is_city:
-            qs = qs.filter(district_id=self.actor.district_code) if visible is not None else qs.none()
+        scope = reporter_scope(self.actor, "import")
+        qs = Enterprise.objects.filter(uscc__in=codes).filter(scope) if scope is not None else Enterprise.objects.none()
         self.firms = {e.uscc: e for e in qs.only("id", "uscc", "is_above_scale", "district_id", "name")}
         self.existing = {(r.enterprise_id, r.period): r for r in MonthlyReport.objects.filter(
             enterprise_id__in=[e.pk for e in self.firms.values()], period__in={d["period"] for _n, d in rows})}

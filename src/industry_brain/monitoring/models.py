@@ -33,6 +33,20 @@ def report_scope(user, action: str, prefix: str = "") -> Q | None:
     return None
 
 
+def reporter_scope(user, action: str = "view") -> Q | None:
+    """Which firms (`Enterprise` rows) a user follows in monthly reporting, the report scope read on the firm itself:
+    "view" whose missing reports it sees (the city every firm, a district bureau its district's, an enterprise
+    itself; chain teams read reports but do not follow reporting up), "import" which firms its files may report
+    (the city every firm, a district bureau its district's)."""
+    if user.is_city:
+        return Q()
+    if user.role == Role.DISTRICT:
+        return Q(district_id=user.district_code)
+    if user.role == Role.ENTERPRISE and action == "view":
+        return Q(pk=user.enterprise_id)
+    return None
+
+
 class MonthlyReport(BaseModel):
     """One above-scale enterprise's figures for one month (本月, current prices). Corrections keep the earlier
     values as revisions."""

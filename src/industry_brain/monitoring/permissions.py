@@ -25,6 +25,13 @@ def may_report_online(user, report) -> bool:
     return user.role == Role.ENTERPRISE and (report is None or report.enterprise_id == user.enterprise_id)
 
 
+@rule(MonthlyReport, "view_position")
+def may_view_position(user, _report) -> bool:
+    """See the firm's own figures and its position (percentile of output growth) among the firms of its industry
+    division: the enterprise, for its own firm. Nobody else reads that percentile."""
+    return user.role == Role.ENTERPRISE
+
+
 @rule(MonthlyReport, "follow_up")
 def may_follow_up(user, _report) -> bool:
     """See which firms have not yet reported a month (completeness): the bureaus that collect reports, each for

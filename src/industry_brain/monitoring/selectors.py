@@ -5,13 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from industry_brain.accounts.choices import Role
+from industry_brain.core.permissions import can
 
-from .models import Briefing, BriefingStatus, Dimension, Indicator, MonthlyReport, ReportReminder, TopMover
+from .models import (
+    Briefing,
+    BriefingStatus,
+    Dimension,
+    Indicator,
+    MonthlyReport,
+    ReportReminder,
+    TopMover,
+    reporter_scope,
+)
 from .services import missing_reporters, report_deadline
 
 DIMENSIONS = [d.value for d in Dimension]
@@ -93,7 +102,7 @@ def top_movers(*, user, dimension: str, key: str, period: dt.date, limit: int = 
 def enterprise_position(*, user, period: dt.date | None = None) -> dict:
     """An enterprise's own figures and its position (percentile of 1—N月 output growth) in its industry division.
     No other firm's figure leaves this function."""
-    if user.role != Role.ENTERPRISE:
+    if not can(user, "view_position", MonthlyReport):
         raise Http404
     own = MonthlyReport.objects.restrict(user, "view")
     period = period or own.aggregate(p=Max("period"))["p"]
@@ -121,18 +130,10 @@ def missing_reports(*, user, period: dt.date) -> QuerySet:
     """Above-scale firms (within the user's report scope) without a report for the month."""
     from industry_brain.enterprises.models import Enterprise
 
-    visible = MonthlyReport.scope(user, "view") if not user.is_city else Q()
-    qs = missing_reporters(period)
-    if visible is None:
+    scope = reporter_scope(user, "view")
+    if scope is None:
         return Enterprise.objects.none()
-    if not user.is_city:
-        # the report scope speaks of `enterprise__…`; the same rule on enterprises
-        if user.role == Role.ENTERPRISE:
-            qs = qs.filter(pk=user.enterprise_id)
-        elif user.role == Role.DISTRICT:
-            qs = qs.filter(district_id=user.district_code)
-        else:
-            return Enterprise.objects.none()
+    qs = missing_reporters(period).filter(scope)
     return qs.select_related("district").order_by("district_id", "name")
 
 

@@ -97,7 +97,8 @@ class CockpitView(LoginRequiredMixin, View):
     def get(self, request, dimension="city", key="all"):
         user = request.user
         # The menu's cockpit is the reader's own: a district's for its officers, an ecosystem's for its work team
-        # (shown here, not redirected, so that the menu entry opens a page).
+        # (shown here, not redirected, so that the menu entry opens a page). A default view, granting nothing: every
+        # row is read through the indicator scope below.
         if dimension == "city" and not user.is_city and user.role == "district":
             dimension, key = "district", user.district_code
         elif dimension == "city" and not user.is_city and user.role == "chain_team":
@@ -213,7 +214,7 @@ class ReportListView(LoginRequiredMixin, View):
     def get(self, request):
         user = request.user
         qs = selectors.report_list(user=user)
-        if not (user.is_city or user.role in ("district", "enterprise", "chain_team")):
+        if not can(user, "view", MonthlyReport):
             raise Http404
         period = request.GET.get("period")
         if period:
@@ -225,7 +226,9 @@ class ReportListView(LoginRequiredMixin, View):
             "reports": qs.order_by("-period", "enterprise__name")[:200],
             "reminders": selectors.open_reminders(user=user)[:20],
             "may_report": can(user, "report_online", MonthlyReport), "may_import": can(user, "import", MonthlyReport),
-            "may_follow_up": can(user, "follow_up", MonthlyReport)})
+            "may_follow_up": can(user, "follow_up", MonthlyReport),
+            # every report listed is within the reader's change scope when it has one (district, enterprise)
+            "may_correct": can(user, "change", MonthlyReport)})
 
 
 class ReportCreateView(LoginRequiredMixin, View):

@@ -64,3 +64,35 @@ def test_the_enterprise_page_lists_confirmed_memberships_only(client, world):
     client.force_login(world.user("city"))
     page = client.get(f"/enterprises/{world.ent_xiaoshan.pk}/").content.decode()
     assert node.name not in page
+
+
+# where each role registers firms (the import's row check): the xihu district (330106), the xiaoshan one (330109)
+REGISTERS_IN = {"city": {"330106", "330109"}, "district": {"330106"}, "district_other": {"330109"}}
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_register_in_district_is_answered_by_can(world, role):
+    from industry_brain.core.models import District
+
+    user = world.user(role)
+    where = REGISTERS_IN.get(role, set())
+    assert can(user, "register_in_district", Enterprise) == bool(where)
+    for code in ("330106", "330109"):
+        assert can(user, "register_in_district", Enterprise(district=District.objects.get(code=code))) == \
+            (code in where)
+    assert can(user, "register_in_district", world.ent_xiaoshan) == ("330109" in where)
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_an_import_file_registers_only_where_the_importer_may(world, role):
+    from industry_brain.core.models import District
+    from industry_brain.enterprises.importers import EnterpriseImporter
+
+    where = REGISTERS_IN.get(role, set())
+    rows = [(2, {"uscc": new_uscc("330106"), "district": District.objects.get(code="330106")}),
+            (3, {"uscc": world.ent_xiaoshan.uscc, "district": District.objects.get(code="330106")})]
+    errors = {(e.row, e.column) for e in EnterpriseImporter(actor=world.user(role)).validate_rows(rows)}
+    assert ((2, "区县代码") in errors) == ("330106" not in where)
+    assert ((3, "区县代码") in errors) == ("330106" not in where)
+    # a firm on record in xiaoshan stays the xiaoshan bureau's (and the city's)
+    assert ((3, "统一社会信用代码") in errors) == ("330109" not in where)

@@ -15,9 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from industry_brain.core.api import RestrictedListCreateViewSet
+from industry_brain.core.permissions import can
 
 from .. import selectors, services
-from ..gaps import may_read_gaps
 from ..models import AttractionTarget, Event, Intention, Listing
 from .serializers import (
     AttendanceSerializer,
@@ -291,9 +291,9 @@ class ChainGapsView(APIView):
 
         from ..gaps import chain_gaps
 
-        if not may_read_gaps(request.user) or not 0 < pk <= MAX_PK:  # beyond the id column's range: missing
+        if not can(request.user, "read_gaps", Chain) or not 0 < pk <= MAX_PK:  # beyond the id column's range: missing
             raise Http404
         chain = Chain.objects.filter(pk=pk).first()
-        if chain is None or not may_read_gaps(request.user, chain):
+        if chain is None or not can(request.user, "read_gaps", chain):
             raise Http404
         return Response(ChainGapsSerializer(chain_gaps(chain, user=request.user)).data)

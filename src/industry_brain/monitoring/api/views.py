@@ -53,7 +53,7 @@ class MonthlyReportViewSet(RestrictedReadOnlyViewSet):
         data = ReportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = request.user
-        if user.role == "enterprise":
+        if can(user, "report_online", MonthlyReport):  # the enterprise, for its own firm
             enterprise = user.enterprise
         else:
             pk = data.validated_data.get("enterprise")
