@@ -96,13 +96,19 @@ class Autocomplete(forms.Widget):
 
     `depends`: another field of the same form whose value is passed along (a handler picker narrowed to the
     chosen department) and whose change clears this one. `context`: query parameters taken from the form
-    element's `data-ac-<name>` attributes (the demand's category for the department suggestion)."""
+    element's `data-ac-<name>` attributes (the demand's category for the department suggestion).
+
+    `free_text`: another field of the same form (usually hidden) that keeps a typed name which is not in the table
+    (an investor not registered as a firm): the list then ends with "未登记企业：<typed name>", choosing it leaves
+    this field empty and puts the name in that field; choosing a registered row empties that field again."""
 
     template_name = "core/widgets/autocomplete.html"
 
     def __init__(self, source: str, *, depends: str = "", context: tuple[str, ...] = (), placeholder=None,
-                 empty_hint=None, attrs=None):
+                 empty_hint=None, free_text: str = "", free_label=None, attrs=None):
         super().__init__(attrs)
+        self.free_text = free_text
+        self.free_label = free_label or _("Unregistered firm: {name}")
         self.source = source
         self.depends = depends
         self.context = context
@@ -114,7 +120,7 @@ class Autocomplete(forms.Widget):
         ctx["widget"].update({
             "url": reverse("core:autocomplete", args=[self.source]), "source": self.source,
             "depends": self.depends, "context": " ".join(self.context), "placeholder": self.placeholder,
-            "empty_hint": self.empty_hint or "",
+            "empty_hint": self.empty_hint or "", "free_text": self.free_text, "free_label": self.free_label,
         })
         return ctx
 

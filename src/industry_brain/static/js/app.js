@@ -185,8 +185,17 @@
     p.input.setAttribute("aria-expanded", "false");
     p.input.removeAttribute("aria-activedescendant");
   }
+  // A picker that also keeps a typed name (data-ac-free: the form's field for it, e.g. an unregistered investor).
+  function acFreeInput(p) {
+    var free = p.box.dataset.acFree;
+    var form = p.box.closest("form");
+    return free && form ? form.querySelector("[name='" + acPrefix(p.hidden.name) + free + "']") : null;
+  }
+  function acFreeLabel(p, name) { return (p.box.dataset.acFreeLabel || "{name}").replace("{name}", name); }
   function acShow(p, data, message, query) {
-    var items = data ? data.results : [];
+    var items = data ? data.results.slice() : [];
+    var typed = (query || "").trim();
+    var offerFree = p.box.dataset.acFree && typed && !items.some(function (it) { return it.label === typed; });
     p.items = items;
     p.active = -1;
     var html = items.map(function (it, i) {
@@ -196,6 +205,11 @@
     }).join("");
     if (!items.length) html = "<li class=\"ac-empty\">" + acEscape(message || p.box.dataset.acNone) + "</li>";
     else if (data.more) html += "<li class=\"ac-empty\">" + acEscape(p.box.dataset.acMore) + "</li>";
+    if (offerFree) {  // keep the typed name, said plainly to be outside the register
+      items.push({ free: true, name: typed, label: acFreeLabel(p, typed) });
+      html += "<li role=\"option\" id=\"" + p.list.id + "-free\" data-index=\"" + (items.length - 1) +
+        "\" aria-selected=\"false\" class=\"ac-free\"><span>" + acEscape(items[items.length - 1].label) + "</span></li>";
+    }
     p.list.innerHTML = html;
     p.list.dataset.query = query === undefined ? "" : query;  // which search these matches answer
     p.list.hidden = false;
@@ -210,7 +224,18 @@
       if (p.input.value === asked && document.activeElement === p.input) acShow(p, data, null, asked.trim());
     }).catch(function () { acClose(p); });
   }
+  function acChoose(p, it) {
+    if (!it.free) { acSet(p, String(it.value), it.label); return; }
+    acSet(p, "", it.label);
+    var free = acFreeInput(p);
+    if (free) free.value = it.name;
+    p.box.classList.add("ac-chosen", "ac-free-chosen");
+    if (p.clear) p.clear.hidden = false;
+  }
   function acSet(p, value, label, quiet) {
+    var free = acFreeInput(p);
+    if (free && !quiet) free.value = "";  // a registered row (or nothing) replaces a kept name
+    p.box.classList.remove("ac-free-chosen");
     var changed = p.hidden.value !== String(value);
     p.hidden.value = value;
     p.input.value = label;
@@ -242,6 +267,12 @@
       if (box.dataset.acReady) return;
       box.dataset.acReady = "1";
       var p = acParts(box);
+      var free = acFreeInput(p);
+      if (!p.hidden.value && free && free.value) {  // a kept name (an unregistered investor) shows as such
+        p.input.value = acFreeLabel(p, free.value);
+        p.box.classList.add("ac-chosen", "ac-free-chosen");
+        if (p.clear) p.clear.hidden = false;
+      }
       if (p.hidden.value) {
         // The chosen item's name, asked of the same scoped endpoint (never rendered from an unrestricted query).
         var params = acParams(p) || new URLSearchParams();
@@ -270,6 +301,8 @@
   document.addEventListener("input", function (e) {
     if (!e.target.classList || !e.target.classList.contains("ac-input")) return;
     var p = acParts(e.target.closest(".ac"));
+    var free = acFreeInput(p);
+    if (free && free.value) { free.value = ""; p.box.classList.remove("ac-chosen", "ac-free-chosen"); }
     if (p.hidden.value) {  // typing again forgets the earlier choice
       p.hidden.value = "";
       p.box.classList.remove("ac-chosen");
@@ -300,7 +333,7 @@
       if (!p.list.hidden && p.items && p.items.length) {
         e.preventDefault();  // choosing, not submitting the form
         var it = p.items[p.active >= 0 ? p.active : 0];
-        if (p.active >= 0 || p.items.length === 1) acSet(p, String(it.value), it.label);
+        if (p.active >= 0 || p.items.length === 1) acChoose(p, it);
       }
     } else if (e.key === "Escape") {
       acClose(p);
@@ -311,8 +344,7 @@
     if (!li) return;
     e.preventDefault();
     var p = acParts(li.closest(".ac"));
-    var it = p.items[Number(li.dataset.index)];
-    acSet(p, String(it.value), it.label);
+    acChoose(p, p.items[Number(li.dataset.index)]);
   });
   document.addEventListener("click", function (e) {
     var pick = e.target.closest(".ac-pick, .ac-clear");
