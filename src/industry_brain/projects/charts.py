@@ -36,10 +36,45 @@ def milestone_rows(*, user, project: Project, today: dt.date | None = None) -> l
     return rows
 
 
+NEAR_SHARE = 0.08  # a label "今天" is about this share of the timeline's width
+
+
+def today_label_place(*, milestones: list[dict], today: dt.date) -> dict:
+    """Where the timeline's "today" label goes so that it covers no milestone: beside the today line, at the height
+    of the first milestone row (from the top) with no point at today or on the label's side within the label's
+    width, on the right of the line unless today is near the right end (then the left); when every row is busy on
+    that side, the other side; when both are, the top row. Returns `{"row": label of the row, "side": right|left}`."""
+    dates = [d for m in milestones for d in (m.get("planned"), m.get("actual")) if d]
+    if not milestones:
+        return {"row": None, "side": "right"}
+    first, last = min([*dates, today]), max([*dates, today])
+    span = max((last - first).days, 1)
+    near = max(span * NEAR_SHARE, 7)
+    preferred = "left" if (today - first).days > span * (1 - 2 * NEAR_SHARE) else "right"
+
+    def busy(m: dict, side: str) -> bool:
+        for d in (m.get("planned"), m.get("actual")):
+            if d is None:
+                continue
+            delta = (d - today).days
+            if abs(delta) <= near / 4 or (0 <= delta <= near if side == "right" else -near <= delta <= 0):
+                return True
+        return False
+
+    for side in (preferred, "left" if preferred == "right" else "right"):
+        for m in milestones:
+            if not busy(m, side):
+                return {"row": str(m["label"]), "side": side}
+    return {"row": str(milestones[0]["label"]), "side": preferred}
+
+
 def timeline(*, milestones: list[dict], today: dt.date | None = None) -> dict:
-    """Planned and actual milestone dates on a time axis, today marked (from `milestone_rows`)."""
+    """Planned and actual milestone dates on a time axis, today marked by a line whose label is placed clear of
+    the milestones (`today_label_place`), not at the line's end where it met the axis labels (from
+    `milestone_rows`)."""
     today = today or timezone.localdate()
     labels = [str(m["label"]) for m in milestones]
+    place = today_label_place(milestones=milestones, today=today)
     return {
         "tooltip": {"trigger": "item"},
         "legend": {"top": 0, "right": 10, "data": [_("Planned"), _("Actual")]},
@@ -49,10 +84,15 @@ def timeline(*, milestones: list[dict], today: dt.date | None = None) -> dict:
         "series": [
             {"name": _("Planned"), "type": "scatter", "symbol": "emptyCircle", "symbolSize": 14,
              "data": [[m["planned"].isoformat(), str(m["label"])] for m in milestones if m["planned"]],
-             "markLine": {"symbol": "none", "label": {"formatter": _("today")}, "lineStyle": {"color": "#d64545"},
-                          "data": [{"xAxis": today.isoformat()}]}},
+             "markLine": {"symbol": "none", "silent": True, "label": {"show": False},
+                          "lineStyle": {"color": "#d64545"}, "data": [{"xAxis": today.isoformat()}]}},
             {"name": _("Actual"), "type": "scatter", "symbolSize": 12, "itemStyle": {"color": "#2e9d5b"},
              "data": [[m["actual"].isoformat(), str(m["label"])] for m in milestones if m["actual"]]},
+            # The line's label, beside it at the height of a row where it covers no milestone.
+            {"id": "today", "name": _("today"), "type": "scatter", "symbolSize": 0, "silent": True, "z": 5,
+             "data": [[today.isoformat(), place["row"]]] if place["row"] is not None else [],
+             "label": {"show": True, "formatter": _("today"), "position": place["side"], "distance": 4,
+                       "color": "#d64545", "fontWeight": "bold"}, "tooltip": {"show": False}},
         ],
     }
 

@@ -87,5 +87,48 @@ def test_milestone_timeline(world, crafted):
     assert signed["actual"] == dt.date(2024, 11, 2) and not signed["overdue"]
     assert start["overdue"] and start["actual"] is None  # planned 2025-02-01, not recorded by 03-15
     option = charts.timeline(milestones=rows, today=TODAY)
-    planned, actual = (s["data"] for s in option["series"])
+    planned, actual, marker = (s["data"] for s in option["series"])
     assert [d[0] for d in planned] == ["2025-02-01"] and [d[0] for d in actual] == ["2024-11-02"]
+    assert marker == [[TODAY.isoformat(), "签约"]]  # nothing near today on the top row: the label goes there
+
+
+def _rows(**dates):
+    """Milestone rows as `milestone_rows` gives them: six labels from the top, planned and actual dates."""
+    names = ["签约", "供地", "开工", "竣工", "投产", "达产"]
+    return [{"label": n, "planned": dates.get(f"p{i}"), "actual": dates.get(f"a{i}")} for i, n in enumerate(names)]
+
+
+D = dt.timedelta
+
+
+def test_today_label_goes_beside_the_line_on_the_top_row_when_nothing_is_near():
+    rows = _rows(p0=TODAY - D(days=200), a0=TODAY - D(days=190), p2=TODAY + D(days=120), p5=TODAY + D(days=500))
+    assert charts.today_label_place(milestones=rows, today=TODAY) == {"row": "签约", "side": "right"}
+
+
+def test_today_label_moves_down_past_a_milestone_at_or_near_today():
+    rows = _rows(p0=TODAY - D(days=200), p1=TODAY + D(days=10), p2=TODAY - D(days=2), p5=TODAY + D(days=500))
+    # 签约 is far; make the top row busy too: a milestone on the line itself and one just right of it
+    rows[0]["actual"] = TODAY
+    place = charts.today_label_place(milestones=rows, today=TODAY)
+    # 签约 on the line, 供地 10 days right of it, 开工 2 days left (on the line at this scale: 700 days wide)
+    assert place == {"row": "竣工", "side": "right"}
+
+
+def test_today_label_goes_left_of_the_line_near_the_right_end_and_switches_side_when_every_row_is_busy():
+    late = _rows(p0=TODAY - D(days=400), p3=TODAY - D(days=100))
+    assert charts.today_label_place(milestones=late, today=TODAY)["side"] == "left"
+    # Today mid-axis (400 days each way), every row with a milestone 20–25 days to its right: the label goes left.
+    crowded = _rows(**{f"p{i}": TODAY + D(days=20 + i) for i in range(6)}, a0=TODAY - D(days=400),
+                    a5=TODAY + D(days=400))
+    assert charts.today_label_place(milestones=crowded, today=TODAY) == {"row": "签约", "side": "left"}
+
+
+def test_timeline_label_of_the_today_line_is_drawn_by_the_placed_marker_not_the_line():
+    rows = _rows(p0=TODAY + D(days=3), p1=TODAY + D(days=60), p5=TODAY + D(days=500))
+    option = charts.timeline(milestones=rows, today=TODAY)
+    line = option["series"][0]["markLine"]
+    assert line["label"] == {"show": False} and line["data"] == [{"xAxis": TODAY.isoformat()}]
+    marker = option["series"][2]
+    assert marker["data"] == [[TODAY.isoformat(), "供地"]] and marker["label"]["position"] == "right"
+    assert marker["label"]["formatter"] and marker["symbolSize"] == 0
