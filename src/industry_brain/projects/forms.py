@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from industry_brain.core.autocomplete import Autocomplete
@@ -32,12 +33,30 @@ class ProjectForm(forms.ModelForm):
                                      "planned_production", "planned_full_production", "actual_signed", "actual_land",
                                      "actual_start", "actual_completion", "actual_production",
                                      "actual_full_production"]}
-        widgets["enterprise"] = Autocomplete("enterprise")
+        # One investor box: a registered firm found by name or credit code, or a typed name kept explicitly as an
+        # unregistered firm (stored in investor_name, as before).
+        widgets["enterprise"] = Autocomplete("enterprise", free_text="investor_name")
+        widgets["investor_name"] = forms.HiddenInput
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].help_text = _("A registered enterprise (search by name or credit code); "
-                                                "or fill in the investor's name.")
+        self.fields["enterprise"].label = _("Investor")
+        self.fields["enterprise"].help_text = _("Search the registered firms by name or credit code; an investor "
+                                                "not registered yet: type its name and choose “Unregistered firm”.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("enterprise"):
+            data["investor_name"] = ""  # a registered firm replaces a name kept before
+        return data
+
+    @cached_property
+    def changed_data(self):
+        changed = super().changed_data
+        cleaned = getattr(self, "cleaned_data", {})
+        if cleaned.get("enterprise") and self.initial.get("investor_name") and "investor_name" not in changed:
+            changed.append("investor_name")  # emptied by clean(): the edit must store it
+        return changed
 
 
 class MilestoneForm(forms.Form):

@@ -86,6 +86,27 @@ def test_project_create_page(world):
     assert login(world.user("chain_team")).get("/projects/add/").status_code == 403
 
 
+def test_investor_is_one_picker_of_registered_firms_that_keeps_a_typed_name_as_unregistered(world):
+    from industry_brain.projects.models import Project
+
+    c = login(world.user("district"))
+    body = c.get("/projects/add/").content.decode()
+    # One investor box: the firm picker, told to keep a typed name in the hidden investor_name field.
+    assert 'data-ac-free="investor_name"' in body and 'data-ac-free-label="未登记企业：{name}"' in body
+    assert '<input type="hidden" name="investor_name"' in body
+    base = {"code": "PG-2", "name": "外资新建", "district": "330106", "total_investment": "100",
+            "fixed_investment": "50", "funding": "foreign", "project_type": "new", "key_level": "none"}
+    assert c.post("/projects/add/", base | {"investor_name": "某外资公司"}).status_code == 302
+    p = Project.objects.get(code="PG-2")
+    assert (p.enterprise_id, p.investor_name) == (None, "某外资公司")  # stored as before: the name, no firm
+    assert 'value="某外资公司"' in c.get(f"/projects/{p.pk}/edit/").content.decode()  # shown again on edit
+    # Choosing a registered firm afterwards drops the kept name.
+    r = c.post(f"/projects/{p.pk}/edit/", base | {"enterprise": world.ent_xihu.pk, "investor_name": "某外资公司"})
+    assert r.status_code == 302
+    p.refresh_from_db()
+    assert (p.enterprise_id, p.investor_name) == (world.ent_xihu.pk, "")
+
+
 def test_map_dashboard_rules_and_import_pages(world):
     make_project()
     c = login(world.user("city"))
