@@ -52,6 +52,12 @@ def _progress_key(job_id: int) -> str:
     return f"ib:import-job:{job_id}:written"
 
 
+def _written(job_id: int) -> dict:
+    """What the worker left in the cache while writing: rows written (`done`) and its last beat (`beat`, epoch)."""
+    value = cache.get(_progress_key(job_id))
+    return value if isinstance(value, dict) else {"done": value or 0}
+
+
 class _Abandoned(Exception):
     """The job is no longer running (failed as stale, or taken by another delivery): stop and write nothing."""
 
@@ -151,7 +157,7 @@ def import_job_execute(job_id: int) -> str:
 def progress(job: ImportJob) -> dict:
     """What the progress bar shows: the phase, rows done of rows in it, and the share (0–100)."""
     if job.state == ImportJobState.WRITING:
-        done = (cache.get(_progress_key(job.pk)) or {}).get("done", 0)
+        done = _written(job.pk).get("done", 0)
     elif job.state == ImportJobState.DONE:
         done = job.rows_written
     else:
@@ -165,7 +171,7 @@ def _last_sign(job: ImportJob) -> dt.datetime:
     """When the job's worker last showed signs of life: the row's heartbeat, or while writing the chunks' beat."""
     last = job.heartbeat or job.created
     if job.state == ImportJobState.WRITING:
-        beat = (cache.get(_progress_key(job.pk)) or {}).get("beat")
+        beat = _written(job.pk).get("beat")
         if beat:
             last = max(last, dt.datetime.fromtimestamp(beat, tz=dt.UTC))
     return last
