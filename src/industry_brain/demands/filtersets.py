@@ -28,7 +28,9 @@ class DemandFilterForm(forms.Form):
 
 class DemandFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Title or enterprise"))
-    status = django_filters.MultipleChoiceFilter(choices=DemandStatus.choices, label=_("Status"))
+    # A plain column: no join can repeat a row, so no DISTINCT (django-filter's default), which made PostgreSQL
+    # sort and compare every matching row whole, twice (page and count; docs/decisions.md).
+    status = django_filters.MultipleChoiceFilter(choices=DemandStatus.choices, label=_("Status"), distinct=False)
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices, label=_("Urgency"))
     category = django_filters.ModelChoiceFilter(queryset=DemandCategory.objects.select_related("parent"),
                                                 to_field_name="code", method="filter_category", label=_("Category"))

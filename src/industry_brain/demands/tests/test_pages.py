@@ -132,3 +132,28 @@ def test_other_list_apis_are_bounded(api, world, django_assert_max_num_queries, 
                               mode="phone")
     with django_assert_max_num_queries(8):
         assert api.as_user(world.user("city")).get(url).status_code == 200
+
+
+def test_status_filter_selects_the_same_demands_without_distinct(api, client, world):
+    """Filtering by one or several statuses lists each matching demand once, on the page and in the API, and the
+    queries carry no DISTINCT: a plain column cannot repeat a row, and DISTINCT over every column made the
+    database sort and compare each match whole."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from industry_brain.demands.models import Demand
+
+    _many(world, 6)
+    expected = set(Demand.objects.filter(status__in=["accepted", "submitted"]).values_list("pk", flat=True))
+    r = api.as_user(world.user("city")).get("/api/v1/demands/?status=accepted&status=submitted&page_size=100")
+    assert sorted(d["id"] for d in r.json()["results"]) == sorted(expected) and r.json()["count"] == len(expected)
+    accepted_only = set(Demand.objects.filter(status="accepted").values_list("pk", flat=True))
+    assert accepted_only and accepted_only < expected
+    r = api.as_user(world.user("city")).get("/api/v1/demands/?status=accepted&page_size=100")
+    assert {d["id"] for d in r.json()["results"]} == accepted_only and r.json()["count"] == len(accepted_only)
+    client.force_login(world.user("city"))
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/demands/?status=accepted&per_page=100")
+    assert page.status_code == 200
+    assert all(f"/demands/{pk}/" in page.content.decode() for pk in accepted_only)
+    assert not [q["sql"] for q in ctx.captured_queries if "demands_demand" in q["sql"] and "DISTINCT" in q["sql"]]
