@@ -360,6 +360,41 @@
   document.addEventListener("DOMContentLoaded", function () { acInit(document); });
   document.addEventListener("htmx:afterSwap", function (e) { acInit(e.target); });
 
+  // Multi-select filters (checkbox dropdowns, empty = 全部): the summary counts the ticked boxes as they change
+  // (the form itself is not swapped), the open list floats above the scrolling filter panel instead of being
+  // clipped by it, and one click outside (or opening another) closes it.
+  function multiPlace(d) {
+    var list = d.querySelector(".multi-options");
+    if (!list || !d.open) return;
+    var r = d.querySelector("summary").getBoundingClientRect();
+    list.style.position = "fixed";
+    list.style.left = Math.max(4, Math.min(r.left, window.innerWidth - list.offsetWidth - 4)) + "px";
+    list.style.top = r.bottom + 2 + "px";
+    list.style.maxHeight = Math.max(120, Math.min(280, window.innerHeight - r.bottom - 12)) + "px";
+  }
+  document.addEventListener("toggle", function (e) {
+    var d = e.target;
+    if (!d.classList || !d.classList.contains("multi") || !d.open) return;
+    document.querySelectorAll("details.multi[open]").forEach(function (o) { if (o !== d) o.open = false; });
+    multiPlace(d);
+  }, true);
+  ["scroll", "resize"].forEach(function (name) {
+    window.addEventListener(name, function (e) {
+      if (e.target && e.target.closest && e.target.closest(".multi-options")) return;
+      document.querySelectorAll("details.multi[open]").forEach(multiPlace);
+    }, true);
+  });
+  document.addEventListener("click", function (e) {
+    document.querySelectorAll("details.multi[open]").forEach(function (d) { if (!d.contains(e.target)) d.open = false; });
+  });
+  document.addEventListener("change", function (e) {
+    var d = e.target.closest && e.target.closest("details.multi");
+    if (!d) return;
+    var summary = d.querySelector("summary");
+    var n = d.querySelectorAll("input[type=checkbox]:checked").length;
+    summary.textContent = n ? n + " " + (summary.dataset.chosen || "") : (summary.dataset.all || "");
+  });
+
   // The menu button of narrow screens, and foldable filter panels.
   document.addEventListener("click", function (e) {
     var toggle = e.target.closest("[data-toggle]");
