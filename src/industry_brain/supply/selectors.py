@@ -234,34 +234,41 @@ def risk_card(*, user, enterprise_id: int) -> dict:
 def node_security(user, chain) -> list[dict]:
     """Per chain node, local supply security over the member firms the user may see: share of inputs
     single-sourced, share sourced only outside the province, worst TTS among its firms and the last scenario's
-    losses (for the chain page)."""
-    members = ChainMembership.objects.filter(node__chain=chain).values_list("node_id", "enterprise_id")
+    losses (for the chain page).
+
+    The chain's firms are one sub-query of the membership index (no default ordering, no join to the registry),
+    and the links and results are restricted to them by that sub-query instead of a join through the memberships,
+    which read every member row with the registry and counted a firm in two nodes twice (docs/decisions.md)."""
+    memberships = ChainMembership.objects.filter(node__chain=chain).order_by()
+    chain_firms = memberships.values("enterprise_id")
     firms_by_node: dict[int, set[int]] = defaultdict(set)
-    for node, ent in members:
+    for node, ent in memberships.values_list("node_id", "enterprise_id"):
         firms_by_node[node].add(ent)
-    all_firms = {e for firms in firms_by_node.values() for e in firms}
     visible = None if can(user, "view_network", SupplyLink) else set(
-        Enterprise.objects.filter(pk__in=all_firms).filter(_enterprise_q(user)).values_list("pk", flat=True))
-    conc = {(r["customer_id"], r["material_id"]): r for r in input_concentration(user=user).filter(
-        customer__memberships__node__chain=chain)}
+        Enterprise.objects.filter(pk__in=chain_firms).filter(_enterprise_q(user)).order_by().values_list(
+            "pk", flat=True))
+    inputs_by_firm: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for customer, suppliers, in_province in input_concentration(user=user).filter(
+            customer_id__in=chain_firms).values_list("customer_id", "suppliers", "in_province"):
+        inputs_by_firm[customer].append((suppliers, in_province))
     last_run = ScenarioRun.objects.filter(status="done").order_by("-id").defer("snapshot", "page_data").first()
     results = {}
     if last_run is not None:
         for e, tts, capped, lost in result_list(user=user, run=last_run).filter(
-                enterprise__memberships__node__chain=chain).values_list("enterprise_id", "tts_days", "tts_capped",
-                                                                         "lost_value"):
+                enterprise_id__in=chain_firms).order_by().values_list("enterprise_id", "tts_days", "tts_capped",
+                                                                      "lost_value"):
             results[e] = (tts, capped, lost)
     out = []
     for node in chain.nodes.all().order_by("segment", "order", "id"):
         firms = firms_by_node.get(node.pk, set())
         if visible is not None:
             firms = firms & visible
-        inputs = [r for (c, _m), r in conc.items() if c in firms]
+        inputs = [r for e in firms for r in inputs_by_firm.get(e, ())]
         n = len(inputs)
         tts = [results[e][0] for e in firms if e in results and not results[e][1]]
         out.append({"node": node.pk, "name": node.name, "firms": len(firms), "inputs": n,
-                    "single_source_share": round(sum(1 for r in inputs if r["suppliers"] == 1) / n, 3) if n else None,
-                    "outside_share": round(sum(1 for r in inputs if r["in_province"] == 0) / n, 3) if n else None,
+                    "single_source_share": round(sum(1 for r in inputs if r[0] == 1) / n, 3) if n else None,
+                    "outside_share": round(sum(1 for r in inputs if r[1] == 0) / n, 3) if n else None,
                     "worst_tts": round(min(tts), 1) if tts else None,
                     "lost_value": round(sum(results[e][2] for e in firms if e in results), 1),
                     "scenario": last_run.scenario.name if last_run else None})
