@@ -37,7 +37,9 @@ class EnterpriseFilterSet(django_filters.FilterSet):
             "chain__ecosystem__order", "chain__order", "segment", "order", "pk"),
         method="filter_node", label=_("Chain node")))
     is_above_scale = django_filters.BooleanFilter(label=_("Above designated size"))
-    tier = django_filters.ChoiceFilter(field_name="top_tier", choices=Tier.choices, label=_("Tier"))
+    # Several tiers at once (专精特新 and 小巨人): a checkbox dropdown on the page, `?tier=a&tier=b` in the API.
+    tier = django_filters.MultipleChoiceFilter(field_name="top_tier", choices=Tier.choices, label=_("Tier"),
+                                               distinct=False)
 
     class Meta:
         model = Enterprise
