@@ -242,7 +242,7 @@ def intention_declare(*, actor, data: dict[str, Any], on: dt.date | None = None)
     it = Intention(**{k: v for k, v in data.items() if k in INTENTION_FIELDS})
     if it.kind == IntentionKind.FINANCING:
         it.seller = None
-    if it.owner_id is None and getattr(actor, "role", "enterprise") != "enterprise":
+    if it.owner_id is None and can(actor, "own_follow_up", Intention):
         it.owner = actor
     it.follow_up_due = add_working_days(on, FOLLOW_UP_WORKING_DAYS)
     it.full_clean()

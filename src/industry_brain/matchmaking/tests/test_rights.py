@@ -51,3 +51,26 @@ def test_event_and_target_forms_offer_the_chains_the_user_keeps(world, role):
     assert _names(world, EventForm(user=user).fields["chain"].queryset) == offered
     nodes = TargetForm(user=user).fields["node"].queryset
     assert _names(world, {n.chain for n in nodes}) == offered
+
+
+OWNS_FOLLOW_UP = set(ALL_ROLES) - {"enterprise", "enterprise_other"}
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_own_follow_up_is_answered_by_can(world, role):
+    from industry_brain.matchmaking.models import Intention
+
+    assert can(world.user(role), "own_follow_up", Intention) == (role in OWNS_FOLLOW_UP)
+
+
+@pytest.mark.parametrize("role", ["city", "enterprise"])
+def test_a_recorded_deal_is_followed_up_by_its_recorder_unless_a_firm_records_it(world, role):
+    from decimal import Decimal
+
+    from industry_brain.matchmaking import services
+    from industry_brain.testing import make_enterprise
+
+    seller = make_enterprise("杭州跟进测试有限公司", "330106")
+    it = services.intention_declare(actor=world.user(role), data={
+        "kind": "order", "buyer": world.ent_xihu, "seller": seller, "product": "铜箔", "amount": Decimal(100)})
+    assert it.owner == (world.user(role) if role in OWNS_FOLLOW_UP else None)
