@@ -23,13 +23,15 @@ APPS = ("core", "accounts", "enterprises", "chains", "projects", "demands", "sup
         "monitoring", "matchmaking", "brains", "policies")
 
 # Where roles are declared (the rules themselves: the roles in `accounts/choices.py`, the named rights in
-# `permissions.py` or, for the registry, `enterprises/rules.py`), and code that is not the application's (seed data).
+# `permissions.py` or, for the registry, `enterprises/rules.py`, the city's everything in `restrict()`), and code that
+# is not the application's (seed data).
 DECLARATIONS = ("models.py", "permissions.py", "workflows.py", "scope_expectations.py", "demo.py")
-RULE_FILES = ("accounts/choices.py", "enterprises/rules.py")
+RULE_FILES = ("accounts/choices.py", "enterprises/rules.py", "core/querysets.py")
 SKIPPED_DIRS = {"tests", "migrations", "models", "locale", "__pycache__"}
 
 PYTHON_ROLE_TEST = re.compile(
-    r"\.role\b|\bis_city\b|\bRole\.[A-Z_]+|\brole\s*(==|!=|\bin\b|\bnot in\b)|\brole\s*=(?!=)")
+    r"\.role\b|\bis_city\b|\bRole\.[A-Z_]+|\brole\s*(==|!=|\bin\b|\bnot in\b)|\brole\s*=(?!=)"
+    r"|getattr\([^)]*[\"']role[\"']")
 TEMPLATE_ROLE_TEST = re.compile(r"\.role\b|\bis_city\b|\bis_superuser\b")
 
 HOME_PANEL = "which home panel (and which of its lists) a role gets; every list reads through restricted selectors"
@@ -163,6 +165,7 @@ def test_every_allowed_role_test_still_exists():
 
 @pytest.mark.parametrize("line", [
     'if user.role == "district":', "if request.user.is_city:", "qs.filter(role=Role.CADRE)",
+    'if getattr(actor, "role", "enterprise") != "enterprise":',
     'if role in ("city", "district"):', "elif user.role != Role.ENTERPRISE:",
 ])
 def test_the_scan_recognises_a_role_test(line):
