@@ -1,6 +1,8 @@
 """The cockpit in Chromium: headline figures, the district map shaded, bars that open the breakdown, the firms behind
 a figure; at a large-screen and a tablet width; the district bureau lands on its own district."""
 
+import os
+
 import pytest
 
 from industry_brain.monitoring import services
@@ -27,6 +29,9 @@ def test_cockpit_in_the_browser(browser_page, crafted):
     shaded = page.evaluate("""(() => { const o = IB.charts['district-map'].getOption();
         return {ends: o.visualMap[0].formatter(3.14159), values: o.series[0].data.map(d => d.value)}; })()""")
     assert shaded["ends"] == "3.1%" and all(v is None or round(v, 1) == v for v in shaded["values"])
+    if os.environ.get("SHOT_DIR"):  # a look at the drawn charts, not committed
+        for chart in ("district-map", "chart-district"):
+            page.locator(f"#{chart}").screenshot(path=f"{os.environ['SHOT_DIR']}/cockpit-{chart}.png")
     growth = page.text_content("#headline [data-field=va_growth_cum] .stat-value")
     assert growth.strip() == "-4.1%"  # hand-computed in test_indicators: (21.57 + 12) / 35 − 1
     # a large screen and a tablet: the page never needs sideways scrolling
