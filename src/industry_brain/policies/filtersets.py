@@ -7,7 +7,8 @@ from .models import Eligibility, LedgerEntry, PolicyItem
 
 
 class EligibilityFilterSet(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    # A column of the standing itself: no DISTINCT (django-filter's default), which compared every match whole.
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
     result = django_filters.BooleanFilter(field_name="result")
     unknown = django_filters.BooleanFilter(field_name="result", lookup_expr="isnull")
 

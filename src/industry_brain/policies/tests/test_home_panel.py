@@ -74,3 +74,14 @@ def test_the_panel_asks_as_many_queries_for_many_standings_as_for_few(world):
     panel, many = _panel(world.user("city"))
     assert many == few
     assert len(panel["items"]) == 8 and [s["value"] for s in panel["stats"]] == _expected()
+
+
+def test_the_status_filter_lists_each_standing_once_without_distinct(world, api):
+    _standings(world, 18)
+    expected = set(Eligibility.objects.filter(status__in=["confirmed", "payable"]).values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as ctx:
+        r = api.as_user(world.user("city")).get("/api/v1/policy-eligibility/?status=confirmed&status=payable"
+                                                "&page_size=100")
+    assert r.status_code == 200
+    assert sorted(row["id"] for row in r.json()["results"]) == sorted(expected) and r.json()["count"] == 4
+    assert not [q["sql"] for q in ctx.captured_queries if "policies_eligibility" in q["sql"] and "DISTINCT" in q["sql"]]
