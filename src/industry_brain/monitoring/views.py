@@ -70,7 +70,8 @@ def _growth_map(districts, period) -> dict:
         "visualMap": {"min": min([*values, 0.0]), "max": max([*values, 1.0]), "left": 8, "bottom": 8,
                       "text": [label, ""], "calculable": True, "inRange": {"color": ["#c43a31", "#f3e3c3", "#2f6fb3"]}},
         "series": [{"type": "map", "map": "ib-cockpit", "name": label, "unit": "%", "roam": False,
-                    "label": {"show": True, "fontSize": 11},
+                    # the small central districts' names would overlap: those that collide are left to the tooltip
+                    "label": {"show": True, "fontSize": 11}, "labelLayout": {"hideOverlap": True},
                     "data": [{"code": r.key, "name": r.label, "value": r.va_growth_cum,
                               "url": _breakdown_url("district", r.key, period)} for r in districts]}],
     }
