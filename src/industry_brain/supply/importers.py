@@ -18,10 +18,9 @@ from django.utils.translation import gettext_lazy
 from industry_brain.core.excel import Column, ExcelImporter, RowError
 from industry_brain.enterprises.models import Enterprise
 
-from . import matching
-from .models import BomLine, ExternalFirm, MatchReview, Material, SupplyLink
+from . import matching, services
+from .models import ExternalFirm, Material
 from .permissions import supply_firms
-from .regions import region_centroid
 from .services import _region_ok
 
 
@@ -129,47 +128,47 @@ class LinkImporter(ExcelImporter):
         return matching.Index(firms)
 
     def write(self, rows):
-        created = updated = 0
+        """Through supply's services, as the pages and API write: unknown materials by `material_create`, new
+        external firms by `external_firm_create`, doubtful matches by `match_review_queue`, the links and bill-of-
+        materials lines by the set-based `links_upsert` (same rules, events and change log as `link_create`)."""
+        actor = self.actor
         materials = {m.name: m for m in Material.objects.filter(name__in={d["material"].strip() for _n, d in rows})}
+        plans = [self.plan[number] for number, _d in rows]
+        known_e = Enterprise.objects.in_bulk({p["customer"] for p in plans} | {
+            p["supplier"][1] for p in plans if p["supplier"][0] == "e"} | {
+            p["candidate"][1] for p in plans if p.get("candidate", ("",))[0] == "e"})
+        known_x = ExternalFirm.objects.in_bulk({p["supplier"][1] for p in plans if p["supplier"][0] == "x"} | {
+            p["candidate"][1] for p in plans if p.get("candidate", ("",))[0] == "x"})
         new_firms: dict[tuple, ExternalFirm] = {}
+        links: list[dict] = []
         for number, d in rows:
             plan = self.plan[number]
             name = d["material"].strip()
             if name not in materials:
-                materials[name] = Material.objects.create(name=name, unit=(d["unit"] or "件").strip())
-            material = materials[name]
+                materials[name] = services.material_create(actor=actor, name=name, unit=d["unit"] or "件")
             kind, ref = plan["supplier"]
             if kind == "new":
                 firm = new_firms.get(ref)
                 if firm is None:
-                    lat, lon = region_centroid(ref[1])
-                    firm = ExternalFirm(name=d["supplier_name"].strip(), uscc=(d["supplier_uscc"] or "").upper(),
-                                        region=ref[1], address=d["supplier_address"] or "", lat=lat, lon=lon)
-                    firm.full_clean()
-                    firm.save()
+                    firm = services.external_firm_create(
+                        actor=actor, name=d["supplier_name"], region=ref[1],
+                        uscc=(d["supplier_uscc"] or "").upper(), address=d["supplier_address"] or "")
                     new_firms[ref] = firm
                     self.counts["new_firms"] += 1
                     cand = plan.get("candidate")
                     if cand:
-                        MatchReview.objects.create(
-                            new_firm=firm, score=plan["score"], uploaded_by=self.actor if self.actor.pk else None,
-                            candidate_enterprise_id=cand[1] if cand[0] == "e" else None,
-                            candidate_external_id=cand[1] if cand[0] == "x" else None)
+                        services.match_review_queue(
+                            actor=actor, new_firm=firm, score=plan["score"],
+                            candidate_enterprise=known_e[cand[1]] if cand[0] == "e" else None,
+                            candidate_external=known_x[cand[1]] if cand[0] == "x" else None)
                         self.counts["review"] += 1
-                kind, ref = "x", firm.pk
+                supplier = {"supplier_external": firm}
             else:
                 self.counts["matched_exact" if plan["how"] == "exact" else "matched_auto"] += 1
-            key = {"supplier_enterprise_id": ref} if kind == "e" else {"supplier_external_id": ref}
-            link = SupplyLink.objects.filter(customer_id=plan["customer"], material=material, **key).first()
-            if link is None:
-                link = SupplyLink(customer_id=plan["customer"], material=material, **key)
-                created += 1
-            else:
-                updated += 1
-            link.share, link.monthly_volume = d["share"], d["monthly_volume"]
-            link.full_clean(validate_unique=False, validate_constraints=False)
-            link.save()
-            if d.get("per_unit") is not None:
-                BomLine.objects.update_or_create(enterprise_id=plan["customer"], material=material, defaults={
-                    "per_unit": d["per_unit"], "inventory": d.get("input_stock") or 0})
-        return created, updated
+                supplier = {"supplier_enterprise": known_e[ref]} if kind == "e" else {
+                    "supplier_external": known_x[ref]}
+            links.append({"customer": known_e[plan["customer"]], "material": materials[name], **supplier,
+                          "share": d["share"], "monthly_volume": d["monthly_volume"], "per_unit": d.get("per_unit"),
+                          "inventory": d.get("input_stock")})
+        created, corrected = services.links_upsert(actor=actor, rows=links)
+        return len(created), len(corrected)

@@ -13,14 +13,15 @@ from collections import defaultdict
 from decimal import Decimal
 
 import numpy as np
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from industry_brain.chains.models import ChainMembership
-from industry_brain.core.events import event_record
+from industry_brain.core.changelog import changes_record_bulk, snapshot
+from industry_brain.core.events import event_record, events_record_bulk
 from industry_brain.core.permissions import can, ensure_can, ensure_can_after_write
 from industry_brain.enterprises.models import Enterprise
 
@@ -44,7 +45,7 @@ from .models import (
     WhitelistEntry,
     settings_province_prefix,
 )
-from .permissions import city_router
+from .permissions import city_router, supply_firms
 from .regions import region_centroid
 
 DAYS_PER_MONTH = 30.0
@@ -126,6 +127,126 @@ def link_delete(*, actor, link: SupplyLink) -> None:
     link.delete()
 
 
+LINK_FKS = ["customer", "material", "supplier_enterprise", "supplier_external"]
+
+
+def _link_key(row: dict) -> tuple:
+    se, sx = row.get("supplier_enterprise"), row.get("supplier_external")
+    return (("e", se.pk) if se is not None else ("x", sx.pk)), row["customer"].pk, row["material"].pk
+
+
+def _firms_within(actor, pks: set[int], action: str) -> bool:
+    q = supply_firms(actor, action)
+    if q is None:
+        return False
+    return not pks or Enterprise.objects.filter(pk__in=pks).filter(q).count() == len(pks)
+
+
+@transaction.atomic
+def links_upsert(*, actor, rows: list[dict]) -> tuple[list[SupplyLink], list[SupplyLink]]:
+    """The set-based writer of supply links (and their customers' bill-of-materials lines) for importers, with the
+    rules, events and change log of `link_create` / `link_update` / `bom_set`.
+
+    Each row: customer (Enterprise), material (Material), exactly one of supplier_enterprise (Enterprise) and
+    supplier_external (ExternalFirm), share, monthly_volume; optionally per_unit and inventory (the customer's
+    bill-of-materials line of that material). A link that exists (same supplier, customer, material) is corrected,
+    any other is created. Rules: the `import` right; every customer within the actor's supply `add` scope (and its
+    `change` scope for links and lines it corrects), else 403; one supplier per link, no firm supplying itself,
+    no link twice in one call, the fields' own validation, else 400 and nothing written. Audited like single saves:
+    one change-log entry per link and line written (before/after), one `supply.link_created` or
+    `supply.link_corrected` event per link. Returns (created, corrected)."""
+    ensure_can(actor, "import", SupplyLink, _("You may not import supply links."))
+    if not rows:
+        return [], []
+    seen: set[tuple] = set()
+    for r in rows:
+        se, sx = r.get("supplier_enterprise"), r.get("supplier_external")
+        if (se is None) == (sx is None):
+            raise ValidationError({"supplier_enterprise": [_(
+                "A link has exactly one supplier: a local enterprise or an external firm.")]})
+        if se is not None and se.pk == r["customer"].pk:
+            raise ValidationError({"supplier_enterprise": [_("An enterprise cannot supply itself.")]})
+        key = _link_key(r)
+        if key in seen:
+            raise ValidationError({"material": [_("This supplier already supplies this material.")]})
+        seen.add(key)
+    customers = {r["customer"].pk for r in rows}
+    if not _firms_within(actor, customers, "add"):
+        raise PermissionDenied(_("You may record supply links only for enterprises in your scope."))
+    materials = {r["material"].pk for r in rows}
+    existing = {}
+    for link in SupplyLink.objects.select_for_update().filter(customer_id__in=customers, material_id__in=materials):
+        site = ("e", link.supplier_enterprise_id) if link.supplier_enterprise_id else ("x", link.supplier_external_id)
+        existing[(site, link.customer_id, link.material_id)] = link
+    lines = {(b.enterprise_id, b.material_id): b for b in BomLine.objects.select_for_update().filter(
+        enterprise_id__in=customers, material_id__in=materials)}
+    corrected = {link.customer_id for k, link in existing.items() if k in seen}
+    corrected |= {r["customer"].pk for r in rows if r.get("per_unit") is not None
+                  and (r["customer"].pk, r["material"].pk) in lines}
+    if not _firms_within(actor, corrected, "change"):
+        raise PermissionDenied(_("You may record supply links only for enterprises in your scope."))
+    now = timezone.now()
+    new, changed, before = [], [], {}
+    for r in rows:
+        link = existing.get(_link_key(r))
+        if link is None:
+            link = SupplyLink(customer=r["customer"], material=r["material"],
+                              supplier_enterprise=r.get("supplier_enterprise"),
+                              supplier_external=r.get("supplier_external"))
+            new.append(link)
+        else:
+            before[link.pk] = snapshot(link)
+            link.customer, link.material = r["customer"], r["material"]  # loaded, for the events' text
+            link.supplier_enterprise, link.supplier_external = r.get("supplier_enterprise"), r.get("supplier_external")
+            link.updated = now
+            changed.append(link)
+        link.share, link.monthly_volume = r["share"], r["monthly_volume"]
+        # The related objects are loaded instances checked above; uniqueness is the upsert's own key.
+        link.full_clean(exclude=LINK_FKS, validate_unique=False, validate_constraints=False)
+    new_lines, changed_lines, lines_before = {}, {}, {}
+    for r in rows:
+        if r.get("per_unit") is None:
+            continue
+        key = (r["customer"].pk, r["material"].pk)
+        line = lines.get(key)
+        if line is None:
+            line = new_lines.get(key) or BomLine(enterprise=r["customer"], material=r["material"])
+            new_lines[key] = line
+        else:
+            lines_before.setdefault(line.pk, snapshot(line))
+            line.updated = now
+            changed_lines[key] = line
+        line.per_unit, line.inventory = r["per_unit"], r.get("inventory") or Decimal(0)
+        if not line.per_unit > 0:
+            raise ValidationError({"per_unit": [_("Units per unit made must be positive.")]})
+        line.full_clean(exclude=["enterprise", "material"], validate_unique=False, validate_constraints=False)
+    SupplyLink.objects.bulk_create(new, batch_size=2000)
+    SupplyLink.objects.bulk_update(changed, ["share", "monthly_volume", "updated"], batch_size=2000)
+    BomLine.objects.bulk_create(list(new_lines.values()), batch_size=2000)
+    BomLine.objects.bulk_update(list(changed_lines.values()), ["per_unit", "inventory", "updated"], batch_size=2000)
+    changes_record_bulk(objs=new, action="create", actor=actor)
+    changes_record_bulk(objs=changed, action="update", before=before, actor=actor)
+    changes_record_bulk(objs=list(new_lines.values()), action="create", actor=actor)
+    changes_record_bulk(objs=list(changed_lines.values()), action="update", before=lines_before, actor=actor)
+    events_record_bulk(kind="supply.link_created", objs=new, message=str, actor=actor)
+    events_record_bulk(kind="supply.link_corrected", objs=changed, message=str, actor=actor,
+                       data=lambda link: {"share": str(link.share), "monthly_volume": str(link.monthly_volume)})
+    return new, changed
+
+
+@transaction.atomic
+def match_review_queue(*, actor, new_firm: ExternalFirm, score: float, candidate_enterprise: Enterprise | None = None,
+                       candidate_external: ExternalFirm | None = None) -> MatchReview:
+    """Queue a new external firm whose name resembles a known firm (0.5–0.8) for the uploader (or the city) to
+    confirm or reject."""
+    ensure_can(actor, "decide", MatchReview, _("You may not decide this match."))
+    review = MatchReview(new_firm=new_firm, score=score, uploaded_by=actor if getattr(actor, "pk", None) else None,
+                         candidate_enterprise=candidate_enterprise, candidate_external=candidate_external)
+    _clean_or_raise(review)
+    review.save()
+    return review
+
+
 @transaction.atomic
 def profile_set(*, actor, enterprise: Enterprise, product: Material, monthly_capacity: Decimal,
                 monthly_output: Decimal, inventory: Decimal = Decimal(0), unit_value: Decimal = Decimal(0)
@@ -156,14 +277,18 @@ def bom_set(*, actor, enterprise: Enterprise, material: Material, per_unit: Deci
 @transaction.atomic
 def recovery_estimate_set(*, actor, ttr_days: Decimal, source: str, supplier_enterprise: Enterprise | None = None,
                           supplier_external: ExternalFirm | None = None, note: str = "") -> RecoveryEstimate:
-    """Record a supplier site's time to recover with its source (one estimate per site, replaced when newer)."""
+    """Record a supplier site's time to recover with its source (one estimate per site, replaced when newer): the
+    `set_recovery` right on the site, for every channel (the city any site, a firm's account its own)."""
+    if (supplier_enterprise is None) == (supplier_external is None):
+        raise ValidationError({"supplier_enterprise": [_("An estimate is for exactly one supplier site.")]})
+    site = supplier_enterprise or supplier_external
+    ensure_can(actor, "set_recovery", site, _("You may not set this supplier's time to recover."))
     key = {"supplier_enterprise": supplier_enterprise} if supplier_enterprise else {
         "supplier_external": supplier_external}
     est = RecoveryEstimate.objects.filter(**key).first() or RecoveryEstimate(**key)
     est.ttr_days, est.source, est.note = ttr_days, source, note
     _clean_or_raise(est)
     est.save()
-    ensure_can_after_write(actor, est, "view")
     return est
 
 

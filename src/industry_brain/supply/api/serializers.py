@@ -89,10 +89,11 @@ class BomLineSerializer(serializers.ModelSerializer):
 
 
 class RecoveryEstimateSerializer(serializers.ModelSerializer):
-    supplier_enterprise = serializers.PrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False,
-                                                             allow_null=True)
-    supplier_external = serializers.PrimaryKeyRelatedField(queryset=ExternalFirm.objects.all(), required=False,
-                                                           allow_null=True)
+    # Only sites the caller sees: another id is answered as one that does not exist.
+    supplier_enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all(), required=False,
+                                                       allow_null=True)
+    supplier_external = ScopedPrimaryKeyRelatedField(queryset=ExternalFirm.objects.all(), required=False,
+                                                     allow_null=True)
     source = serializers.ChoiceField(choices=TtrSource.choices)
 
     class Meta:

@@ -140,7 +140,9 @@ class BomLineViewSet(RestrictedListCreateViewSet):
 
 
 class RecoveryEstimateViewSet(RestrictedListCreateViewSet):
-    """Times to recover of supplier sites, with their source."""
+    """Times to recover of supplier sites, with their source. Setting one asks the page's `set_recovery` right on
+    the site (in `recovery_estimate_set`): a site outside the caller's view is answered as an id that does not exist
+    (400, the field), a visible site the caller may not set is a 403."""
 
     queryset = RecoveryEstimate.objects.order_by("id")
     serializer_class = RecoveryEstimateSerializer
