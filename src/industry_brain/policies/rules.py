@@ -132,13 +132,14 @@ def leaf_label(leaf: dict, params: dict, on: dt.date) -> str:
     op = leaf["op"]
     if leaf.get("label"):
         return str(leaf["label"])
+    label = var.text("label")
     if op == "is_true":
-        return str(var.label)
+        return label
     if op == "is_false":
-        return f"{var.label} {OP_TEXT[op]} {var.yes_word()}"
+        return f"{label} {OP_TEXT[op]} {var.yes_word()}"
     shown = "、".join(var.display(v) for v in value) if isinstance(value, list) else var.display(value)
-    unit = f" {var.unit}" if var.unit and not isinstance(value, list) else ""
-    return f"{var.label} {OP_TEXT[op]} {shown}{unit}"
+    unit = f" {var.text('unit')}" if var.unit and not isinstance(value, list) else ""
+    return f"{label} {OP_TEXT[op]} {shown}{unit}"
 
 
 # --- one firm ---------------------------------------------------------------------------------------------
@@ -251,7 +252,7 @@ def trace_with_values(trace: list[dict], inputs: dict) -> list[dict]:
         value, year, source = (inputs.get(t["var"]) or [None, None, ""])[:3]
         var = VARIABLES[t["var"]]
         out.append({**t, "value": value, "shown": var.display(value) if value is not None else None,
-                    "year": year, "source": source, "label": str(var.label)})
+                    "year": year, "source": source, "label": var.text("label")})
     return out
 
 

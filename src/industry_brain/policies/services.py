@@ -25,7 +25,7 @@ from industry_brain.core.permissions import ensure_can_after_write
 from industry_brain.core.workdays import add_working_days
 
 from . import rollup, rules
-from .choices import Basis, EntrySource, Period, Size, Status
+from .choices import Basis, EntrySource, Mode, Period, Size, Status
 from .models import Eligibility, LedgerEntry, Policy, PolicyItem, RuleVersion
 from .variables import VARIABLES, load_columns
 from .workflows import eligibility_workflow as wf
@@ -211,12 +211,27 @@ def resolve_exclusive_group(group: str) -> int:
     return n
 
 
-def evaluate_for_enterprise(*, enterprise, items, as_of: dt.date | None = None, supplied: dict | None = None):
-    """Live results of items for one firm (the firm's policy page): [(item, version, outcome, inputs)]."""
+def catalogue_in_force(day: dt.date) -> list[tuple[PolicyItem, RuleVersion]]:
+    """The active items with the rule version in force on `day`, in catalogue order, in one query (an item with
+    no rule in force that day is left out)."""
+    from django.db.models import Q
+
+    chosen: dict[int, RuleVersion] = {}
+    for v in (RuleVersion.objects.filter(item__is_active=True, effective_from__lte=day)
+              .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day)).select_related("item")
+              .defer("tests").order_by("item__policy", "item__code", "item_id", "effective_from", "number")):
+        chosen[v.item_id] = v  # the latest start wins; the first row of an item fixed its place
+    return [(v.item, v) for v in chosen.values()]
+
+
+def evaluate_for_enterprise(*, enterprise, items, as_of: dt.date | None = None, supplied: dict | None = None,
+                            in_force: dict[int, RuleVersion] | None = None):
+    """Live results of items for one firm (the firm's policy page): [(item, version, outcome, inputs)].
+    `in_force` (item id → version) spares the query for the versions when the caller holds them."""
     as_of = as_of or timezone.localdate()
     out = []
     by_year: dict[int, list] = {}
-    in_force = versions_on(items, as_of)
+    in_force = versions_on(items, as_of) if in_force is None else in_force
     for item in items:
         version = in_force.get(item.pk)
         if version is not None:
@@ -228,10 +243,11 @@ def evaluate_for_enterprise(*, enterprise, items, as_of: dt.date | None = None, 
         columns = load_columns(sorted(names), as_of=as_of, fiscal_year=year, enterprise_ids=[enterprise.pk])
         if not columns.n:
             continue
+        all_values, all_inputs = columns.values_at(0, names), columns.inputs_at(0, names)  # once, not per item
         for item, version in group:
             names_i = rules.rule_vars(version.conditions, version.exclusions, version.amount)
-            values = columns.values_at(0, names_i)
-            inputs = columns.inputs_at(0, names_i)
+            values = {n: all_values[n] for n in names_i}
+            inputs = {n: [*all_inputs[n]] for n in names_i}
             for k, v in (supplied or {}).items():
                 if k in values and values[k] is None:
                     values[k] = v
@@ -255,6 +271,55 @@ def eligibility_trace(eligibility: Eligibility) -> list[dict]:
                       "var": "", "value": eligibility.superseded_by_id, "passed": False, "year": None,
                       "source": _("cross-item rule")})
     return trace
+
+
+def firm_policy_page(*, actor, as_of: dt.date | None = None) -> dict[str, list[dict]]:
+    """The firm's own policy page: every active item in force, split into eligible, unknown (a figure is
+    missing) and the others with the conditions they do not meet. An item the firm holds a standing for is shown
+    from it (result, amount, the trace of its snapshot: read by the firm's index); the others are evaluated live
+    on the firm's current figures (one query per source for the firm alone). Opening the page is the read receipt
+    of the notices it shows (one UPDATE, only when one is unread). Entries: `item`, `standing`, `result`,
+    `amount`, `trace`, `needs`."""
+    as_of = as_of or timezone.localdate()
+    plans = catalogue_in_force(as_of)
+    standings = {e.item_id: e for e in Eligibility.objects.restrict(actor, "view")
+                 .filter(enterprise_id=actor.enterprise_id).select_related("version").defer("version__tests")
+                 .order_by()}  # no default ordering: it would join the items, policies and firm
+    live_items = [item for item, _v in plans if item.pk not in standings]
+    live = {}
+    if live_items:
+        live = {item.pk: (outcome, inputs) for item, _v, outcome, inputs in evaluate_for_enterprise(
+            enterprise=actor.enterprise, items=live_items, as_of=as_of, in_force={i.pk: v for i, v in plans})}
+    page: dict[str, list[dict]] = {"eligible": [], "unknown": [], "other": []}
+    unread = []
+    # Choice labels translated once per page (`get_FOO_display` translates every choice of the field per call).
+    choices, labels = {"mode": dict(Mode.choices), "status": dict(Status.choices)}, {}
+
+    def label(field: str, code: str) -> str:
+        if (field, code) not in labels:
+            labels[field, code] = str(choices[field].get(code, code))
+        return labels[field, code]
+
+    for item, _version in plans:
+        standing = standings.get(item.pk)
+        if standing is not None:
+            trace, result, amount = eligibility_trace(standing), standing.result, standing.amount
+            if standing.read_at is None and standing.status != Status.CANDIDATE:
+                unread.append(standing.pk)
+        elif item.pk in live:
+            outcome, inputs = live[item.pk]
+            trace, result, amount = rules.trace_with_values(outcome["trace"], inputs), outcome["result"], \
+                outcome["amount"]
+        else:  # the firm is not in the registry's columns
+            continue
+        section = "eligible" if result is True else "unknown" if result is None else "other"
+        page[section].append({"item": item, "standing": standing, "result": result, "amount": amount,
+                              "trace": trace, "needs": [t for t in trace if t["passed"] is False],
+                              "mode_label": label("mode", item.mode),
+                              "status_label": label("status", standing.status) if standing else ""})
+    if unread:  # the read receipt (as eligibility_mark_read, for every notice on the page at once)
+        Eligibility.objects.filter(pk__in=unread, read_at__isnull=True).update(read_at=timezone.now())
+    return page
 
 
 # --- the 免申即享 steps ---------------------------------------------------------------------------------------

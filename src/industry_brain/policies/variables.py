@@ -14,7 +14,21 @@ import datetime as dt
 from typing import Any
 
 import numpy as np
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+# The registry's texts (labels, sources, units, choice names) translated once per language: they are constants,
+# and one firm's page shows them some hundreds of times (a gettext call each otherwise).
+_TEXTS: dict[tuple, str] = {}
+YES, NO = _("yes"), _("no")
+
+
+def _text(key: tuple, lazy) -> str:
+    key = (*key, get_language())
+    hit = _TEXTS.get(key)
+    if hit is None:
+        hit = _TEXTS[key] = str(lazy)
+    return hit
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,16 +42,25 @@ class Variable:
     yearly: bool = False
     choices: tuple[tuple[str, Any], ...] = ()
 
+    def text(self, attr: str) -> str:
+        """`label`, `source` or `unit` in the active language."""
+        return _text((self.name, attr), getattr(self, attr))
+
+    def choice_text(self, value) -> str:
+        for code, label in self.choices:
+            if code == value:
+                return _text((self.name, "choice", code), label)
+        return str(value)
+
     def display(self, value) -> str:
         if value is None:
             return "—"
         if self.kind == "bool":
-            return str(_("yes") if value else _("no"))
+            return _text(("", "yes"), YES) if value else _text(("", "no"), NO)
         if self.kind == "set":
-            names = dict(self.choices)
-            return "、".join(str(names.get(v, v)) for v in sorted(value)) or "—"
+            return "、".join(self.choice_text(v) for v in sorted(value)) or "—"
         if self.kind == "code":
-            return str(dict(self.choices).get(value, value))
+            return self.choice_text(value)
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
         if isinstance(value, float):
@@ -45,7 +68,7 @@ class Variable:
         return str(value)
 
     def yes_word(self) -> str:
-        return str(_("yes"))
+        return _text(("", "yes"), YES)
 
 
 def _tier_choices():
@@ -152,14 +175,14 @@ class Columns:
 
     def inputs_rows(self, idx: np.ndarray, names) -> list[dict]:
         """The snapshots (`inputs_at`) of the rows `idx`, built a column at a time (labels translated once)."""
-        meta = [(n, self.years.get(n), str(VARIABLES[n].source)) for n in names]
+        meta = [(n, self.years.get(n), VARIABLES[n].text("source")) for n in names]
         values = [self.python_values(n, idx) for n, _y, _s in meta]
         return [{n: [values[k][r], y, src] for k, (n, y, src) in enumerate(meta)} for r in range(len(idx))]
 
     def inputs_at(self, i: int, names) -> dict:
         """The snapshot kept with an eligibility: `{var: [value, year, source]}`."""
         values = self.values_at(i, names)
-        return {n: [sorted(v) if isinstance(v, frozenset) else v, self.years.get(n), str(VARIABLES[n].source)]
+        return {n: [sorted(v) if isinstance(v, frozenset) else v, self.years.get(n), VARIABLES[n].text("source")]
                 for n, v in values.items()}
 
 
@@ -254,16 +277,15 @@ def load_columns(names, *, as_of: dt.date, fiscal_year: int, enterprise_ids=None
 
 
 def _enterprise_columns(base, names, as_of: dt.date, cols: dict) -> np.ndarray:
-    from industry_brain.core.models import IndustryDivision
-
-    rows = list(base.order_by("pk").values_list("pk", "district_id", "industry_id", "is_above_scale", "is_listed",
-                                                "founded_on"))
+    fields = ["pk", "district_id", "industry_id", "is_above_scale", "is_listed", "founded_on"]
+    if "industry_section" in names:
+        fields.append("industry__section_id")  # the division's section, joined in the same query
+    rows = list(base.order_by("pk").values_list(*fields))
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     cols["district"] = np.array([r[1] for r in rows], dtype=object)
     cols["industry"] = np.array([r[2] for r in rows], dtype=object)
     if "industry_section" in names:
-        sections = dict(IndustryDivision.objects.values_list("code", "section_id"))
-        cols["industry_section"] = np.array([sections.get(r[2]) for r in rows], dtype=object)
+        cols["industry_section"] = np.array([r[6] for r in rows], dtype=object)
     cols["is_above_scale"] = np.fromiter((r[3] for r in rows), dtype=bool, count=len(rows)).astype(float)
     cols["is_listed"] = np.fromiter((r[4] for r in rows), dtype=bool, count=len(rows)).astype(float)
     if "firm_age" in names:
@@ -283,10 +305,13 @@ def _figure_columns(ids, names, fiscal_year: int, enterprise_ids, cols: dict, ye
     figs = YearlyFigures.objects.all()
     if enterprise_ids is not None:
         figs = figs.filter(enterprise_id__in=list(enterprise_ids))
-    this = _float_rows(figs.filter(year=fiscal_year).order_by(), ["enterprise_id", *fields])
+    # The fiscal year and, for growth, the year before: one query, split by year.
+    wanted_years = [fiscal_year, fiscal_year - 1] if "revenue_growth" in wanted else [fiscal_year]
+    both = _float_rows(figs.filter(year__in=wanted_years).order_by(), ["enterprise_id", "year", *fields])
+    this = both[both[:, 1] == fiscal_year]
     keys = this[:, 0].astype(np.int64)
     for k, f in enumerate(fields):
-        cols[f] = _align(ids, keys, this[:, 1 + k])
+        cols[f] = _align(ids, keys, this[:, 2 + k])
     with np.errstate(divide="ignore", invalid="ignore"):
         if "rd_intensity" in wanted:
             cols["rd_intensity"] = np.where(cols["revenue"] > 0, cols["rd_expense"] / cols["revenue"] * 100, np.nan)
@@ -294,8 +319,8 @@ def _figure_columns(ids, names, fiscal_year: int, enterprise_ids, cols: dict, ye
             cols["rd_staff_share"] = np.where(cols["employees"] > 0, cols["rd_staff"] / cols["employees"] * 100,
                                               np.nan)
         if "revenue_growth" in wanted:
-            prev = _float_rows(figs.filter(year=fiscal_year - 1).order_by(), ["enterprise_id", "revenue"])
-            before = _align(ids, prev[:, 0].astype(np.int64), prev[:, 1])
+            prev = both[both[:, 1] == fiscal_year - 1]
+            before = _align(ids, prev[:, 0].astype(np.int64), prev[:, 2 + fields.index("revenue")])
             cols["revenue_growth"] = np.where(before > 0, (cols["revenue"] / before - 1) * 100, np.nan)
     for f in [*fields, *wanted]:
         years[f] = fiscal_year
@@ -351,11 +376,28 @@ def _factory_levels(ids: np.ndarray) -> np.ndarray:
 
 
 def _fact_columns(ids, names, enterprise_ids, cols: dict, years: dict) -> None:
-    from .models import EnterpriseFact, FactList
+    """The department lists the rules read, in one query: each loaded list with its entries (only the given firms'
+    when ids are given), a list with no entry still telling that it is loaded."""
+    from django.db.models import FilteredRelation, Q
+
+    from .models import FactList
 
     n = len(ids)
-    lists = {fl.variable: fl for fl in FactList.objects.filter(variable__in=[x for x in names if x in
-                                                                              LIST_FACTS | VALUE_FACTS])}
+    listed = [x for x in names if x in LIST_FACTS | VALUE_FACTS]
+    entries: dict[str, tuple[list, list]] = {}
+    if listed:
+        lists = FactList.objects.filter(variable__in=listed)
+        if enterprise_ids is not None:
+            lists = lists.annotate(entry=FilteredRelation(
+                "entries", condition=Q(entries__enterprise_id__in=list(enterprise_ids))))
+            rows = lists.values_list("variable", "entry__enterprise_id", "entry__value")
+        else:
+            rows = lists.values_list("variable", "entries__enterprise_id", "entries__value")
+        for variable, pk, value in rows.order_by():
+            keys, values = entries.setdefault(variable, ([], []))
+            if pk is not None:
+                keys.append(pk)
+                values.append(value)
     for name in names:
         if VARIABLES[name].group != "facts":
             continue
@@ -363,17 +405,12 @@ def _fact_columns(ids, names, enterprise_ids, cols: dict, years: dict) -> None:
             cols[name] = _factory_levels(ids)
             years[name] = None
             continue
-        fl = lists.get(name)
-        if fl is None:
+        if name not in entries:  # the list is not loaded: unknown for everyone
             cols[name] = np.full(n, np.nan) if VARIABLES[name].kind != "code" else np.full(n, None, dtype=object)
             continue
-        entries = EnterpriseFact.objects.filter(fact_list=fl)
-        if enterprise_ids is not None:
-            entries = entries.filter(enterprise_id__in=list(enterprise_ids))
-        pairs = list(entries.values_list("enterprise_id", "value"))
-        keys = [p[0] for p in pairs]
+        keys, values = entries[name]
         if name in LIST_FACTS:
             cols[name] = _align(ids, keys, [1.0] * len(keys), fill=0.0)
         else:  # a value list (monthly rent)
-            cols[name] = _align(ids, keys, [float(p[1] or "nan") for p in pairs])
+            cols[name] = _align(ids, keys, [float(v or "nan") for v in values])
         years[name] = None

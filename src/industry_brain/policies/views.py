@@ -135,23 +135,8 @@ class MyPoliciesView(LoginRequiredMixin, View):
     def get(self, request):
         if not request.user.enterprise_id:  # the page of the user's own firm: a firm's account only
             raise Http404
-        enterprise = request.user.enterprise
-        items = [i for i in PolicyItem.objects.filter(is_active=True).select_related("policy")]
-        live = services.evaluate_for_enterprise(enterprise=enterprise, items=items)
-        stored = {e.item_id: e for e in selectors.eligibility_list(user=request.user)}
-        eligible, unknown, other = [], [], []
-        for item, _version, outcome, inputs in live:
-            standing = stored.get(item.pk)
-            trace = rules.trace_with_values(outcome["trace"], inputs)
-            if standing is not None:
-                services.eligibility_mark_read(actor=request.user, eligibility=standing)
-                trace = services.eligibility_trace(standing)
-            entry = {"item": item, "outcome": outcome, "trace": trace, "standing": standing,
-                     "needs": [t for t in trace if t["passed"] is False]}
-            result = standing.result if standing is not None else outcome["result"]
-            (eligible if result is True else unknown if result is None else other).append(entry)
-        return render(request, "policies/my_policies.html", {"eligible": eligible, "unknown": unknown,
-                                                              "other": other, "enterprise": enterprise})
+        page = services.firm_policy_page(actor=request.user)
+        return render(request, "policies/my_policies.html", {**page, "enterprise": request.user.enterprise})
 
 
 ACTION_FORMS = {"confirm": ConfirmForm, "decline": ReasonForm, "hold": ReasonForm, "clawback": ReasonForm,
