@@ -75,6 +75,46 @@ def ensure_seeded() -> None:
         rollup.rebuild([y])
 
 
+def ensure_ledger_years(years: int = LEDGER_YEARS) -> tuple[int, list[int]]:
+    """The ledger of `years` years for the summary row: the seeded demo holds one year (the simulation of this
+    year's payments and department imports). Each earlier year missing is a copy of the latest year's entries
+    (same rows, month, kind, basis and attribution; amounts 6 % lower a year back, no link to a payment, batch
+    `bench-history`), written set-based in one transaction with the years' rollup, so that the summary and its
+    live GROUP BY baseline read five years of the demo's size. Kept once written; returns (rows added, years)."""
+    from decimal import Decimal
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from industry_brain.policies import rollup
+    from industry_brain.policies.models import LedgerEntry
+
+    latest = LedgerEntry.objects.order_by("-year").values_list("year", flat=True).first()
+    if latest is None:
+        return 0, []
+    have = set(LedgerEntry.objects.order_by().values_list("year", flat=True).distinct())
+    missing = [y for y in range(latest - years + 1, latest) if y not in have]
+    if not missing:
+        return 0, []
+    table = connection.ops.quote_name(LedgerEntry._meta.db_table)
+    replaced = {"year": "%s", "amount": "ROUND(amount * %s, 2)", "eligibility_id": "NULL", "batch": "%s",
+                "created": "%s", "updated": "%s"}
+    fields = [f.column for f in LedgerEntry._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(c) for c in fields)
+    select = ", ".join(replaced.get(c, connection.ops.quote_name(c)) for c in fields)
+    now = timezone.now()
+    added = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for y in missing:
+            params = {"year": y, "amount": Decimal(str(round(0.94 ** (latest - y), 4))), "batch": "bench-history",
+                      "created": now, "updated": now}
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {select} FROM {table} WHERE year = %s",
+                           [params[c] for c in fields if c in params] + [latest])
+            added += cursor.rowcount
+        rollup.rebuild(missing)
+    return added, missing
+
+
 def bench_evaluate(report: Report) -> None:
     from django.utils import timezone
 
@@ -167,16 +207,18 @@ def bench_summary(report: Report) -> None:
                  for b in ("district", "industry", "size", "month")]
     timing = time_requests(client, variants, rounds=4, headers=headers)
     live = []
-    for _ in range(3):  # the summary's query before the stored rollup: the year's GROUP BY over the entries
-        t = time.perf_counter()
-        list(LedgerEntry.objects.filter(year=year).values("kind", "basis").annotate(s=Sum("amount"))
-             .order_by("kind", "basis"))
-        live.append((time.perf_counter() - t) * 1000)
+    for _ in range(3):  # the summary's query before the stored rollup: a year's GROUP BY over the entries
+        for y in range(year - LEDGER_YEARS + 1, year + 1):
+            t = time.perf_counter()
+            list(LedgerEntry.objects.filter(year=y).values("kind", "basis").annotate(s=Sum("amount"))
+                 .order_by("kind", "basis"))
+            live.append((time.perf_counter() - t) * 1000)
     n = LedgerEntry.objects.count()
     years = LedgerEntry.objects.order_by().values("year").distinct().count()
     report.add(SECTION, f"ledger summary p95 over {n:,} entries in {years} year(s), 9 variants (stored rollup)",
                timing.p95, "ms", f"< {SUMMARY_TARGET_MS:.0f} ms", timing.p95 < SUMMARY_TARGET_MS,
-               baseline=max(live), baseline_label="the year's live GROUP BY over the entries (slowest of 3)")
+               baseline=max(live), baseline_label=f"a year's live GROUP BY over the entries (slowest of the "
+                                                  f"{LEDGER_YEARS} years, 3 passes)")
     district = demo_user("xihu_officer")
     c2, h2 = api_client(district)
     add_timing(report, SECTION, "ledger summary as a district bureau",
@@ -191,9 +233,15 @@ def run(report: Report) -> None:
 
     t = time.perf_counter()
     ensure_seeded()
+    seeded = time.perf_counter() - t
+    t = time.perf_counter()
+    added, years = ensure_ledger_years()
+    history = (f"{added:,} ledger entries of {', '.join(map(str, years))} copied from the latest year in "
+               f"{time.perf_counter() - t:.1f} s" if added else "no ledger year missing")
     report.note(SECTION, f"Database: {connection.vendor}. Module data seeded by the bench when missing "
-                         f"({time.perf_counter() - t:.1f} s this run): fact lists, the demo catalogue, "
-                         f"{LEDGER_YEARS} years of ledger entries. The per-firm baseline evaluates the same rules on "
+                         f"({seeded:.1f} s this run): fact lists, the demo catalogue, {LEDGER_YEARS} years of ledger "
+                         f"entries; the earlier years of a seeded ledger are copies of its latest year, amounts 6 % "
+                         f"lower a year back ({history}). The per-firm baseline evaluates the same rules on "
                          f"the same loaded columns one firm at a time (timed on a sample, scaled to the registry).")
     guarded(report, SECTION, "evaluate", lambda: bench_evaluate(report))
     guarded(report, SECTION, "page", lambda: bench_page(report))
