@@ -20,6 +20,7 @@ from django.db import transaction
 from industry_brain.chains.models import Chain, ChainNode
 from industry_brain.core.context import acting_as
 from industry_brain.core.geo import random_point_in_district
+from industry_brain.core.models import IndustryDivision
 from industry_brain.demo.foundation import weighted_choice
 from industry_brain.enterprises.models import Enterprise
 from industry_brain.projects import services
@@ -30,6 +31,9 @@ from industry_brain.projects.rules import add_months, expected_month, month_star
 from .catalogue import DISTRICT_WEIGHTS, STREETS
 
 SCALES = {"tiny": 100, "city": 2_500, "province": 25_000}
+# The source's 1—10月 工业投资 and 制造业投资 growth, which the demo's last year is scaled to (see _calibrate_base).
+INDUSTRIAL_GROWTH, MANUFACTURING_GROWTH = 0.287, 0.351
+INVESTMENT_SECTIONS = ("B", "C", "D")
 STAGE_WEIGHTS = {"reserve": 7, "signed": 8, "land": 8, "construction": 42, "completed": 8, "production": 15,
                  "full_production": 9, "cancelled": 3}
 OUTSIDE_INVESTORS = [("上海", "上海临港智造投资有限公司"), ("深圳", "深圳市鹏程新能源科技有限公司"),
@@ -48,9 +52,13 @@ def _d(x: float) -> Decimal:
 class _Builder:
     """Builds one project's dates, plans and reports for a stage and a health class."""
 
-    def __init__(self, rng: random.Random, today: dt.date):
+    def __init__(self, rng: random.Random, today: dt.date, early_rng: random.Random | None = None):
         self.rng, self.today = rng, today
         self.due = expected_month(today, DUE_DAY)  # the latest month whose report is due
+        # Reports reach back to January of the year before the due month's (the base of 1—N月 investment growth);
+        # the months before the last fourteen draw from their own generator, so the rest of the demo stays as it was.
+        self.early_rng = early_rng or random.Random(0)
+        self.base_start = dt.date(self.due.year - 1, 1, 1)
 
     def dates(self, stage: str, renovation: bool, health: str, cause: str) -> dict:
         rng, today = self.rng, self.today
@@ -128,7 +136,9 @@ class _Builder:
         if since is None:
             return []
         rng = self.rng
-        first = max(month_start(since), add_months(month_start(self.today), -14))
+        recent = add_months(month_start(self.today), -14)
+        first = max(month_start(since), recent)
+        early_first = max(month_start(since), min(recent, self.base_start))
         last = self.due
         if until is not None:
             last = min(last, month_start(until))
@@ -167,7 +177,29 @@ class _Builder:
                 amount = max(plan_now, 100) / 24
             progress = min(100, progress + rng.randint(0, 8))
             out.append((p, round(amount, 2), progress))
-        return out
+        return self._early(early_first, first, out, plan_now, plan_last, constructing) + out
+
+    def _early(self, start: dt.date, first: dt.date, out: list, plan_now: float, plan_last: float,
+               constructing: bool) -> list[tuple[dt.date, float, int]]:
+        """The months from `start` up to the first of the recent ones (all before this year): last year's plan
+        spread over them, the physical progress falling back month by month from the first recent report's."""
+        rng = self.early_rng
+        months = []
+        m = start
+        while m < first:
+            months.append(m)
+            m = add_months(m, 1)
+        if not months or not out:
+            return []
+        progress = out[0][2]
+        rows = []
+        for p in reversed(months):
+            amount = plan_last / 12 * rng.uniform(0.7, 1.3)
+            if constructing and amount <= 0:
+                amount = max(plan_now, 100) / 24
+            progress = max(0, progress - rng.randint(0, 8))
+            rows.append((p, round(amount, 2), progress))
+        return rows[::-1]
 
 
 @transaction.atomic
@@ -176,7 +208,7 @@ def seed_projects(*, scale: str, seed: int, users: dict) -> None:
     today = dt.date.today()
     services.rules_ensure_defaults()
     count = SCALES[scale]
-    builder = _Builder(rng, today)
+    builder = _Builder(rng, today, early_rng=random.Random(seed * 7 + 4))
     chains = list(Chain.objects.select_related("ecosystem").order_by("pk"))
     nodes_by_chain: dict[int, list[str]] = {}
     for chain_id, name in ChainNode.objects.values_list("chain_id", "name"):
@@ -273,6 +305,8 @@ def seed_projects(*, scale: str, seed: int, users: dict) -> None:
         until = dates.get("actual_full_production") or (project.cancelled_on if stage == "cancelled" else None)
         pending_reports.append((i, builder.reports(since, until, plan_now, plan_last, health, cause,
                                                    stage == "construction")))
+    plans, pending_reports = _calibrate_base(projects, plans, pending_reports, due=builder.due,
+                                             rng=builder.early_rng, firms=enterprises, orgs=orgs)
     Project.objects.bulk_create(projects, batch_size=2000)
     YearlyPlan.objects.bulk_create([YearlyPlan(project=projects[i], year=y, amount=_d(a)) for i, y, a in plans],
                                    batch_size=5000)
@@ -288,6 +322,85 @@ def seed_projects(*, scale: str, seed: int, users: dict) -> None:
     MilestoneRecord.objects.bulk_create(records, batch_size=5000)
     services.refresh_report_totals()
     _simulate_supervision(today=today, users=users, rng=rng)
+
+
+def _calibrate_base(projects: list[Project], plans: list[tuple[int, int, float]], pending_reports: list[tuple[int, list]],
+                    *, due: dt.date, rng: random.Random, firms: list, orgs: dict) -> tuple[list, list]:
+    """Last year's investment of the industrial projects brought to the source's 1—N月 growth (N = the due month;
+    工业投资 +28.7%, 制造业投资 +35.1%). The portfolio holds today's projects only: the ones that finished last year are
+    missing from it. Last year's plan and monthly reports of the running industrial projects are scaled by the one
+    factor that brings manufacturing to its rate (about 1.6 at city scale). Manufacturing is almost all of the running
+    projects' industrial investment, so the industrial rate then needs a base of power projects (section D) that
+    finished last year: they are added (stage 达产, last year's plan and reports only) for what is missing. This
+    year's figures are left as generated, so the warnings do not change."""
+    section_of = dict(IndustryDivision.objects.values_list("code", "section_id"))
+
+    def group_of(project: Project) -> str | None:
+        section = section_of.get(project.industry_id)
+        return None if section not in INVESTMENT_SECTIONS else ("manufacturing" if section == "C" else "other")
+
+    group = {i: g for i, project in enumerate(projects) if (g := group_of(project)) is not None}
+    year = due.year
+    sums = {(g, y): 0.0 for g in ("manufacturing", "other") for y in (year, year - 1)}
+    for i, rows in pending_reports:
+        if i in group:
+            for period, amount, _progress in rows:
+                if period.year in (year, year - 1) and period.month <= due.month:
+                    sums[group[i], period.year] += amount
+    manufacturing = sums["manufacturing", year] / (1 + MANUFACTURING_GROWTH)
+    factor = {"manufacturing": min(max(manufacturing / sums["manufacturing", year - 1], 0.25), 4.0)
+              if sums["manufacturing", year - 1] else 1.0}
+    factor["other"] = factor["manufacturing"]
+    other = (sums["manufacturing", year] + sums["other", year]) / (1 + INDUSTRIAL_GROWTH) - manufacturing
+    missing = other - sums["other", year - 1] * factor["other"]
+    plans = [(i, y, round(a * factor[group[i]], -1) if y == year - 1 and i in group else a) for i, y, a in plans]
+    pending_reports = [(i, [(p, round(a * factor[group[i]], 2) if p.year == year - 1 and i in group else a, progress)
+                            for p, a, progress in rows]) for i, rows in pending_reports]
+    power = [f for f in firms if section_of.get(f[2]) == "D"]
+    if missing > 0 and power:
+        _finished_last_year(projects, plans, pending_reports, missing, due=due, rng=rng, firms=power, orgs=orgs)
+    return plans, pending_reports
+
+
+def _finished_last_year(projects: list[Project], plans: list, pending_reports: list, amount: float, *, due: dt.date,
+                        rng: random.Random, firms: list, orgs: dict) -> None:
+    """Power projects (分布式光伏, 储能, 电站) of local power firms that invested during last year and reached full
+    production at its end: `amount` of investment in January to the due month of last year."""
+    year = due.year - 1
+    count = max(1, round(amount / 30_000))  # about 3.6亿元 a year each
+    per_month = amount / count / due.month
+    node_kinds = ["分布式光伏", "工商业储能", "电网侧储能", "电站开发运营"]
+    chain = Chain.objects.filter(nodes__industries__section_id="D").order_by("pk").first()
+    for _k in range(count):
+        firm_id, district, industry = rng.choice(firms)
+        end = rng.randint(max(due.month, 10), 12)
+        rows = [(dt.date(year, m, 1), round(per_month * rng.uniform(0.8, 1.2), 2), min(100, 8 * m + 4))
+                for m in range(1, end + 1)]
+        total = sum(a for _p, a, _q in rows)
+        started = dt.date(year - 1, rng.randint(6, 12), rng.randint(1, 28))
+        finished = dt.date(year, end, rng.randint(1, 28))
+        dates = {"signed": started - dt.timedelta(days=rng.randint(150, 300)),
+                 "land": started - dt.timedelta(days=rng.randint(40, 120)), "start": started,
+                 "completion": finished, "production": finished + dt.timedelta(days=rng.randint(5, 20)),
+                 "full_production": finished + dt.timedelta(days=rng.randint(25, 45))}
+        if dates["full_production"] > due:
+            dates["full_production"] = due - dt.timedelta(days=1)
+            dates["production"] = min(dates["production"], dates["full_production"])
+        lon, lat = random_point_in_district(district, rng)
+        street = rng.choice(STREETS.get(district, [""]))
+        index = len(projects)
+        projects.append(Project(
+            code=f"XM{district}{year % 100:02d}{index + 1:05d}", name=f"{rng.choice(node_kinds)}项目"[:200],
+            enterprise_id=firm_id, ecosystem_id=chain.ecosystem_id if chain else None,
+            chain_id=chain.pk if chain else None, industry_id=industry, district_id=district, street=street,
+            address=f"{street}产业园{rng.randint(1, 99)}号", lat=Decimal(str(lat)), lon=Decimal(str(lon)),
+            total_investment=_d(total * rng.uniform(1.3, 1.8)), fixed_investment=_d(total * rng.uniform(1.1, 1.25)),
+            funding="domestic", project_type="new", key_level=rng.choice(["city", "district"]),
+            responsible_org=orgs[district], responsible_unit=f"{street}项目服务专班", contact_name="项目联络员",
+            contact_phone=f"0571-{rng.randint(80000000, 89999999)}", stage="full_production",
+            **{f"planned_{m}": d for m, d in dates.items()}, **{f"actual_{m}": d for m, d in dates.items()}))
+        plans.append((index, year, round(total, -1)))
+        pending_reports.append((index, rows))
 
 
 def _simulate_supervision(*, today: dt.date, users: dict, rng: random.Random) -> None:
