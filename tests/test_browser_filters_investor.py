@@ -4,7 +4,6 @@ exported workbook holds exactly the rows on screen. And the project form's inves
 typed name kept explicitly as 未登记企业. Screenshots at 1440 px go to docs/screenshots/ with SCREENSHOTS=1."""
 
 import io
-import os
 import pathlib
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,28 +15,10 @@ from industry_brain.demands.models import Demand, DemandCategory
 from industry_brain.enterprises.models import Enterprise
 from industry_brain.projects.models import Project
 from industry_brain.projects.tests.helpers import make_project
-from industry_brain.testing import login_page, make_enterprise
+from industry_brain.testing import login_page, make_enterprise, shoot, until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-SHOTS = pathlib.Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-
-
-def shoot(page, name: str) -> None:
-    if os.environ.get("SCREENSHOTS"):
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
-
-
-def until(page, script: str, timeout: float = 15.0):
-    import time
-
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if page.evaluate(script):
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"not true within {timeout}s: {script}")
 
 
 def rows(page) -> list[str]:

@@ -2,8 +2,6 @@
 department suggested from the demand's category, a list filter by a firm's name) and the one map clustering
 25,000 projects. Screenshots at 1440 and 390 px go to docs/screenshots/ with SCREENSHOTS=1."""
 
-import os
-import pathlib
 import random
 from decimal import Decimal
 
@@ -12,29 +10,10 @@ import pytest
 from industry_brain.accounts.choices import Role
 from industry_brain.demands import services as demand_services
 from industry_brain.demands.models import DemandCategory
-from industry_brain.testing import login_page, make_user
+from industry_brain.testing import login_page, make_user, shoot, until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-SHOTS = pathlib.Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-
-
-def shoot(page, name: str) -> None:
-    if os.environ.get("SCREENSHOTS"):
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
-
-
-def until(page, script: str, timeout: float = 15.0):
-    """Poll a page expression (wait_for_function evaluates strings, which the CSP forbids)."""
-    import time
-
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if page.evaluate(script):
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"not true within {timeout}s: {script}")
 
 
 def choose(page, box: str, text: str, expected_label: str) -> None:

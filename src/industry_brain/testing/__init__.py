@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import pathlib
 from decimal import Decimal
 
 from industry_brain.accounts.choices import OrganisationKind, Role
@@ -136,6 +137,30 @@ def login_page(page, username: str, password: str = PASSWORD) -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def until(page, script: str, timeout: float = 15.0) -> None:
+    """Poll a page expression until it is true (wait_for_function evaluates strings, which the CSP forbids)."""
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if page.evaluate(script):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"not true within {timeout}s: {script}")
+
+
+SCREENSHOTS = pathlib.Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+
+
+def shoot(page, name: str) -> None:
+    """A screenshot of the visible page to docs/screenshots/<name>.png, only when SCREENSHOTS=1."""
+    import os
+
+    if os.environ.get("SCREENSHOTS"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
 
 def xlsx(headers, rows, name: str = "import.xlsx"):
