@@ -18,10 +18,15 @@ ON_BOUND_TIER = {"niche_years": 3, "market_share": Decimal("10"), "info_system":
                  "own_brand": True, "key_field": True, "rd_institution": 1, "ip_class1": 2}
 
 
-def craft_firm(name="杭州临界精密机械有限公司", district="330106", node=None, years=None, tier=None, **overrides):
-    e = make_enterprise(name, district, "34", figures=False, node=node)
+def put_on_bound(e, years=None, tier=None, **overrides):
+    """Give a firm the on-bound yearly and tier figures (replacing its yearly figures); returns the firm."""
+    YearlyFigures.objects.filter(enterprise=e).delete()
     for year, values in (years or ON_BOUND_YEARS).items():
         YearlyFigures.objects.create(enterprise=e, year=year, employees=200, rd_staff=30, net_profit=500,
                                      **{k: Decimal(str(v)) for k, v in values.items()})
     EnterpriseTierFigures.objects.create(enterprise=e, year=2025, **{**ON_BOUND_TIER, **(tier or {}), **overrides})
     return e
+
+
+def craft_firm(name="杭州临界精密机械有限公司", district="330106", node=None, years=None, tier=None, **overrides):
+    return put_on_bound(make_enterprise(name, district, "34", figures=False, node=node), years, tier, **overrides)

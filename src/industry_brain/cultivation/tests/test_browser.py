@@ -6,11 +6,9 @@ from decimal import Decimal
 import pytest
 
 from industry_brain.cultivation import services
-from industry_brain.cultivation.models import EnterpriseTierFigures
-from industry_brain.enterprises.models import YearlyFigures
 from industry_brain.testing import login_page
 
-from .helpers import ON_BOUND_TIER, ON_BOUND_YEARS
+from .helpers import put_on_bound
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -18,12 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 def test_enterprise_sees_its_gap_card(browser_page, world):
     services.rulesets_ensure_defaults()
     firm = world.ent_xihu
-    YearlyFigures.objects.filter(enterprise=firm).delete()
-    for year, values in ON_BOUND_YEARS.items():
-        YearlyFigures.objects.create(enterprise=firm, year=year, employees=200, rd_staff=30, net_profit=500,
-                                     **{k: Decimal(str(v)) for k, v in values.items()})
-    EnterpriseTierFigures.objects.create(enterprise=firm, year=2025, **{**ON_BOUND_TIER,
-                                                                        "market_share": Decimal("9.5")})
+    put_on_bound(firm, market_share=Decimal("9.5"))
     page = browser_page
     login_page(page, world.user("enterprise").username)
     page.goto(f"{page.base_url}/cultivation/card/")
@@ -67,11 +60,7 @@ def test_round_steps_criteria_versions_and_factory_applications_in_pages(browser
 
     services.rulesets_ensure_defaults()
     firm = world.ent_xihu
-    YearlyFigures.objects.filter(enterprise=firm).delete()
-    for year, values in ON_BOUND_YEARS.items():
-        YearlyFigures.objects.create(enterprise=firm, year=year, employees=200, rd_staff=30, net_profit=500,
-                                     **{k: Decimal(str(v)) for k, v in values.items()})
-    EnterpriseTierFigures.objects.create(enterprise=firm, year=2025, **ON_BOUND_TIER)
+    put_on_bound(firm)
     rnd = services.round_create(actor=world.user("city"), data={
         "name": "2026年度专精特新“小巨人”企业推荐", "tier": "little_giant", "year": 2026,
         "opens_on": dt.date(2026, 3, 1), "closes_on": dt.date(2026, 3, 31)})

@@ -3,16 +3,14 @@ district bureau verifies one figure and returns another with a reason; the enter
 errors on the way. SCREENSHOT_DIR set: the enterprise's page is saved at 1366 px."""
 
 import os
-from decimal import Decimal
 
 import pytest
 
 from industry_brain.cultivation import services
 from industry_brain.cultivation.models import EnterpriseTierFigures
-from industry_brain.enterprises.models import YearlyFigures
 from industry_brain.testing import login_page
 
-from .helpers import ON_BOUND_TIER, ON_BOUND_YEARS
+from .helpers import put_on_bound
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -20,11 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 def test_enterprise_reports_and_district_verifies_in_the_browser(browser_page, world):
     services.rulesets_ensure_defaults()
     firm = world.ent_xihu
-    YearlyFigures.objects.filter(enterprise=firm).delete()
-    for year, values in ON_BOUND_YEARS.items():
-        YearlyFigures.objects.create(enterprise=firm, year=year, employees=200, rd_staff=30, net_profit=500,
-                                     **{k: Decimal(str(v)) for k, v in values.items()})
-    EnterpriseTierFigures.objects.create(enterprise=firm, year=2025, **ON_BOUND_TIER)
+    put_on_bound(firm)
     page = browser_page
     page.set_viewport_size({"width": 1366, "height": 900})
     login_page(page, world.user("enterprise").username)
