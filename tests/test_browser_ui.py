@@ -3,20 +3,19 @@ no console errors, no internal code in the visible text. Screenshots of the main
 written to docs/screenshots/ (SCREENSHOTS=1)."""
 
 import os
-import pathlib
 import re
 
 import pytest
 from django.core.management import call_command
 
 from industry_brain.core.labels import RAW_CODE
+from industry_brain.testing import SCREENSHOTS as SHOTS
 from industry_brain.testing import login_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ACCOUNTS = ["city_admin", "xihu_officer", "chain_iot", "dept_transport", "cadre_demo", "enterprise_demo"]
 WIDTHS = [(1440, 900), (1366, 768), (390, 844)]
-SHOTS = pathlib.Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 ENGLISH = re.compile(r"(?<![A-Za-z0-9@/.-])[a-z]{4,}(?![A-Za-z0-9@/.-])")
 
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from industry_brain.cultivation import services
+from industry_brain.testing import SCREENSHOTS as SHOTS
 from industry_brain.testing import login_page
 
 from .helpers import put_on_bound
@@ -32,7 +33,6 @@ def test_enterprise_sees_its_gap_card(browser_page, world):
     assert not page.console_errors, page.console_errors
 
 
-SHOTS = __import__("pathlib").Path(__file__).resolve().parents[4] / "docs" / "screenshots"
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 

@@ -3,16 +3,14 @@ sits near today (not on the axis labels, not over a point). Screenshot with SCRE
 
 import datetime as dt
 import os
-import pathlib
 
 import pytest
 from django.utils import timezone
 
+from industry_brain.testing import SCREENSHOTS as SHOTS
 from industry_brain.testing import build_world, login_page
 
 from .helpers import make_project
-
-SHOTS = pathlib.Path(__file__).resolve().parents[4] / "docs" / "screenshots"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
