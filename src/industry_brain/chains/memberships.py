@@ -20,6 +20,7 @@ from industry_brain.core.permissions import can, ensure_can, ensure_can_after_wr
 from industry_brain.core.workflow import Transition, Workflow
 
 from .choices import MembershipStatus
+from .leaders import chain_leaders_refresh
 from .models import ChainMembership, ChainNode
 
 
@@ -67,14 +68,20 @@ def membership_add(*, actor, node: ChainNode, enterprise, main_product: str = ""
     event_record(kind="chain_membership.placed" if city else "chain_membership.proposed", message=_label(membership),
                  obj=membership, actor=actor, data={"node": node.pk, "enterprise": enterprise.pk,
                                                     "status": membership.status})
+    if city:  # a proposal does not count, so it changes no node's leaders
+        chain_leaders_refresh(nodes=[node.pk])
     return membership
 
 
+@transaction.atomic
 def membership_confirm(*, actor, membership: ChainMembership, note: str = "") -> ChainMembership:
-    """The city bureau confirms a work team's proposal: from now on it counts for scope and figures."""
-    return MEMBERSHIP_WORKFLOW.run("confirm", membership, actor=actor, note=note, message=_label(membership),
-                                   apply=lambda obj, t: _decided(obj, actor, note),
-                                   extra_fields=["decided_by", "decided_at", "decision_note"])
+    """The city bureau confirms a work team's proposal: from now on it counts for scope, figures and the node's
+    leaders."""
+    confirmed = MEMBERSHIP_WORKFLOW.run("confirm", membership, actor=actor, note=note, message=_label(membership),
+                                        apply=lambda obj, t: _decided(obj, actor, note),
+                                        extra_fields=["decided_by", "decided_at", "decision_note"])
+    chain_leaders_refresh(nodes=[confirmed.node_id])
+    return confirmed
 
 
 def membership_reject(*, actor, membership: ChainMembership, note: str) -> ChainMembership:
@@ -94,6 +101,8 @@ def membership_remove(*, actor, membership: ChainMembership) -> None:
     data = {"node": membership.node_id, "enterprise": membership.enterprise_id, "status": membership.status}
     event_record(kind="chain_membership.removed", message=_label(membership), obj=membership, actor=actor, data=data)
     membership.delete()
+    if data["status"] == MembershipStatus.CONFIRMED:
+        chain_leaders_refresh(nodes=[data["node"]])
 
 
 def may_propose(user, node: ChainNode) -> bool:

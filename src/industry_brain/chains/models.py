@@ -19,6 +19,10 @@ from .choices import ChainMasterStatus, MembershipStatus, Segment, TeamPosition
 # only when at least this many firms make it up (docs/scope.md).
 MIN_GROUP = 3
 
+# How many of a node's largest members the chain page lists on the node's card, and how many the stored
+# leaders table keeps per node (ChainNodeLeader).
+LEADERS_PER_NODE = 8
+
 
 def _public(action: str) -> Q | None:
     return Q() if action == "view" else None
@@ -309,3 +313,41 @@ class EcosystemStats(BaseModel):
     @classmethod
     def scope(cls, user, action: str) -> Q | None:
         return _public(action)
+
+
+class ChainNodeLeader(BaseModel):
+    """One of a node's largest confirmed members, ranked as the chain page lists them: above-scale first, then by
+    name, then by id (`rank` 1 … LEADERS_PER_NODE). Derived from the memberships and the registry: kept by the
+    membership services (per node), by the enterprise services when a firm's name or scale changes, and rebuilt
+    with the chain statistics (`chain_leaders_refresh`), so that the page reads each node's card from here
+    instead of ranking every member of the chain against the registry (docs/decisions.md)."""
+
+    node = models.ForeignKey(ChainNode, on_delete=models.CASCADE, related_name="leaders", db_index=False,
+                             verbose_name=_("chain node"))
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=_("enterprise"))
+
+    class Meta:
+        ordering = ["node", "rank"]
+        verbose_name = _("node leader")
+        verbose_name_plural = _("node leaders")
+        constraints = [
+            # Also the index the page reads: a node's leaders in rank order.
+            models.UniqueConstraint(fields=["node", "rank"], name="chainnodeleader_rank_unique",
+                                    violation_error_message=_("This node already has a leader of that rank.")),
+            models.UniqueConstraint(fields=["node", "enterprise"], name="chainnodeleader_enterprise_unique",
+                                    violation_error_message=_("The enterprise is already a leader of this node.")),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="chainnodeleader_rank_positive",
+                                   violation_error_message=_("A rank starts at 1.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} #{self.rank}: {self.enterprise_id}"
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        from industry_brain.enterprises.models import enterprise_scope
+
+        # Names of firms: whoever may see the enterprise may see it listed; nobody writes here but the services.
+        return enterprise_scope(user, "view", prefix="enterprise__") if action == "view" else None

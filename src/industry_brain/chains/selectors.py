@@ -11,7 +11,18 @@ from industry_brain.core.permissions import can, scope_filter
 from industry_brain.enterprises.models import Enterprise, YearlyFigures, enterprise_scope
 
 from .choices import segment_order
-from .models import MIN_GROUP, Chain, ChainMaster, ChainMembership, ChainNode, Ecosystem, EcosystemStats, NodeLink
+from .models import (
+    LEADERS_PER_NODE,
+    MIN_GROUP,
+    Chain,
+    ChainMaster,
+    ChainMembership,
+    ChainNode,
+    ChainNodeLeader,
+    Ecosystem,
+    EcosystemStats,
+    NodeLink,
+)
 
 
 def latest_figures_year() -> int | None:
@@ -109,24 +120,57 @@ def chain_graph(chain: Chain, user) -> dict:
             "links": [{"source": s, "target": t} for s, t in links]}
 
 
-def node_enterprises(node: ChainNode, user, limit: int = 8):
+def node_enterprises(node: ChainNode, user, limit: int = LEADERS_PER_NODE):
     """The largest members of a node (above-scale first) among the enterprises the user may see."""
     return nodes_enterprises([node], user, limit)[node.pk]
 
 
-def nodes_enterprises(nodes: list[ChainNode], user, limit: int = 8) -> dict[int, list[Enterprise]]:
-    """`node_enterprises` for several nodes in one query (a window ranking members per node); only confirmed
-    memberships of enterprises within the user's view scope are listed.
+def nodes_enterprises(nodes: list[ChainNode], user, limit: int = LEADERS_PER_NODE) -> dict[int, list[Enterprise]]:
+    """`node_enterprises` for several nodes at once; only confirmed memberships of enterprises within the user's
+    view scope are listed, the largest first (above-scale, then by name, then by id).
 
-    The window ranks narrow rows (membership id, node, the two sort keys) and only the `limit` winners of each
-    node are read whole: ranking the members with every enterprise column selected sorted some megabytes per
-    request on the largest chain, past `work_mem`, onto disk (docs/decisions.md)."""
+    A reader who may see every member (the city, a district officer: `view` scope everything) reads the stored
+    ranking (`ChainNodeLeader`), which is the same ranking over the same members; a node whose stored leaders do
+    not number min(members, limit) (memberships written around the services since the last refresh) is ranked
+    live like everyone else's. Any narrower scope (a work team, a cadre, a department, an enterprise) is ranked
+    live over the members it may see: a stored whole-chain top list cannot answer it (docs/decisions.md)."""
     result: dict[int, list[Enterprise]] = {n.pk: [] for n in nodes}
     visible = _members_scope(user, "view")
     if visible is None or not nodes:
         return result
+    live = [n.pk for n in nodes]
+    if not visible and limit <= LEADERS_PER_NODE:  # Q(): every confirmed member is visible
+        stored = stored_leaders(live, limit)
+        members = dict(counted_memberships().filter(node_id__in=live).order_by().values("node").annotate(
+            n=Count("*")).values_list("node", "n"))
+        live = [pk for pk, leaders in stored.items() if len(leaders) != min(members.get(pk, 0), limit)]
+        result.update({pk: leaders for pk, leaders in stored.items() if pk not in live})
+    if live:
+        result.update(ranked_members(live, visible, limit))
+    return result
+
+
+def stored_leaders(node_ids: list[int], limit: int = LEADERS_PER_NODE) -> dict[int, list[Enterprise]]:
+    """The stored leaders of these nodes (rank ≤ limit, best first), read by the (node, rank) index with each
+    enterprise and its district. Unrestricted: for `nodes_enterprises`, which decides who may read them."""
+    result: dict[int, list[Enterprise]] = {pk: [] for pk in node_ids}
+    for leader in (ChainNodeLeader.objects.filter(node_id__in=node_ids, rank__lte=limit)
+                   .select_related("enterprise", "enterprise__district").order_by("node_id", "rank")):
+        result[leader.node_id].append(leader.enterprise)
+    return result
+
+
+def ranked_members(node_ids: list[int], visible: Q, limit: int = LEADERS_PER_NODE) -> dict[int, list[Enterprise]]:
+    """The live ranking: a window over the nodes' confirmed memberships within `visible` (a membership filter),
+    the `limit` largest per node.
+
+    The window ranks narrow rows (membership id, node, the two sort keys) and only the winners of each node are
+    read whole: ranking the members with every enterprise column selected sorted some megabytes per request on
+    the largest chain, past `work_mem`, onto disk (docs/decisions.md). `leaders.chain_leaders_refresh` stores the
+    same ranking (same sort keys) for readers who see every member."""
+    result: dict[int, list[Enterprise]] = {pk: [] for pk in node_ids}
     order = [F("enterprise__is_above_scale").desc(), F("enterprise__name").asc(), F("enterprise_id").asc()]
-    winners = (counted_memberships().filter(visible, node_id__in=[n.pk for n in nodes])
+    winners = (counted_memberships().filter(visible, node_id__in=node_ids)
                .annotate(rank=Window(RowNumber(), partition_by=[F("node_id")], order_by=order))
                .filter(rank__lte=limit).values("pk"))
     ranked = (ChainMembership.objects.filter(pk__in=winners).select_related("enterprise", "enterprise__district")

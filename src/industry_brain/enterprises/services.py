@@ -74,7 +74,17 @@ def enterprise_update(*, actor, enterprise: Enterprise, data: dict[str, Any]) ->
     ensure_can_after_write(actor, enterprise, "change", _("You cannot move an enterprise out of your district."))
     if {"lat", "lon", "district", "founded_on"} & set(changed):
         _check_location(enterprise)  # after the rights check; the transaction undoes the save when refused
+    if {"name", "is_above_scale"} & set(changed):
+        _chain_leaders_follow(enterprise)
     return enterprise
+
+
+def _chain_leaders_follow(enterprise: Enterprise) -> None:
+    """A firm's name and scale flag rank it among the members of its chain nodes: re-rank those nodes' stored
+    leaders (chains.leaders)."""
+    from industry_brain.chains.services import chain_leaders_refresh
+
+    chain_leaders_refresh(enterprises=[enterprise.pk])
 
 
 def _check_location(enterprise: Enterprise) -> None:
@@ -103,6 +113,9 @@ def enterprise_delete(*, actor, enterprise: Enterprise) -> None:
     ensure_permitted(actor, enterprise, "delete", _("You may not do this for this enterprise."))
     event_record(kind="enterprise.deleted", message=_("Enterprise %(name)s deleted") % {"name": enterprise.name},
                  obj=enterprise, actor=actor, data={"uscc": enterprise.uscc})
+    from industry_brain.chains.services import chain_leader_nodes, chain_leaders_refresh
+
+    nodes = chain_leader_nodes(enterprises=[enterprise.pk])  # its memberships and leader rows go with it
     try:
         with transaction.atomic():
             enterprise.delete()
@@ -110,6 +123,7 @@ def enterprise_delete(*, actor, enterprise: Enterprise) -> None:
         raise TransitionNotAllowed(
             _("%(name)s still has accounts, projects or demands referring to it; it cannot be deleted.")
             % {"name": enterprise.name}) from exc
+    chain_leaders_refresh(nodes=nodes)
 
 
 @transaction.atomic
@@ -199,6 +213,7 @@ def enterprise_refresh_scale(*, enterprise: Enterprise) -> None:
     if above != enterprise.is_above_scale:
         enterprise.is_above_scale = above
         enterprise.save(update_fields=["is_above_scale", "updated"])
+        _chain_leaders_follow(enterprise)
 
 
 @transaction.atomic

@@ -1,0 +1,213 @@
+"""Each node's stored leaders (ChainNodeLeader): every role's node cards equal the live ranking, after membership
+and registry changes made through the services; the page falls back to the live ranking where the table cannot
+answer; the migration's fill, the statistics refresh and the demo seeder write the same rows."""
+
+import importlib
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
+
+from industry_brain.chains import selectors, services
+from industry_brain.chains.models import LEADERS_PER_NODE, ChainMembership, ChainNode, ChainNodeLeader
+from industry_brain.core.permissions import scope_filter
+from industry_brain.enterprises import services as enterprise_services
+from industry_brain.enterprises.models import enterprise_scope
+from industry_brain.testing import ALL_ROLES, make_enterprise
+
+pytestmark = pytest.mark.django_db
+
+LEADER_TABLE = ChainNodeLeader._meta.db_table
+
+
+def _crowd(world):
+    """Nodes of more than eight members in both chains: above-scale and not, names out of id order, two firms of
+    one name (the id breaks the tie), firms in two nodes, a proposal and a rejected one (neither counts)."""
+    mid = world.chain.nodes.get(segment="midstream")
+    up = world.chain.nodes.get(segment="upstream")
+    other_mid = world.other_chain.nodes.get(segment="midstream")
+    firms = []
+    for i in range(14):
+        name = "杭州同名测电子有限公司" if i in (3, 9) else f"杭州{'甲乙丙丁戊己庚辛壬癸子丑寅卯'[13 - i]}测电子公司"
+        firms.append(make_enterprise(name, "330106" if i % 2 else "330109", above=i % 3 == 0, node=mid,
+                                     figures=False))
+    for e in firms[:10]:
+        ChainMembership.objects.create(enterprise=e, node=up)
+    for e in firms[4:]:
+        ChainMembership.objects.create(enterprise=e, node=other_mid)
+    ChainMembership.objects.create(enterprise=firms[0], node=world.chain.nodes.get(segment="downstream"),
+                                   status="proposed")
+    ChainMembership.objects.create(enterprise=firms[1], node=world.chain.nodes.get(segment="downstream"),
+                                   status="rejected")
+    return firms
+
+
+def _nodes():
+    return list(ChainNode.objects.order_by("pk"))
+
+
+def _ids(result: dict) -> dict[int, list[int]]:
+    return {node: [e.pk for e in members] for node, members in result.items()}
+
+
+def _live(user, nodes) -> dict[int, list[int]]:
+    """Today's live query: the window over every member the user may see."""
+    visible = scope_filter(user, enterprise_scope, "view", prefix="enterprise__")
+    if visible is None:
+        return {n.pk: [] for n in nodes}
+    return _ids(selectors.ranked_members([n.pk for n in nodes], visible, LEADERS_PER_NODE))
+
+
+def _stored_equals_live():
+    nodes = _nodes()
+    stored = _ids(selectors.stored_leaders([n.pk for n in nodes]))
+    assert stored == _ids(selectors.ranked_members([n.pk for n in nodes], Q(), LEADERS_PER_NODE))
+    return stored
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_every_roles_node_cards_equal_the_live_ranking(world, role):
+    _crowd(world)
+    services.chain_leaders_refresh()
+    user, nodes = world.user(role), _nodes()
+    assert _ids(selectors.nodes_enterprises(nodes, user)) == _live(user, nodes)
+
+
+def test_the_city_and_a_district_officer_read_the_table_not_the_window(world):
+    _crowd(world)
+    services.chain_leaders_refresh()
+    for role in ("city", "district"):
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.nodes_enterprises(_nodes(), world.user(role))
+        sql = " ".join(q["sql"] for q in ctx.captured_queries)
+        assert LEADER_TABLE in sql and "ROW_NUMBER" not in sql.upper()
+
+
+def test_narrower_scopes_are_ranked_live(world):
+    _crowd(world)
+    services.chain_leaders_refresh()
+    for role in ("chain_team", "cadre", "enterprise", "department"):
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.nodes_enterprises(_nodes(), world.user(role))
+        assert LEADER_TABLE not in " ".join(q["sql"] for q in ctx.captured_queries)
+
+
+def test_stored_leaders_are_the_eight_largest_with_the_page_sort_keys(world):
+    firms = _crowd(world)
+    services.chain_leaders_refresh()
+    mid = world.chain.nodes.get(segment="midstream")
+    stored = _stored_equals_live()[mid.pk]
+    members = sorted(firms + [world.ent_xihu], key=lambda e: (not e.is_above_scale, e.name, e.pk))
+    assert stored == [e.pk for e in members[:LEADERS_PER_NODE]]
+    assert not ChainNodeLeader.objects.filter(node__segment="downstream", node__chain=world.chain).exists()
+
+
+def test_membership_services_keep_the_node_current(world):
+    from industry_brain.chains import memberships
+
+    firms = _crowd(world)
+    services.chain_leaders_refresh()
+    city, team = world.user("city"), world.user("chain_team")
+    mid = world.chain.nodes.get(segment="midstream")
+    top = make_enterprise("杭州阿测电子有限公司", figures=False)  # the seventh above-scale member: among the eight
+    memberships.membership_add(actor=city, node=mid, enterprise=top)
+    assert top.pk in _stored_equals_live()[mid.pk]
+    down = world.chain.nodes.get(segment="downstream")
+    proposal = memberships.membership_add(actor=team, node=down, enterprise=firms[5])
+    assert _stored_equals_live()[down.pk] == []  # a proposal counts for nothing yet
+    memberships.membership_confirm(actor=city, membership=proposal)
+    assert _stored_equals_live()[down.pk] == [firms[5].pk]
+    leader = ChainMembership.objects.get(node=mid, enterprise=top)
+    memberships.membership_remove(actor=city, membership=leader)
+    assert top.pk not in _stored_equals_live()[mid.pk]
+    assert len(_stored_equals_live()[mid.pk]) == LEADERS_PER_NODE
+
+
+def test_registry_changes_that_move_the_sort_keys_re_rank_the_nodes(world):
+    firms = _crowd(world)
+    services.chain_leaders_refresh()
+    city = world.user("city")
+    small = next(e for e in firms if not e.is_above_scale)
+    enterprise_services.enterprise_update(actor=city, enterprise=small, data={"is_above_scale": True})
+    _stored_equals_live()
+    enterprise_services.enterprise_update(actor=city, enterprise=firms[0], data={"name": "杭州龢测电子有限公司"})
+    _stored_equals_live()
+    later = next(e for e in firms if not e.is_above_scale)
+    later.figures.create(year=2025, revenue=9000, main_revenue=8500, verified=True)
+    enterprise_services.enterprise_refresh_scale(enterprise=later)  # verified figures past the threshold
+    later.refresh_from_db()
+    assert later.is_above_scale
+    stored = _stored_equals_live()
+    assert later.pk in stored[world.chain.nodes.get(segment="midstream").pk]
+    doomed = ChainNodeLeader.objects.filter(node__chain=world.chain, rank=1).first().enterprise
+    enterprise_services.enterprise_delete(actor=city, enterprise=doomed)
+    assert all(len(v) == min(LEADERS_PER_NODE, ChainMembership.objects.counted().filter(node_id=k).count())
+               for k, v in _stored_equals_live().items())
+
+
+def test_memberships_written_around_the_services_are_ranked_live(world):
+    _crowd(world)
+    services.chain_leaders_refresh()
+    down = world.chain.nodes.get(segment="downstream")
+    make_enterprise("杭州绕行测电子有限公司", node=down)  # ORM write: the table has not heard of it
+    city, nodes = world.user("city"), _nodes()
+    assert _ids(selectors.nodes_enterprises(nodes, city)) == _live(city, nodes)
+    assert selectors.stored_leaders([down.pk])[down.pk] == []
+    services.ecosystem_stats_refresh()  # the statistics refresh repairs the table
+    assert len(selectors.stored_leaders([down.pk])[down.pk]) == 1
+
+
+def test_a_longer_list_than_the_table_keeps_is_ranked_live(world):
+    _crowd(world)
+    services.chain_leaders_refresh()
+    city, nodes = world.user("city"), _nodes()
+    longer = _ids(selectors.nodes_enterprises(nodes, city, limit=12))
+    visible = scope_filter(city, enterprise_scope, "view", prefix="enterprise__")
+    assert longer == _ids(selectors.ranked_members([n.pk for n in nodes], visible, 12))
+    assert max(len(v) for v in longer.values()) == 12
+
+
+def test_reading_the_table_takes_the_same_queries_for_one_node_or_many(world):
+    services.chain_leaders_refresh()
+    city, mid = world.user("city"), world.chain.nodes.get(segment="midstream")
+    with CaptureQueriesContext(connection) as one:
+        selectors.nodes_enterprises([mid], city)
+    _crowd(world)
+    for i in range(3):
+        node = ChainNode.objects.create(chain=world.chain, name=f"新增环节{i}", segment="downstream", order=10 + i)
+        for k in range(10):
+            make_enterprise(f"杭州新增{i}{k}测电子有限公司", node=node, figures=False)
+    services.chain_leaders_refresh()
+    nodes = _nodes()
+    with CaptureQueriesContext(connection) as many:
+        result = selectors.nodes_enterprises(nodes, city)
+    assert len(many.captured_queries) == len(one.captured_queries) == 2
+    assert sum(len(v) for v in result.values()) > LEADERS_PER_NODE * 3
+
+
+def test_the_migration_fill_writes_what_the_refresh_writes(world):
+    _crowd(world)
+    services.chain_leaders_refresh()
+    refreshed = list(ChainNodeLeader.objects.order_by("node_id", "rank").values_list("node", "rank", "enterprise"))
+    fill = importlib.import_module("industry_brain.chains.migrations.0005_node_leaders").FILL
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {LEADER_TABLE}")
+        cursor.execute(fill)
+    leaders = list(ChainNodeLeader.objects.order_by("node_id", "rank"))
+    assert [(r.node_id, r.rank, r.enterprise_id) for r in leaders] == refreshed
+    assert leaders[0].created is not None
+
+
+def test_the_demo_seeder_fills_the_table(db):
+    from industry_brain.accounts.models import User
+    from industry_brain.core.context import acting_as
+    from industry_brain.demo.foundation import seed_foundation
+
+    with acting_as(None, label="command:seed_demo"):
+        seed_foundation(scale="tiny", seed=2022)
+    assert ChainNodeLeader.objects.exists()
+    _stored_equals_live()
+    for username in ("city_admin", "xihu_officer", "chain_iot", "cadre_demo"):
+        user, nodes = User.objects.get(username=username), _nodes()
+        assert _ids(selectors.nodes_enterprises(nodes, user)) == _live(user, nodes)
