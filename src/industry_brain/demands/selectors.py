@@ -4,6 +4,7 @@ cadre coverage and the inbox counts of the home panels."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -19,9 +20,11 @@ from .models import (
     Cadre,
     CoHandlingTask,
     Demand,
+    DemandCadreMonthlyStat,
     DemandCategory,
     DemandDailyStat,
     DemandFlag,
+    DemandMonthlyStat,
     DemandStep,
     Notification,
     SystemicAlert,
@@ -123,6 +126,12 @@ def stats_queryset(*, user, date_from: dt.date | None = None, date_to: dt.date |
                    district: str | None = None, category: str | None = None, department: int | None = None,
                    chain: int | None = None, cadre: int | None = None) -> QuerySet[DemandDailyStat]:
     """Aggregate rows in the user's statistics scope, narrowed by the filters (days are submission days)."""
+    return _daily_rows(user=user, date_from=date_from, date_to=date_to, district=district,
+                       category_ids=category_ids(category) if category else None, department=department, chain=chain,
+                       cadre=cadre)
+
+
+def _daily_rows(*, user, date_from, date_to, district, category_ids, department, chain, cadre):
     qs = DemandDailyStat.objects.restrict(user, "view")
     if date_from:
         qs = qs.filter(day__gte=date_from)
@@ -130,9 +139,8 @@ def stats_queryset(*, user, date_from: dt.date | None = None, date_to: dt.date |
         qs = qs.filter(day__lte=date_to)
     if district:
         qs = qs.filter(district_id=district)
-    if category:
-        ids = category_ids(category)
-        qs = qs.filter(category_id__in=ids) if ids else qs.none()
+    if category_ids is not None:
+        qs = qs.filter(category_id__in=category_ids) if category_ids else qs.none()
     if department:
         qs = qs.filter(department_id=department)
     if chain:
@@ -140,6 +148,81 @@ def stats_queryset(*, user, date_from: dt.date | None = None, date_to: dt.date |
     if cadre:
         qs = qs.filter(cadre_id=cadre)
     return qs
+
+
+@dataclass(frozen=True)
+class StatsRows:
+    """Where the statistics are read: `rows` (summary and every breakdown but the cadres') and `cadres` (the cadre
+    breakdown), each a filtered, restricted queryset of `DemandMonthlyStat`, `DemandCadreMonthlyStat` or
+    `DemandDailyStat`; `stats_summary`, `stats_breakdown` and `stats_overview` take either this or a daily queryset."""
+
+    rows: QuerySet
+    cadres: QuerySet
+
+    @property
+    def monthly(self) -> bool:
+        return self.rows.model is DemandMonthlyStat
+
+
+def _month_start(day: dt.date | None) -> bool:
+    return day is None or day.day == 1
+
+
+def _month_end(day: dt.date | None) -> bool:
+    return day is None or (day + dt.timedelta(days=1)).day == 1
+
+
+def stats_rows(*, user, date_from: dt.date | None = None, date_to: dt.date | None = None,
+               district: str | None = None, category: str | None = None, department: int | None = None,
+               chain: int | None = None, cadre: int | None = None) -> StatsRows:
+    """The rows answering the statistics with these filters, the coarsest that can (docs/decisions.md): the
+    monthly table when the period is whole months (or open), the category a group and no cadre is named, and
+    the reader's scope keeps to its columns; the cadre breakdown from the monthly cadre table when, besides,
+    neither category, department nor chain is filtered and the scope keeps to month, district and cadre.
+    Otherwise the daily table, which answers everything; both give the same figures."""
+    ids, root = None, None
+    if category:
+        found = list(DemandCategory.objects.filter(Q(code=category) | Q(parent__code=category))
+                     .values_list("pk", "code", "parent_id"))
+        ids = [pk for pk, _code, _parent in found]
+        root = next((pk for pk, code, parent in found if code == category and parent is None), None)
+    daily = _daily_rows(user=user, date_from=date_from, date_to=date_to, district=district, category_ids=ids,
+                        department=department, chain=chain, cadre=cadre)
+    whole_months = _month_start(date_from) and _month_end(date_to)
+    if daily.query.is_empty() or not whole_months or cadre or (category and root is None):
+        return StatsRows(rows=daily, cadres=daily)
+    monthly = _monthly_rows(DemandMonthlyStat, user, date_from, date_to, district)
+    if monthly is None:
+        return StatsRows(rows=daily, cadres=daily)
+    if root is not None:
+        monthly = monthly.filter(category_root_id=root)
+    if department:
+        monthly = monthly.filter(department_id=department)
+    if chain:
+        monthly = monthly.filter(chain_id=chain)
+    cadres = None
+    if not (category or department or chain):
+        cadres = _monthly_rows(DemandCadreMonthlyStat, user, date_from, date_to, district)
+    return StatsRows(rows=monthly, cadres=daily if cadres is None else cadres)
+
+
+def _monthly_rows(model, user, date_from, date_to, district) -> QuerySet | None:
+    """The model's rows in the user's scope for the period and district; None when the model cannot tell the
+    user's rows apart (its scope is nothing where the daily table's is something)."""
+    qs = model.objects.restrict(user, "view")
+    if qs.query.is_empty():
+        return None
+    if date_from:
+        qs = qs.filter(month__gte=date_from)
+    if date_to:
+        qs = qs.filter(month__lte=date_to.replace(day=1))
+    if district:
+        qs = qs.filter(district_id=district)
+    return qs
+
+
+def _as_rows(source: StatsRows | QuerySet) -> StatsRows:
+    return source if isinstance(source, StatsRows) else StatsRows(rows=source, cadres=source)
 
 
 def _pct(n: int, d: int) -> float | None:
@@ -176,8 +259,8 @@ def stats_figures(totals: dict) -> dict:
     }
 
 
-def stats_summary(qs: QuerySet[DemandDailyStat]) -> dict:
-    totals = qs.aggregate(**{m: Sum(m) for m in MEASURES})
+def stats_summary(source: StatsRows | QuerySet[DemandDailyStat]) -> dict:
+    totals = _as_rows(source).rows.aggregate(**{m: Sum(m) for m in MEASURES})
     figures = stats_figures(totals)
     figures["summary"] = summary_line(figures)
     return figures
@@ -189,12 +272,17 @@ def summary_line(figures: dict) -> str:
     return f"收集问题{figures['collected']}个，办结{figures['resolved']}个，办结率{rate:.2f}%"
 
 
-def stats_breakdown(qs: QuerySet[DemandDailyStat], dimension: str, limit: int | None = None) -> list[dict]:
+def stats_breakdown(source: StatsRows | QuerySet[DemandDailyStat], dimension: str,
+                    limit: int | None = None) -> list[dict]:
     """KPIs per value of one dimension (category group, department, district, chain, cadre or month)."""
+    source = _as_rows(source)
+    qs = source.cadres if dimension == "cadre" else source.rows
     if dimension == "month":
         from django.db.models.functions import TruncMonth
 
-        rows = qs.order_by().annotate(month=TruncMonth("day")).values("month").annotate(
+        if qs.model is DemandDailyStat:
+            qs = qs.annotate(month=TruncMonth("day"))
+        rows = qs.order_by().values("month").annotate(
             **{m: Sum(m) for m in MEASURES}).order_by("month")
         return [{"key": r["month"].strftime("%Y-%m") if r["month"] else "", "label": r["month"].strftime("%Y-%m")
                  if r["month"] else "", **stats_figures(r)} for r in rows]
@@ -211,9 +299,10 @@ _OVERVIEW = [("month", None), ("category", "category_root_id"), ("department", "
              ("district", "district_id"), ("chain", "chain_id"), ("cadre", "cadre_id")]
 
 
-def stats_overview(qs: QuerySet[DemandDailyStat], *, limits: dict[str, int] | None = None) -> dict:
+def stats_overview(source: StatsRows | QuerySet[DemandDailyStat], *, limits: dict[str, int] | None = None) -> dict:
     """The summary and every breakdown of the statistics page (`stats_summary` and `stats_breakdown` of each
-    dimension, the largest `limits[dimension]` rows of a limited one) from one read of the aggregate rows.
+    dimension, the largest `limits[dimension]` rows of a limited one) from one read of the aggregate rows (and,
+    when the cadres come from a table of their own, one read of that).
 
     On PostgreSQL one query groups the filtered rows by GROUPING SETS and keeps the top rows of a limited
     dimension by a window, so that the province's table is read once instead of seven times and the 35,000
@@ -222,40 +311,46 @@ def stats_overview(qs: QuerySet[DemandDailyStat], *, limits: dict[str, int] | No
     from django.db import connections
 
     limits = limits or {}
+    source = _as_rows(source)
+    qs = source.rows
     if connections[qs.db].vendor != "postgresql":
-        overview = {"summary": stats_summary(qs)}
-        overview |= {dim: stats_breakdown(qs, dim, limit=limits.get(dim)) for dim, _col in _OVERVIEW}
+        overview = {"summary": stats_summary(source)}
+        overview |= {dim: stats_breakdown(source, dim, limit=limits.get(dim)) for dim, _col in _OVERVIEW}
         return overview
-    columns = [col for _dim, col in _OVERVIEW if col]
-    inner = qs.order_by().values("day", *columns, *MEASURES)
+    together = [(dim, col) for dim, col in _OVERVIEW if dim != "cadre" or source.cadres is qs]
+    columns = [col for _dim, col in together if col]
+    month = "day" if qs.model is DemandDailyStat else "month"
+    inner = qs.order_by().values(month, *columns, *MEASURES)
     try:
         inner_sql, params = inner.query.sql_with_params()
     except EmptyResultSet:  # a filter that selects nothing (an unknown category)
         return {"summary": stats_summary(qs.none()), **{dim: [] for dim, _col in _OVERVIEW}}
-    keys = ["date_trunc('month', s.day)::date"] + [f"s.{col}" for col in columns]
-    everything = (1 << len(keys)) - 1  # GROUPING(all keys) of the grand total
-    masks = {dim: everything - (1 << (len(keys) - 1 - k)) for k, (dim, _col) in enumerate(_OVERVIEW)}
-    limit_case = " ".join(f"WHEN {masks[dim]} THEN {int(n)}" for dim, n in limits.items() if dim in masks)
+    keys = ["date_trunc('month', s.day)::date" if month == "day" else "s.month"] + [f"s.{col}" for col in columns]
+    everything = (1 << len(keys)) - 1  # GROUPING(all keys), with each dimension's bit cleared in its own set
+    masks = {dim: everything - (1 << (len(keys) - 1 - k)) for k, (dim, _col) in enumerate(together)}
+    # Months are never cut (as in `stats_breakdown`): the grand total is their sum.
+    limit_case = " ".join(f"WHEN {masks[dim]} THEN {int(n)}" for dim, n in limits.items()
+                          if dim in masks and dim != "month")
     sql = (f"SELECT * FROM (SELECT g.*, row_number() OVER (PARTITION BY g.gset ORDER BY g.collected DESC, "
            f"{', '.join(f'g.k{k}' for k in range(len(keys)))}) AS rn FROM ("
            f"SELECT {', '.join(f'{key} AS k{k}' for k, key in enumerate(keys))}, GROUPING({', '.join(keys)}) AS gset, "
            f"{', '.join(f'SUM(s.{m}) AS {m}' for m in MEASURES)} FROM ({inner_sql}) s "
-           f"GROUP BY GROUPING SETS ((), {', '.join(f'({key})' for key in keys)})) g) r"
+           f"GROUP BY GROUPING SETS ({', '.join(f'({key})' for key in keys)})) g) r"
            + (f" WHERE r.rn <= CASE r.gset {limit_case} ELSE r.rn END" if limit_case else ""))
     with connections[qs.db].cursor() as cursor:
         cursor.execute(sql, params)
         names = [c[0] for c in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     by_mask = {mask: dim for dim, mask in masks.items()}
-    grouped: dict[str, list[dict]] = {dim: [] for dim, _col in _OVERVIEW}
-    totals: dict = {}
+    grouped: dict[str, list[dict]] = {dim: [] for dim, _col in together}
     for r in rows:
-        if r["gset"] == everything:
-            totals = r
-        elif r["gset"] in by_mask:
+        if r["gset"] in by_mask:
             dim = by_mask[r["gset"]]
-            r["key"] = r[f"k{[d for d, _c in _OVERVIEW].index(dim)}"]
+            r["key"] = r[f"k{[d for d, _c in together].index(dim)}"]
             grouped[dim].append(r)
+    # The grand total is the sum of the months (every row has one): a grouping set () would make PostgreSQL sort
+    # the rows for it rather than hash them with the other sets.
+    totals = {m: sum(r[m] or 0 for r in grouped["month"]) for m in MEASURES}
     overview = {"summary": stats_figures(totals)}
     overview["summary"]["summary"] = summary_line(overview["summary"])
     months = sorted(grouped.pop("month"), key=lambda r: r["key"] or dt.date.min)
@@ -269,7 +364,22 @@ def stats_overview(qs: QuerySet[DemandDailyStat], *, limits: dict[str, int] | No
         rows_of_dim.sort(key=lambda r: (-(r["collected"] or 0), r["key"] is None, r["key"] or 0))
         overview[dim] = [{"key": r["key"], "label": labels.get(r["key"]) or str(_UNSET.get(dim, "—")),
                           **stats_figures(r)} for r in rows_of_dim]
+    if "cadre" not in overview:
+        overview["cadre"] = _ranked(source.cadres, "cadre", limits.get("cadre"))
     return overview
+
+
+def _ranked(qs: QuerySet, dimension: str, limit: int | None) -> list[dict]:
+    """`stats_breakdown` of one dimension, grouped by its key alone and named afterwards: the 35,000 cadre groups
+    are summed and ranked before the few kept are joined to their names."""
+    key, _label = DIMENSIONS[dimension]
+    rows = qs.order_by().values(key).annotate(**{m: Sum(m) for m in MEASURES}).order_by("-collected", key)
+    rows = list(rows[:limit] if limit else rows)
+    model = qs.model._meta.get_field(key.removesuffix("_id")).related_model
+    ids = [r[key] for r in rows if r[key] is not None]
+    labels = dict(model._base_manager.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    return [{"key": r[key], "label": labels.get(r[key]) or str(_UNSET.get(dimension, "—")), **stats_figures(r)}
+            for r in rows]
 
 
 # ---------------------------------------------------------------------------------------------- coverage

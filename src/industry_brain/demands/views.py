@@ -225,8 +225,8 @@ def _stats_filters(request) -> dict:
 
 
 def _stats_qs(request, f: dict):
-    return selectors.stats_queryset(user=request.user, date_from=f["from"], date_to=f["to"], district=f["district"],
-                                    category=f["category"], department=f["department"], chain=f["chain"])
+    return selectors.stats_rows(user=request.user, date_from=f["from"], date_to=f["to"], district=f["district"],
+                                category=f["category"], department=f["department"], chain=f["chain"])
 
 
 class DemandStatsView(LoginRequiredMixin, View):

@@ -246,9 +246,9 @@ class DemandViewSet(RestrictedViewSetMixin, mixins.CreateModelMixin, mixins.List
         q = StatsQuerySerializer(data=request.query_params)
         q.is_valid(raise_exception=True)
         p = q.validated_data
-        qs = selectors.stats_queryset(user=user, date_from=p.get("from"), date_to=p.get("to"),
-                                      district=p.get("district"), category=p.get("category"),
-                                      department=p.get("department"), chain=p.get("chain"), cadre=p.get("cadre"))
+        qs = selectors.stats_rows(user=user, date_from=p.get("from"), date_to=p.get("to"),
+                                  district=p.get("district"), category=p.get("category"),
+                                  department=p.get("department"), chain=p.get("chain"), cadre=p.get("cadre"))
         data = selectors.stats_summary(qs)
         if p.get("by"):
             data["breakdown"] = selectors.stats_breakdown(qs, p["by"], limit=200)

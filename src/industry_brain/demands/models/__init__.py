@@ -7,9 +7,10 @@ from .alerts import SystemicAlert
 from .cadres import Assignment, Cadre, Visit
 from .demand import CoHandlingTask, Demand, DemandAttachment, DemandCategory, DemandFlag, DemandStep
 from .notifications import Notification
-from .stats import DemandDailyStat, DemandStatDay
+from .stats import DemandCadreMonthlyStat, DemandDailyStat, DemandMonthlyStat, DemandStatDay
 
 __all__ = [
-    "Assignment", "Cadre", "CoHandlingTask", "Demand", "DemandAttachment", "DemandCategory", "DemandDailyStat",
-    "DemandFlag", "DemandStatDay", "DemandStep", "Notification", "SystemicAlert", "Visit",
+    "Assignment", "Cadre", "CoHandlingTask", "Demand", "DemandAttachment", "DemandCadreMonthlyStat",
+    "DemandCategory", "DemandDailyStat", "DemandFlag", "DemandMonthlyStat", "DemandStatDay", "DemandStep",
+    "Notification", "SystemicAlert", "Visit",
 ]

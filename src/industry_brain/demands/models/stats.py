@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from industry_brain.accounts.choices import Role
@@ -81,7 +83,9 @@ class DemandDailyStat(models.Model):
 
 class DemandStatDay(models.Model):
     """Bookkeeping of the statistics refresh: one row per submission day, locked while that day's
-    aggregate rows are rebuilt so that concurrent refreshes of the same day cannot double-count."""
+    aggregate rows are rebuilt so that concurrent refreshes of the same day cannot double-count. The row of a
+    month's first day (present even when nothing was submitted that day) also guards that month's rows of the
+    monthly tables, which a refresh of any day of the month rebuilds."""
 
     day = models.DateField(_("day"), primary_key=True)
     refreshed_at = models.DateTimeField(_("refreshed at"), null=True, blank=True)
@@ -93,3 +97,129 @@ class DemandStatDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}"
+
+
+def _scope_fields(q: Q) -> set[str]:
+    """The fields (first part of each lookup) a scope rule names."""
+    fields: set[str] = set()
+    for child in q.children:
+        if isinstance(child, Q):
+            fields |= _scope_fields(child)
+        else:
+            fields.add(child[0].split("__", 1)[0])
+    return fields
+
+
+def _scope_kept(model: type[models.Model], user, action: str) -> Q | None:
+    """The daily table's scope rule for `model`, a coarser table with the same column names, when the rule names
+    only columns the coarser table keeps; otherwise None (nothing: the table cannot tell that reader's rows apart,
+    and the statistics read the daily table for them)."""
+    q = DemandDailyStat.scope(user, action)
+    if q is None:
+        return None
+    for name in _scope_fields(q):
+        try:
+            model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+    return q
+
+
+_ID = models.BigIntegerField()
+
+
+class DemandStatMeasures(models.Model):
+    """The measures of the coarser statistics tables: sums of `DemandDailyStat`'s measures of the same name."""
+
+    collected = models.PositiveIntegerField(_("collected"), default=0)
+    resolved = models.PositiveIntegerField(_("resolved"), default=0)
+    on_time = models.PositiveIntegerField(_("resolved on time"), default=0)
+    handling_days = models.PositiveIntegerField(_("handling working days (sum)"), default=0)
+    rated = models.PositiveIntegerField(_("rated"), default=0)
+    satisfied = models.PositiveIntegerField(_("satisfied"), default=0)
+    basically_satisfied = models.PositiveIntegerField(_("basically satisfied"), default=0)
+    dissatisfied = models.PositiveIntegerField(_("dissatisfied"), default=0)
+    reopened = models.PositiveIntegerField(_("reopened"), default=0)
+    transferred = models.PositiveIntegerField(_("transferred"), default=0)
+    escalated = models.PositiveIntegerField(_("escalated"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DemandMonthlyStat(DemandStatMeasures):
+    """`DemandDailyStat` summed by submission month × category group × district × department × chain (no day,
+    category or cadre): the statistics page reads it whenever its filters and the reader's scope keep to these
+    columns and its period is whole months. Refreshed by `services.demand_stats_refresh` from the daily table,
+    the months of the refreshed days at a time (docs/decisions.md)."""
+
+    month = models.DateField(_("month"))  # its first day
+    category_root = models.ForeignKey(DemandCategory, on_delete=models.CASCADE, related_name="+", db_index=False,
+                                      verbose_name=_("category group"))
+    district = models.ForeignKey("core.District", on_delete=models.CASCADE, related_name="+", db_index=False,
+                                 verbose_name=_("district"))
+    department = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="+", db_index=False, verbose_name=_("department"))
+    chain = models.ForeignKey("chains.Chain", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                              db_index=False, verbose_name=_("chain"))
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["month", "id"]
+        verbose_name = _("monthly demand statistics")
+        verbose_name_plural = _("monthly demand statistics")
+        indexes = [
+            # A group's row by its keys (the refresh of a day deletes its groups' rows), empty keys as 0.
+            models.Index("month", "district", "category_root", Coalesce("department", 0, output_field=_ID),
+                         Coalesce("chain", 0, output_field=_ID), name="demandmonthstat_group_idx"),
+            models.Index(fields=["district", "month"], name="demandmonthstat_district_idx"),
+            models.Index(fields=["department", "month"], name="demandmonthstat_dept_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(resolved__lte=models.F("collected")),
+                                   name="demandmonthstat_resolved_within_collected",
+                                   violation_error_message=_("Resolved cannot exceed collected.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.category_root_id} {self.district_id}: {self.collected}"
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        return _scope_kept(cls, user, action)
+
+
+class DemandCadreMonthlyStat(DemandStatMeasures):
+    """`DemandDailyStat` summed by submission month × district × cadre: the page's cadre breakdown (the top
+    fifteen over the selected months, ranked in the query) when the monthly table answers the rest. Top cadres
+    per month would not do: a cadre sixteenth in every month may be first over the year."""
+
+    month = models.DateField(_("month"))  # its first day
+    district = models.ForeignKey("core.District", on_delete=models.CASCADE, related_name="+", db_index=False,
+                                 verbose_name=_("district"))
+    cadre = models.ForeignKey(Cadre, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                              db_index=False, verbose_name=_("cadre"))
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["month", "id"]
+        verbose_name = _("monthly demand statistics by cadre")
+        verbose_name_plural = _("monthly demand statistics by cadre")
+        indexes = [
+            models.Index("month", "district", Coalesce("cadre", 0, output_field=_ID), name="demandcadrestat_group_idx"),
+            models.Index(fields=["district", "month"], name="demandcadrestat_district_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(resolved__lte=models.F("collected")),
+                                   name="demandcadrestat_resolved_within_collected",
+                                   violation_error_message=_("Resolved cannot exceed collected.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.cadre_id} {self.district_id}: {self.collected}"
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        return _scope_kept(cls, user, action)
