@@ -126,5 +126,9 @@ def _log_delete(sender, instance, **kwargs):
 def history_for(instance: models.Model, limit: int = 50):
     """Change-log entries of one object, newest first (the history panel of detail pages)."""
     ct = ContentType.objects.get_for_model(instance, for_concrete_model=False)
-    return ObjectChange.objects.filter(content_type=ct, object_id=str(instance.pk)).select_related(
-        "user", "user__organisation", "user__enterprise")[:limit]
+    from .labels import resolve_related
+
+    entries = list(ObjectChange.objects.filter(content_type=ct, object_id=str(instance.pk)).select_related(
+        "user", "user__organisation", "user__enterprise")[:limit])
+    resolve_related(entries)
+    return entries

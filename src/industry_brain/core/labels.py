@@ -165,9 +165,7 @@ def _field_value(field, value, cache: dict) -> str:
     return str(value)
 
 
-def changes(entry) -> list[tuple[str, str, str]]:
-    """A change-log entry's changed fields: field name, value before and after as labels (choices by their
-    label, foreign keys by the name of the object, times in the platform's time zone)."""
+def _entry_fields(entry) -> dict:
     from django.contrib.contenttypes.models import ContentType
 
     model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
@@ -175,7 +173,39 @@ def changes(entry) -> list[tuple[str, str, str]]:
     if model is not None:
         for f in model._meta.concrete_fields:
             fields[f.attname] = fields[f.name] = f
+    return fields
+
+
+def resolve_related(entries) -> None:
+    """Read the objects that a page of change-log entries names by foreign key (a handler, a department) with one
+    query per related model, and leave their labels on each entry for `changes`, so that a history panel's
+    queries do not grow with its entries."""
+    wanted: dict = {}
+    for entry in entries:
+        if entry.action != "update":
+            continue
+        fields = _entry_fields(entry)
+        for key, before, after in entry.changed_fields:
+            f = fields.get(key)
+            if f is not None and f.is_relation and f.many_to_one:
+                wanted.setdefault(f.related_model, set()).update(v for v in (before, after) if v not in (None, ""))
     cache: dict = {}
+    for model, keys in wanted.items():
+        found = model._base_manager.in_bulk(list(keys))
+        for key in keys:
+            obj = found.get(key)
+            if obj is None:  # a key kept as text in the snapshot: match it as the model's key type
+                obj = next((o for k, o in found.items() if str(k) == str(key)), None)
+            cache[(model, key)] = str(obj) if obj is not None else str(key)
+    for entry in entries:
+        entry._related_labels = cache
+
+
+def changes(entry) -> list[tuple[str, str, str]]:
+    """A change-log entry's changed fields: field name, value before and after as labels (choices by their
+    label, foreign keys by the name of the object, times in the platform's time zone)."""
+    fields = _entry_fields(entry)
+    cache: dict = getattr(entry, "_related_labels", None) or {}
     rows = []
     for key, before, after in entry.changed_fields:
         if key in ("updated", "created"):

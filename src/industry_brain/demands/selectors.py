@@ -59,7 +59,7 @@ def demand_detail(*, user) -> QuerySet[Demand]:
 
 def visible_flags(*, user, demand: Demand) -> list[DemandFlag]:
     """Flags whose similar demand the user may also see (others are counted but not linked)."""
-    flags = list(demand.flags.all())
+    flags = list(demand.flags.select_related("similar_to__enterprise"))
     visible = set(Demand.objects.restrict(user, "view").filter(
         pk__in=[f.similar_to_id for f in flags]).values_list("pk", flat=True))
     for f in flags:

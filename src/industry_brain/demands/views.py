@@ -151,7 +151,7 @@ class DemandDetailView(ObjectDetailView):
         return {
             "actions": actions,
             "action_forms": forms,
-            "steps": obj.steps.select_related("department").order_by("at", "id"),
+            "steps": obj.steps.select_related("department", "actor__organisation").order_by("at", "id"),
             "flags": selectors.visible_flags(user=user, demand=obj),
             "tasks": tasks,
             "answer_form": CohandleAnswerForm(),

@@ -5,7 +5,7 @@ import pytest
 
 from industry_brain.testing import make_enterprise
 
-from .helpers import accepted, in_progress, raise_demand, resolved
+from .helpers import LOGISTICS_TEXT_2, accepted, in_progress, raise_demand, resolved
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +157,35 @@ def test_status_filter_selects_the_same_demands_without_distinct(api, client, wo
     assert page.status_code == 200
     assert all(f"/demands/{pk}/" in page.content.decode() for pk in accepted_only)
     assert not [q["sql"] for q in ctx.captured_queries if "demands_demand" in q["sql"] and "DISTINCT" in q["sql"]]
+
+
+def test_detail_page_queries_do_not_grow_with_its_timeline(client, world):
+    """A demand with a long timeline (transfers, co-handling, a similar demand flagged, many change-log entries
+    naming departments and handlers) costs the same queries as a short one: step actors come with their
+    organisation and the history reads the objects it names once per kind, not once per entry."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from industry_brain.demands import services
+
+    raise_demand(world)
+    short = resolved(world, raise_demand(world, description=LOGISTICS_TEXT_2))  # one similar demand flagged
+    long = raise_demand(world)  # similar to both before
+    long = accepted(world, long)
+    long = services.demand_transfer(actor=world.user("department"), demand=long,
+                                    department=world.other_department, reason="职能调整")
+    long = services.demand_transfer(actor=world.user("city"), demand=long, department=world.department,
+                                    reason="退回原部门")
+    long = services.demand_start(actor=world.user("department"), demand=long)
+    services.demand_cohandle_open(actor=world.user("department"), demand=long, department=world.other_department,
+                                  request="请协助核实")
+    long = services.demand_resolve(actor=world.user("department"), demand=long, resolution="已协调办理通行证")
+    assert long.steps.count() >= short.steps.count() + 3 and long.flags.count() > short.flags.count() > 0
+    client.force_login(world.user("city"))
+    counts = []
+    for d in (short, long):
+        client.get(f"/demands/{d.pk}/")  # warm the per-process caches (content types, categories)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/demands/{d.pk}/").status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[1] == counts[0], counts
