@@ -141,7 +141,8 @@ def supervision_review(*, actor, order: SupervisionOrder, accept: bool, comment:
             response.review_comment, response.reviewed_by, response.reviewed_at = comment, _user(actor), now
             response.save(update_fields=["decision", "review_comment", "reviewed_by", "reviewed_at", "updated"])
         if accept:
-            o.closed_at, o.close_reason = now, "accepted"
+            with translation.override(settings.LANGUAGE_CODE):  # stored as readers read it, like "warning cleared"
+                o.closed_at, o.close_reason = now, _("Response accepted")
         else:
             o.due_date = max(add_working_days(today, working_days), o.issued_on)
 

@@ -75,6 +75,7 @@ def test_the_engine_writes_status_timeline_and_events(world, order):
     services.supervision_review(actor=world.user("city"), order=order, accept=True)
     order.refresh_from_db()
     assert order.status == "accepted" and order.closed_at is not None
+    assert order.close_reason == "反馈已通过"  # the words the order's page shows, never the code "accepted"
     steps = list(steps_for(order, "supervision"))
     assert [(s.action, s.from_status, s.to_status, s.actor_label) for s in steps] == [
         ("respond", "open", "responded", world.user("district").username),

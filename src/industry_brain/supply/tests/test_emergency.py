@@ -5,6 +5,7 @@ deadline, daily status reports, the daily ledger, deactivation kept for review."
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from industry_brain.core.workdays import add_working_days
 from industry_brain.core.workflow import steps_for
@@ -53,7 +54,7 @@ def test_emergency_walk_through(api, world):
     assert rq.status_code == 201, rq.json()
     demand = Demand.objects.get(pk=rq.json()["demand"])
     assert demand.department == world.department and demand.status == "accepted" and demand.urgency == "urgent"
-    assert demand.due_date == add_working_days(demand.accepted_at.date(), 1)
+    assert demand.due_date == add_working_days(timezone.localdate(demand.accepted_at), 1)  # the city's day
 
     day = dt.date(2026, 4, 2)
     rep = ent.post(f"/api/v1/emergencies/{em}/daily-reports/", {"date": day.isoformat(), "status": "partial",
