@@ -262,10 +262,13 @@ class Eligibility(BaseModel):
         indexes = [
             models.Index(fields=["item", "status"], name="eligibility_item_status_idx"),
             models.Index(fields=["enterprise", "item"], name="eligibility_enterprise_idx"),
-            # The bureaus' home panel (docs/decisions.md): the standings to pay, oldest confirmation first, and the
+            # The bureaus' home panel (docs/decisions.md): the standings to pay, oldest confirmation first (a
+            # department's or district's own items by the second), and the
             # computed ones to publish are read and counted from these small partial indexes alone, instead of
             # sorting every confirmed standing of the province or reading the table for a count.
             models.Index(fields=["confirmed_at", "item"], name="eligibility_to_pay_idx",
+                         condition=Q(status__in=[Status.CONFIRMED, Status.PAYABLE])),
+            models.Index(fields=["item", "confirmed_at"], name="eligibility_to_pay_item_idx",
                          condition=Q(status__in=[Status.CONFIRMED, Status.PAYABLE])),
             models.Index(fields=["item"], name="eligibility_to_publish_idx",
                          condition=Q(status=Status.CANDIDATE, result=True, superseded_by__isnull=True)),

@@ -14,6 +14,7 @@ def policy_home_panel(request):
     from django.utils.translation import gettext
 
     from . import selectors
+    from .models import PolicyItem
 
     user = request.user
     qs = selectors.eligibility_list(user=user)
@@ -31,8 +32,14 @@ def policy_home_panel(request):
             {"label": gettext("Figures missing"), "value": unknown.count(), "url": reverse("policies:my_policies")},
         ], "items": items, "empty": gettext("No policy benefit is waiting for you.")}
     if user.is_city or user.role in ("department", "district"):
-        owned = qs.filter(item__policy__department_id=user.organisation_id) if user.role == "department" else (
-            qs.filter(item__policy__district_id=user.district_code) if user.role == "district" else qs)
+        if user.role in ("department", "district"):
+            # The owner's items first, as a list: with the item ids known, the standings to pay are read by
+            # (item, confirmed_at) instead of walking the province's to-pay index until eight of its own turn up.
+            mine = {"policy__department_id": user.organisation_id} if user.role == "department" else {
+                "policy__district_id": user.district_code}
+            owned = qs.filter(item_id__in=list(PolicyItem.objects.filter(**mine).values_list("pk", flat=True)))
+        else:
+            owned = qs
         to_publish = owned.filter(status="candidate", result=True, superseded_by__isnull=True)
         to_pay = owned.filter(status__in=["confirmed", "payable"])
         held = owned.filter(status="held")

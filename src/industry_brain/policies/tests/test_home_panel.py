@@ -24,13 +24,13 @@ STATES = [  # (status, result, superseded) of the crafted standings
 ]
 
 
-def _standings(world, n_firms: int):
-    item = make_item(world, conditions=ABOVE_SCALE)
+def _standings(world, n_firms: int, **owner):
+    item = make_item(world, conditions=ABOVE_SCALE, **owner)
     version = RuleVersion.objects.filter(item=item).first()
     now = timezone.now()
     rows = []
     for k in range(n_firms):
-        firm = make_enterprise(f"面板测试企业{k:03d}", figures=False)
+        firm = make_enterprise(f"面板测试企业{item.pk}-{k:03d}", figures=False)
         status, result, _superseded = STATES[k % len(STATES)]
         rows.append(Eligibility(item=item, enterprise=firm, version=version, result=result, status=status,
                                 computed_at=now, as_of=dt.date(2026, 1, 1),
@@ -85,3 +85,20 @@ def test_the_status_filter_lists_each_standing_once_without_distinct(world, api)
     assert r.status_code == 200
     assert sorted(row["id"] for row in r.json()["results"]) == sorted(expected) and r.json()["count"] == 4
     assert not [q["sql"] for q in ctx.captured_queries if "policies_eligibility" in q["sql"] and "DISTINCT" in q["sql"]]
+
+
+@pytest.mark.parametrize("role", ["department", "district"])
+def test_an_owners_panel_counts_and_lists_its_own_items_as_the_plain_queries(world, role):
+    """A department or district bureau reads the standings of its own policies' items (listed first, then read by
+    item and confirmation time), the same rows as filtering by the policy's owner."""
+    mine = _standings(world, 18, **({"district": world.xihu.district_id} if role == "district" else {}))
+    _standings(world, 18, department=world.other_department)  # another owner's: never on this panel
+    user = world.user(role)
+    panel, _n = _panel(user)
+    rows = Eligibility.objects.filter(item=mine)
+    assert [s["value"] for s in panel["stats"]] == [
+        rows.filter(status="candidate", result=True, superseded_by__isnull=True).count(),
+        rows.filter(status__in=["confirmed", "payable"]).count(), rows.filter(status="held").count()] == [2, 4, 2]
+    to_pay = rows.filter(status__in=["confirmed", "payable"]).select_related("enterprise", "item").order_by(
+        "confirmed_at")[:8]
+    assert [i["text"] for i in panel["items"]] == [f"{e.enterprise.name} · {e.item.name}" for e in to_pay]
