@@ -120,10 +120,9 @@ ALLOWED: dict[tuple[str, str], str] = {
                              'is_active=True)'): RECIPIENTS,
     ('policies/panels.py', 'if user.role == "enterprise":'): HOME_PANEL,
     ('policies/panels.py', 'if user.is_city or user.role in ("department", "district"):'): HOME_PANEL,
-    ('policies/panels.py', 'owned = qs.filter(item__policy__department_id=user.organisation_id) if '
-                           'user.role == "department" else ('): HOME_PANEL,
-    ('policies/panels.py', 'qs.filter(item__policy__district_id=user.district_code) if user.role == '
-                           '"district" else qs)'): HOME_PANEL,
+    ('policies/panels.py', 'if user.role in ("department", "district"):'): HOME_PANEL,
+    ('policies/panels.py', 'mine = {"policy__department_id": user.organisation_id} if user.role == "department" '
+                           'else {'): HOME_PANEL,
 }
 
 
