@@ -34,16 +34,11 @@ WHERE rnk <= %s
 """
 
 
-def _nodes_of(enterprises: Iterable[int]) -> list[int]:
-    """The nodes in which these enterprises are confirmed members."""
+def chain_leader_nodes(*, enterprises: Iterable[int]) -> list[int]:
+    """The nodes whose leaders may change with these enterprises: where they are confirmed members. Also asked
+    before a firm is deleted (its memberships go with it), then passed to `chain_leaders_refresh(nodes=…)`."""
     return list(ChainMembership.objects.counted().filter(enterprise_id__in=list(enterprises)).order_by()
                 .values_list("node_id", flat=True).distinct())
-
-
-def chain_leader_nodes(*, enterprises: Iterable[int]) -> list[int]:
-    """The nodes whose leaders may change with these enterprises: where they are confirmed members. Asked before a
-    firm is deleted (its memberships go with it), then passed to `chain_leaders_refresh(nodes=…)`."""
-    return _nodes_of(enterprises)
 
 
 @transaction.atomic
@@ -53,19 +48,20 @@ def chain_leaders_refresh(*, nodes: Iterable[int] | None = None, enterprises: It
     members. Returns the number of leader rows written. Derived rows: no change log, no event (the membership or
     enterprise change that caused it is recorded by its own service)."""
     if enterprises is not None:
-        nodes = [*(nodes or []), *_nodes_of(enterprises)]
+        nodes = [*(nodes or []), *chain_leader_nodes(enterprises=enterprises)]
     ids = None if nodes is None else sorted(set(nodes))
     if ids == []:
         return 0
     q = connection.ops.quote_name
     leader = q(ChainNodeLeader._meta.db_table)
-    in_nodes = "" if ids is None else f" AND m.node_id IN ({', '.join(['%s'] * len(ids))})"
+    marks = "" if ids is None else ", ".join(["%s"] * len(ids))
+    in_nodes = "" if ids is None else f" AND m.node_id IN ({marks})"
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         if ids is None:
             cursor.execute(f"DELETE FROM {leader}")
         else:
-            cursor.execute(f"DELETE FROM {leader} WHERE node_id IN ({', '.join(['%s'] * len(ids))})", ids)
+            cursor.execute(f"DELETE FROM {leader} WHERE node_id IN ({marks})", ids)
         cursor.execute(_FILL.format(leader=leader, membership=q(ChainMembership._meta.db_table),
                                     enterprise=q(Enterprise._meta.db_table), nodes=in_nodes),
                        [now, now, MembershipStatus.CONFIRMED.value, *(ids or []), LEADERS_PER_NODE])
