@@ -81,8 +81,8 @@ ALLOWED: dict[tuple[str, str], str] = {
                                 '"organisation")'): ACCOUNT_PICKER,
     ('core/context_processors.py', 'role = getattr(user, "role", None) if user is not None and '
                                    'user.is_authenticated else None'): MENU,
-    ('core/context_processors.py', 'if roles is None or role in roles or (user.is_superuser and '
-                                   '"city" in roles):'): MENU,
+    ('core/context_processors.py', 'if roles is None or role in roles or (superuser and "city" in '
+                                   'roles):'): MENU,
     ('core/labels.py', 'role = user.get_role_display() if hasattr(user, "get_role_display") else ""'): LABEL,
     ('enterprises/services.py', 'if actor.role == "enterprise" and actor.enterprise_id == '
                                 'enterprise.pk:'): AUDIT,
