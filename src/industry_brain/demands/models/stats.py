@@ -85,7 +85,7 @@ class DemandStatDay(models.Model):
     """Bookkeeping of the statistics refresh: one row per submission day, locked while that day's
     aggregate rows are rebuilt so that concurrent refreshes of the same day cannot double-count. The row of a
     month's first day (present even when nothing was submitted that day) also guards that month's rows of the
-    monthly tables, which a refresh of any day of the month rebuilds."""
+    monthly tables, which a refresh of any day of the month updates in place."""
 
     day = models.DateField(_("day"), primary_key=True)
     refreshed_at = models.DateTimeField(_("refreshed at"), null=True, blank=True)
@@ -150,8 +150,8 @@ class DemandStatMeasures(models.Model):
 class DemandMonthlyStat(DemandStatMeasures):
     """`DemandDailyStat` summed by submission month × category group × district × department × chain (no day,
     category or cadre): the statistics page reads it whenever its filters and the reader's scope keep to these
-    columns and its period is whole months. Refreshed by `services.demand_stats_refresh` from the daily table,
-    the months of the refreshed days at a time (docs/decisions.md)."""
+    columns and its period is whole months. Kept by `services.demand_stats_refresh`: rebuilt whole from the daily
+    table, or each changed group's difference added in place for the refreshed days (docs/decisions.md)."""
 
     month = models.DateField(_("month"))  # its first day
     category_root = models.ForeignKey(DemandCategory, on_delete=models.CASCADE, related_name="+", db_index=False,

@@ -74,10 +74,6 @@ def _delete(model, column: str | None = None, values: list | None = None) -> Non
         cur.execute(sql, values or [])
 
 
-def _next_month(month: dt.date) -> dt.date:
-    return (month + dt.timedelta(days=32)).replace(day=1)
-
-
 def _rebuild_months() -> None:
     """Rebuild the monthly tables from all daily rows: one INSERT … SELECT … GROUP BY per table."""
     daily = DemandDailyStat.objects.order_by()
@@ -97,63 +93,108 @@ def _group_key(model, key: str, alias: str) -> str:
     return f"COALESCE({column}, 0)" if model._meta.get_field(key.removesuffix("_id")).null else column
 
 
-def _forget_groups(by_month: dict[dt.date, list[dt.date]], *, joined: bool = False) -> dict:
-    """Delete the monthly rows of the groups that these days' daily rows fall in (run before the days' daily rows
-    are replaced, for the groups they leave, and after, `joined`, for those they join). Returns those groups, by
-    table and month: the ones deleted, and with `joined` every group of the days' rows (some may be new)."""
-    qn = connection.ops.quote_name
-    daily = qn(DemandDailyStat._meta.db_table)
-    forgotten: dict = {}
-    with connection.cursor() as cur:
-        for month, days in by_month.items():
-            for model, keys in MONTHLY_KEYS.items():
-                table = qn(model._meta.db_table)
-                same = " AND ".join(f"{_group_key(model, k, 'd')} = {_group_key(model, k, table)}" for k in keys)
-                cur.execute(
-                    f"DELETE FROM {table} WHERE {table}.{qn('month')} = %s AND EXISTS (SELECT 1 FROM {daily} d "
-                    f"WHERE d.{qn('day')} IN ({', '.join(['%s'] * len(days))}) AND {same}) "
-                    f"RETURNING {', '.join(_group_key(model, k, table) for k in keys)}", [month, *days])
-                forgotten.setdefault((model, month), set()).update(tuple(r) for r in cur.fetchall())
-                if joined:
-                    cur.execute(f"SELECT DISTINCT {', '.join(_group_key(model, k, 'd') for k in keys)} FROM {daily} d "
-                                f"WHERE d.{qn('day')} IN ({', '.join(['%s'] * len(days))})", days)
-                    forgotten[model, month].update(tuple(r) for r in cur.fetchall())
-    return forgotten
+MEASURE_NAMES = list(_stat_measures())  # collected first: a group's row exists while it counts a demand
+_CHUNK = 500
 
 
-def _restore_groups(forgotten: dict, chunk: int = 1000) -> None:
-    """Sum the forgotten groups again from their month's daily rows (a group without daily rows any more stays
-    away): a one-day refresh writes the few rows of its groups, not a month's."""
+def _table_rows(model, keys: list[str], month: dt.date, groups: list[tuple]) -> dict[tuple, tuple[int, list[int]]]:
+    """The rows of a monthly table for these groups of one month: {(month, *keys): (id, measures)}. Read by the
+    group index (month, keys with empty ones as 0)."""
     qn = connection.ops.quote_name
-    daily = qn(DemandDailyStat._meta.db_table)
-    measures = list(_stat_measures())
-    sums = ", ".join(f"SUM({qn(m)})" for m in measures)
+    table = qn(model._meta.db_table)
+    found: dict[tuple, tuple[int, list[int]]] = {}
     with connection.cursor() as cur:
-        for (model, month), groups in forgotten.items():
-            keys = MONTHLY_KEYS[model]
-            groups = sorted(groups, key=repr)
-            for start in range(0, len(groups), chunk):
-                part = groups[start:start + chunk]
-                row = f"({', '.join(['%s'] * len(keys))})"
-                values = ", ".join([row] * len(part))
-                cur.execute(
-                    f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in ['month', *keys, *measures])}) "
-                    f"SELECT %s, {', '.join(qn(k) for k in keys)}, {sums} FROM {daily} "
-                    f"WHERE {qn('day')} >= %s AND {qn('day')} < %s "
-                    f"AND ({', '.join(_group_key(model, k, '') for k in keys)}) IN (VALUES {values}) "
-                    f"GROUP BY {', '.join(qn(k) for k in keys)}",
-                    [month, month, _next_month(month), *(v for g in part for v in g)])
+        for start in range(0, len(groups), _CHUNK):
+            part = groups[start:start + _CHUNK]
+            row = f"({', '.join(['%s'] * len(keys))})"
+            cur.execute(
+                f"SELECT id, {', '.join(qn(k) for k in keys)}, {', '.join(qn(m) for m in MEASURE_NAMES)} FROM {table} "
+                f"WHERE {qn('month')} = %s AND ({', '.join(_group_key(model, k, '') for k in keys)}) "
+                f"IN (VALUES {', '.join([row] * len(part))})",
+                [month, *(0 if v is None else v for g in part for v in g)])
+            for r in cur.fetchall():
+                found[(month, *r[1:1 + len(keys)])] = (r[0], list(r[1 + len(keys):]))
+    return found
+
+
+def _apply(model, columns: list[str], deltas: dict[tuple, list[int]], existing: dict[tuple, tuple[int, list[int]]]
+           ) -> None:
+    """Add each group's delta to its row of `model` in place: a row whose group has nothing left (collected 0:
+    every row of a group counts at least one demand) is deleted, a group without a row gets one, the others are
+    updated to their new sums, one statement per kind of change (per chunk). Unchanged groups are not written."""
+    qn = connection.ops.quote_name
+    table = qn(model._meta.db_table)
+    gone, changed, born = [], [], []
+    for group, delta in deltas.items():
+        if not any(delta):
+            continue
+        if group in existing:
+            pk, old = existing[group]
+            values = [a + b for a, b in zip(old, delta, strict=True)]
+            (gone if values[0] == 0 else changed).append((pk, values))
+        else:
+            born.append((group, delta))
+    for group, values in born + changed:
+        if min(values) < 0 or values[1] > values[0]:  # cannot happen while the lock holds: say so loudly
+            raise AssertionError(f"{model.__name__} {group}: negative sums {values}")
+    with connection.cursor() as cur:
+        for start in range(0, len(gone), _CHUNK):
+            part = [pk for pk, _values in gone[start:start + _CHUNK]]
+            cur.execute(f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(part))})", part)
+        width = 1 + len(MEASURE_NAMES)
+        for start in range(0, len(changed), _CHUNK):
+            part = changed[start:start + _CHUNK]
+            row = f"({', '.join(['%s'] * width)})"
+            sets = ", ".join(f"{qn(m)} = v.column{k + 2}" for k, m in enumerate(MEASURE_NAMES))
+            cur.execute(f"UPDATE {table} SET {sets} FROM (VALUES {', '.join([row] * len(part))}) AS v "
+                        f"WHERE {table}.id = v.column1", [x for pk, values in part for x in (pk, *values)])
+        width = len(columns) + len(MEASURE_NAMES)
+        for start in range(0, len(born), _CHUNK):
+            part = born[start:start + _CHUNK]
+            row = f"({', '.join(['%s'] * width)})"
+            cur.execute(f"INSERT INTO {table} ({', '.join(qn(c) for c in [*columns, *MEASURE_NAMES])}) "
+                        f"VALUES {', '.join([row] * len(part))}", [x for g, d in part for x in (*g, *d)])
+
+
+def _refresh_days(days: list[dt.date]) -> int:
+    """Bring the given days' daily rows and their months' monthly rows up to date by adding each group's change in
+    place: the days' daily rows as they are and as the demands now group, their difference per daily group, that
+    difference summed per monthly group; only the groups that changed are written (a workflow step changes one or
+    two). Equal to a full rebuild (tests/test_stats_monthly.py). Returns the number of the days' daily rows."""
+    rows = DemandDailyStat.objects.filter(day__in=days).order_by().values_list("id", *STAT_COLUMNS, *MEASURE_NAMES)
+    old = {tuple(r[1:1 + len(STAT_COLUMNS)]): (r[0], list(r[1 + len(STAT_COLUMNS):])) for r in rows}
+    measures = _stat_measures()
+    grouped = Demand.objects.filter(submitted_on__in=days).order_by().values(*STAT_KEYS).annotate(**measures)
+    new = {tuple(r[k] for k in STAT_KEYS): [int(r[m]) for m in MEASURE_NAMES] for r in grouped}
+    zero = [0] * len(MEASURE_NAMES)
+    deltas = {}
+    for group in old.keys() | new.keys():
+        before = old[group][1] if group in old else zero
+        deltas[group] = [a - b for a, b in zip(new.get(group, zero), before, strict=True)]
+    _apply(DemandDailyStat, STAT_COLUMNS, deltas, old)
+    for model, keys in MONTHLY_KEYS.items():
+        picks = [STAT_COLUMNS.index(k) for k in keys]
+        summed: dict[tuple, list[int]] = {}
+        for group, delta in deltas.items():
+            if any(delta):
+                key = (group[0].replace(day=1), *(group[i] for i in picks))
+                summed[key] = [a + b for a, b in zip(summed.get(key, zero), delta, strict=True)]
+        existing: dict = {}
+        for month in sorted({key[0] for key in summed}):
+            existing |= _table_rows(model, keys, month, [key[1:] for key in summed if key[0] == month])
+        _apply(model, ["month", *keys], summed, existing)
+    return len(new)
 
 
 @transaction.atomic
 def demand_stats_refresh(*, days: Iterable[dt.date] | None = None) -> int:
-    """Rebuild the pre-aggregated statistics for the given submission days (all days when None) with one
-    INSERT … SELECT … GROUP BY: no Python loop over demands. The days' bookkeeping rows are locked first
-    so that concurrent refreshes of one day serialise. The monthly tables follow from the daily rows: rebuilt
-    whole with everything; for given days, the groups (month × keys) the days' rows leave or join are deleted
-    and summed again from their month's daily rows, so that a one-day refresh writes a few rows, not a month's.
-    Returns the number of daily aggregate rows written."""
-    demands = Demand.objects.all()
+    """Bring the pre-aggregated statistics up to date for the given submission days, or rebuild them whole (all
+    days when None). The whole rebuild is one INSERT … SELECT … GROUP BY per table: no Python loop over demands.
+    Given days are brought up to date in place (`_refresh_days`): each group's change (the days' demands as they
+    now group, less the daily rows they had) is added to its daily and monthly rows, so that a workflow step
+    writes the one or two rows it changed (docs/decisions.md). The days' bookkeeping rows, and the first day of
+    each of their months (which guards the month's monthly rows), are locked first so that concurrent refreshes
+    of one day or month serialise. Returns the number of daily aggregate rows of the days (all rows: written)."""
     if days is not None:
         days = sorted(set(days))
         if not days:
@@ -163,30 +204,19 @@ def demand_stats_refresh(*, days: Iterable[dt.date] | None = None) -> int:
         DemandStatDay.objects.bulk_create([DemandStatDay(day=d) for d in guarded], ignore_conflicts=True)
         list(DemandStatDay.objects.select_for_update().filter(day__in=guarded).order_by("day")
              .values_list("day", flat=True))
-        by_month = {m: [d for d in days if d.replace(day=1) == m] for m in months}
-        forgotten = _forget_groups(by_month)
-        _delete(DemandDailyStat, "day", days)
-        demands = demands.filter(submitted_on__in=days)
-    else:
-        present = set(Demand.objects.order_by().values_list("submitted_on", flat=True).distinct())
-        present |= {d.replace(day=1) for d in present}
-        DemandStatDay.objects.bulk_create([DemandStatDay(day=d) for d in present], ignore_conflicts=True)
-        list(DemandStatDay.objects.select_for_update().order_by("day").values_list("day", flat=True))
-        _delete(DemandDailyStat)
+        written = _refresh_days(days)
+        DemandStatDay.objects.filter(day__in=days).update(refreshed_at=timezone.now())
+        return written
+    present = set(Demand.objects.order_by().values_list("submitted_on", flat=True).distinct())
+    present |= {d.replace(day=1) for d in present}
+    DemandStatDay.objects.bulk_create([DemandStatDay(day=d) for d in present], ignore_conflicts=True)
+    list(DemandStatDay.objects.select_for_update().order_by("day").values_list("day", flat=True))
+    _delete(DemandDailyStat)
     measures = _stat_measures()
-    grouped = demands.order_by().values(*STAT_KEYS).annotate(**measures)
+    grouped = Demand.objects.order_by().values(*STAT_KEYS).annotate(**measures)
     written = _insert_select(DemandDailyStat, [*STAT_COLUMNS, *measures], grouped)
-    if days is None:
-        _rebuild_months()
-    else:
-        for group, keys in _forget_groups(by_month, joined=True).items():
-            forgotten[group] |= keys
-        _restore_groups(forgotten)
-    stamp = timezone.now()
-    if days is not None:
-        DemandStatDay.objects.filter(day__in=days).update(refreshed_at=stamp)
-    else:
-        DemandStatDay.objects.update(refreshed_at=stamp)
+    _rebuild_months()
+    DemandStatDay.objects.update(refreshed_at=timezone.now())
     return written
 
 

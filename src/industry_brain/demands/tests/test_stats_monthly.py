@@ -134,6 +134,70 @@ def test_incremental_refreshes_keep_the_monthly_tables_equal_to_a_full_rebuild(w
     assert selectors.stats_summary(selectors.stats_rows(user=city))["collected"] == len(spread) + 1
 
 
+def _all_stats() -> dict:
+    """Every statistics table as a sorted list of (keys, measures), without ids."""
+    daily = sorted(DemandDailyStat.objects.values_list(*[c for c in services.STAT_COLUMNS], *selectors.MEASURES),
+                   key=repr)
+    return {"DemandDailyStat": daily, **_snapshot()}
+
+
+def test_refreshing_days_in_place_equals_a_full_rebuild_whatever_changed(world, spread):
+    """Changes behind the services' back of every kind a group can see: measures, a group left empty (its rows
+    go), a new group (rows appear), keys moved (district, department, category, chain, cadre), a demand moved
+    to another month and one deleted. Refreshing the days touched, in place, gives what a full rebuild gives."""
+    from industry_brain.demands.models import Demand, DemandCategory
+
+    by_day = {d.submitted_on: d for d in spread}
+    Demand.objects.filter(pk=by_day[D(2025, 8, 29)].pk).update(district_id="330109")  # alone in its group
+    Demand.objects.filter(pk=spread[2].pk).update(escalation_level=2, transfer_count=1)
+    Demand.objects.filter(pk=spread[3].pk).update(
+        category_id=DemandCategory.objects.get(code="finance.loan").pk,
+        category_root_id=DemandCategory.objects.get(code="finance").pk, cadre=None, chain=None)
+    Demand.objects.filter(pk=spread[4].pk).update(department=world.other_department)
+    Demand.objects.filter(pk=spread[5].pk).update(submitted_on=D(2025, 12, 2))  # another month, a new day
+    Demand.objects.filter(pk=spread[6].pk).delete()
+    services.demand_stats_refresh(days=[D(2025, 8, 29), D(2025, 9, 1), D(2025, 9, 2), D(2025, 9, 16),
+                                        D(2025, 9, 30), D(2025, 12, 2), D(2025, 10, 3)])
+    incremental = _all_stats()
+    assert not DemandMonthlyStat.objects.filter(month=D(2025, 10, 1)).exists()  # its one demand went
+    services.demand_stats_refresh()
+    assert _all_stats() == incremental
+
+
+def test_a_refresh_of_unchanged_days_writes_nothing(world, spread):
+    before = _all_stats()
+    ids = sorted(DemandMonthlyStat.objects.values_list("id", flat=True))
+    with CaptureQueriesContext(connection) as ctx:
+        services.demand_stats_refresh(days=[D(2025, 9, 1), D(2025, 9, 2)])
+    writes = [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(("UPDATE", "DELETE",
+                                                                                                 "INSERT"))]
+    stats_writes = [sql for sql in writes if "demandstatday" not in sql.lower()]
+    assert stats_writes == []
+    assert _all_stats() == before
+    assert sorted(DemandMonthlyStat.objects.values_list("id", flat=True)) == ids
+
+
+def test_a_workflow_step_writes_only_the_groups_it_changes(world, spread):
+    """Starting a demand changes no measure: no statistics row is written; resolving it changes its groups' rows,
+    as a full rebuild would."""
+    d = spread[4]  # accepted on 16 September, not started
+    with CaptureQueriesContext(connection) as ctx:
+        services.demand_start(actor=world.user("department"), demand=d, at=at(D(2025, 9, 17), 9))
+    stats = [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(("UPDATE", "DELETE",
+                                                                                               "INSERT"))
+             and any(t in q["sql"] for t in ("demanddailystat", "demandmonthlystat", "demandcadremonthlystat"))]
+    assert stats == []  # a start changes no measure: nothing to write
+    with CaptureQueriesContext(connection) as ctx:
+        services.demand_resolve(actor=world.user("department"), demand=d, resolution="ok", at=at(D(2025, 9, 18), 9))
+    stats = [q["sql"].split()[0].upper() for q in ctx.captured_queries
+             if q["sql"].lstrip().upper().startswith(("UPDATE", "DELETE", "INSERT"))
+             and any(t in q["sql"] for t in ("demanddailystat", "demandmonthlystat", "demandcadremonthlystat"))]
+    assert stats == ["UPDATE"] * 3  # its daily row, its monthly row, its cadre-monthly row
+    incremental = _all_stats()
+    services.demand_stats_refresh()
+    assert _all_stats() == incremental
+
+
 def test_a_refresh_of_a_day_rebuilds_only_its_month(world, spread):
     from industry_brain.demands.models import Demand
 
