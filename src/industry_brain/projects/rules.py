@@ -3,7 +3,8 @@ answers {project_id: (level, facts)} for the projects on which the rule holds as
 
 A rule's code, texts, thresholds and maximum level are data (WarningRule rows edited by city administrators);
 the evaluator named by `rule.kind` reads the thresholds. SQL does the filtering (only triggering rows come
-back to Python); Python only writes the facts of those rows.
+back to Python); Python only writes the facts of those rows. The queries are unordered (`order_by()`): the
+model's default order would sort every triggering row, or walk the whole table in that order, for nothing.
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ def eval_milestone_overdue(rule: WarningRule, today: dt.date) -> Result:
     rows = (Project.objects.filter(stage__in=OPEN_STAGES)
             .annotate(next_planned=_next_planned_expression())
             .filter(next_planned__lt=today - dt.timedelta(days=yellow_after))
-            .values_list("id", "stage", "next_planned", *planned))
+            .order_by().values_list("id", "stage", "next_planned", *planned))
     out: Result = {}
     for pid, stage, next_planned, *dates in rows.iterator(chunk_size=5000):
         days = (today - next_planned).days
@@ -130,9 +131,11 @@ def eval_investment_behind(rule: WarningRule, today: dt.date) -> Result:
     months = upto.month if upto.year == year else 0
     if months == 0:
         return {}
+    # order_by(): the report's default order names the project, which would join the project table into every
+    # correlated sum; unordered, each sum is one range of the (project, period) index.
     ytd = Subquery(ProgressReport.objects.filter(project=OuterRef("pk"), period__gte=dt.date(year, 1, 1),
                                                  period__lte=upto)
-                   .values("project").annotate(s=Sum("investment")).values("s"))
+                   .order_by().values("project").annotate(s=Sum("investment")).values("s"))
     money = DecimalField(max_digits=20, decimal_places=2)
     # gap >= yellow  <=>  100*months/12 - 100*ytd/plan >= yellow  <=>  1200*ytd <= (100*months - 12*yellow)*plan
     factor = Decimal(100 * months) - 12 * yellow_pts
@@ -142,7 +145,7 @@ def eval_investment_behind(rule: WarningRule, today: dt.date) -> Result:
             .alias(lhs=F("ytd") * Value(Decimal(1200), output_field=money),
                    rhs=F("plan") * Value(factor, output_field=money))
             .filter(lhs__lte=F("rhs"))
-            .values_list("id", "plan", "ytd"))
+            .order_by().values_list("id", "plan", "ytd"))
     share = Decimal(100 * months) / 12
     out: Result = {}
     for pid, plan, done in rows.iterator(chunk_size=5000):
@@ -164,7 +167,7 @@ def eval_start_overdue(rule: WarningRule, today: dt.date) -> Result:
     cutoff = add_months(today, -months)
     rows = (Project.objects.filter(stage__in=[Stage.RESERVE, Stage.SIGNED, Stage.LAND], actual_start__isnull=True,
                                    planned_start__lt=cutoff)
-            .values_list("id", "planned_start"))
+            .order_by().values_list("id", "planned_start"))
     return {pid: ("red", {"planned_start": planned.isoformat(), "days_overdue": (today - planned).days,
                           "months": months})
             for pid, planned in rows.iterator(chunk_size=5000)}
@@ -180,7 +183,7 @@ def eval_report_missing(rule: WarningRule, today: dt.date) -> Result:
     rows = (Project.objects.filter(stage__in=REPORTING_STAGES)
             .filter(Q(last_report_period__isnull=True) | Q(last_report_period__lt=due))
             .annotate(since=since).filter(since__lte=due_end)
-            .values_list("id", "last_report_period", "since"))
+            .order_by().values_list("id", "last_report_period", "since"))
     out: Result = {}
     for pid, last, since_date in rows.iterator(chunk_size=5000):
         first_required = month_start(since_date)
@@ -203,7 +206,7 @@ def eval_investment_stalled(rule: WarningRule, today: dt.date) -> Result:
                                              investment__gt=0)
     rows = (Project.objects.filter(stage=Stage.CONSTRUCTION, actual_start__lt=first)
             .filter(~Exists(invested))
-            .values_list("id", "actual_start"))
+            .order_by().values_list("id", "actual_start"))
     return {pid: ("red", {"from": first.strftime("%Y-%m"), "to": last.strftime("%Y-%m"), "months": months,
                           "investment": 0, "actual_start": started.isoformat()})
             for pid, started in rows.iterator(chunk_size=5000)}

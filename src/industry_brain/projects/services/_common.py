@@ -40,3 +40,34 @@ def _user(actor):
 def _chunks(items: list, size: int = 5000):
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+# The set-based writes of the evaluation use these SQL statements on PostgreSQL; elsewhere (and when a test turns
+# this off to compare) the same rows are written by the ORM (bulk_create and core.events.events_record_bulk).
+SQL_WRITES = True
+
+
+def sql_writes(connection) -> bool:
+    return SQL_WRITES and connection.vendor == "postgresql"
+
+
+def event_insert_head(*, kind: str, model, at) -> tuple[str, list]:
+    """The head of an `INSERT INTO <event table> … SELECT` writing one business event per selected row, as
+    `core.events.events_record_bulk` writes them (the acting user, the actor's label, the request id, the object's
+    type): the caller's SELECT list continues with the object's id as text, the message and the data (jsonb).
+    Bulk writes record their events this way when the write itself is one SQL statement (a data-modifying CTE),
+    so that tens of thousands of rows never pass through model instances twice."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from industry_brain.core import context
+    from industry_brain.core.models import Event
+
+    user = context.current_actor()
+    label = getattr(user, "username", "") or context.current_actor_label() or "system"
+    user_id = user.pk if getattr(user, "pk", None) else None
+    q = connection.ops.quote_name
+    head = (f"INSERT INTO {q(Event._meta.db_table)} (at, kind, user_id, actor_label, request_id, content_type_id, "
+            f"object_id, message, data) SELECT %s, %s, %s, %s, %s, %s, ")
+    return head, [at, kind, user_id, label, context.current_request_id() or "",
+                  ContentType.objects.get_for_model(model).pk]

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from industry_brain.core.workdays import add_working_days
 from ..choices import (
     SUPERVISION_AWAITING_RESPONSE,
     SUPERVISION_LADDER,
+    SupervisionLevel,
     SupervisionStatus,
 )
 from ..models import (
@@ -27,6 +29,8 @@ from ._common import (
     RESPONSE_WORKING_DAYS,
     _chunks,
     _user,
+    event_insert_head,
+    sql_writes,
     today_local,
 )
 
@@ -39,17 +43,7 @@ def supervision_sync(*, today: dt.date, working_days: int = RESPONSE_WORKING_DAY
     # Stored texts are written in the platform's language, whatever language the job runs in.
     with translation.override(settings.LANGUAGE_CODE):
         due_word, cleared_reason = _("due"), _("warning cleared")
-    red = (ProjectWarning.objects.filter(level="red", cleared_at__isnull=True, supervision__isnull=True)
-           .values_list("id", "project_id", "project__responsible_org_id"))
-    orders = [SupervisionOrder(project_id=pid, warning_id=wid, unit_id=org, issued_on=today, due_date=due)
-              for wid, pid, org in red]
-    created = SupervisionOrder.objects.bulk_create(orders, batch_size=2000)
-    if created and created[0].pk is None:
-        created = list(SupervisionOrder.objects.filter(issued_on=today, warning_id__in=[o.warning_id for o in orders]))
-    events_record_bulk(
-        kind="supervision.opened", objs=created,
-        message=lambda o: f"#{o.project_id} {due_word} {o.due_date:%Y-%m-%d}",
-        data=lambda o: {"project": o.project_id, "warning": o.warning_id, "due_date": o.due_date.isoformat()})
+    opened = _open_orders(today=today, due=due, due_word=due_word, now=now)
     closing = list(SupervisionOrder.objects.filter(status__in=["open", "responded", "rejected"],
                                                    warning__cleared_at__isnull=False).only("id", "project_id"))
     for chunk in _chunks([o.pk for o in closing]):
@@ -60,8 +54,43 @@ def supervision_sync(*, today: dt.date, working_days: int = RESPONSE_WORKING_DAY
         message=lambda o: f"#{o.project_id}: {cleared_reason}",
         data=lambda o: {"project": o.project_id, "reason": "warning cleared"})
     escalated = supervision_escalate_overdue(today=today, working_days=working_days)
-    return {"supervisions_opened": len(created), "supervisions_closed": len(closing),
+    return {"supervisions_opened": opened, "supervisions_closed": len(closing),
             "supervisions_escalated": escalated}
+
+
+def _open_orders(*, today: dt.date, due: dt.date, due_word: str, now) -> int:
+    """An order, due on `due`, for every active red warning that has none, sent to its project's responsible unit,
+    and one `supervision.opened` event per order; answers how many opened. On PostgreSQL one INSERT … SELECT writes
+    the orders and feeds the events' INSERT … SELECT (no row passes through Python); the ORM path writes the same
+    rows."""
+    red = ProjectWarning.objects.filter(level="red", cleared_at__isnull=True, supervision__isnull=True)
+    if not sql_writes(connection):
+        orders = [SupervisionOrder(project_id=pid, warning_id=wid, unit_id=org, issued_on=today, due_date=due)
+                  for wid, pid, org in red.values_list("id", "project_id", "project__responsible_org_id")]
+        created = SupervisionOrder.objects.bulk_create(orders, batch_size=2000)
+        if created and created[0].pk is None:
+            created = list(SupervisionOrder.objects.filter(issued_on=today,
+                                                           warning_id__in=[o.warning_id for o in orders]))
+        events_record_bulk(
+            kind="supervision.opened", objs=created,
+            message=lambda o: f"#{o.project_id} {due_word} {o.due_date:%Y-%m-%d}",
+            data=lambda o: {"project": o.project_id, "warning": o.warning_id, "due_date": o.due_date.isoformat()})
+        return len(created)
+    select, params = (red.order_by().values_list("id", "project_id", "project__responsible_org_id")
+                      .query.sql_with_params())
+    head, head_params = event_insert_head(kind="supervision.opened", model=SupervisionOrder, at=timezone.now())
+    table = connection.ops.quote_name(SupervisionOrder._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH o AS (INSERT INTO {table} (created, updated, project_id, warning_id, unit_id, status, level, "
+            f"issued_on, due_date, escalated_on, closed_at, close_reason) "
+            f"SELECT %s, %s, r.project_id, r.warning_id, r.unit_id, %s, %s, %s, %s, NULL, NULL, '' "
+            f"FROM ({select}) AS r (warning_id, project_id, unit_id) RETURNING id, project_id, warning_id) "
+            f"{head} CAST(o.id AS text), '#' || o.project_id || ' ' || %s, "
+            f"jsonb_build_object('project', o.project_id, 'warning', o.warning_id, 'due_date', %s) FROM o",
+            [now, now, SupervisionStatus.OPEN, SupervisionLevel.REMINDER, today, due, *params, *head_params,
+             f"{due_word} {due:%Y-%m-%d}", due.isoformat()])
+        return cursor.rowcount
 
 
 def supervision_escalate_overdue(*, today: dt.date, working_days: int = RESPONSE_WORKING_DAYS) -> int:
