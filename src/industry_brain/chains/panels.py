@@ -31,16 +31,18 @@ def membership_proposals_panel(request):
     user = request.user
     proposals = ChainMembership.objects.restrict(user, "view").filter(status=MembershipStatus.PROPOSED).select_related(
         "enterprise", "node", "node__chain").order_by("created", "pk")
-    first = proposals.first()
-    if first is None:
+    # The five oldest are read once; the total is counted only when there may be more (one query on most days).
+    shown = list(proposals[:5])
+    if not shown:
         return None
+    first = shown[0]
     decides = can(user, "confirm", first)
     return {"order": 11, "title": gettext("Chain memberships to confirm") if decides
             else gettext("Proposals awaiting the city bureau"),
-            "stats": [{"label": gettext("Proposed"), "value": proposals.count(),
+            "stats": [{"label": gettext("Proposed"), "value": len(shown) if len(shown) < 5 else proposals.count(),
                        "url": first.node.chain.get_absolute_url()}],
             "items": [{"url": m.node.chain.get_absolute_url(), "text": m.enterprise.name,
-                       "meta": f"{m.node.chain.name} · {m.node.name}"} for m in proposals[:5]]}
+                       "meta": f"{m.node.chain.name} · {m.node.name}"} for m in shown]}
 
 
 registry.home_panels.append(chain_team_home_panel)

@@ -85,12 +85,51 @@ def chain_graph(chain: Chain, user) -> dict:
     figures of every member, and otherwise only when at least MIN_GROUP firms make it up (a published aggregate,
     docs/scope.md); below that it is `None` with `suppressed: true`, so that nobody reads one firm's revenue
     off a node with one or two members."""
+    nodes = chain_nodes(chain)
+    return _graph(chain, user, nodes, member_counts([n.pk for n in nodes], _members_scope(user, "view")))
+
+
+def chain_nodes(chain: Chain) -> list[ChainNode]:
+    """The chain's nodes in page order (segment, then order, then id)."""
+    return list(chain.nodes.order_by(segment_order(), "order", "id"))
+
+
+def chain_page(chain: Chain, user) -> dict:
+    """What the chain page shows of the chain's nodes, read once for the map and the node cards: `nodes` (page
+    order), `graph` (`chain_graph`) and `members` (`nodes_enterprises`). One count of each node's members serves
+    both (docs/decisions.md)."""
+    nodes = chain_nodes(chain)
+    visible = _members_scope(user, "view")
+    counts = member_counts([n.pk for n in nodes], visible)
+    return {"nodes": nodes, "graph": _graph(chain, user, nodes, counts),
+            "members": nodes_enterprises(nodes, user, counts=counts)}
+
+
+def member_counts(node_ids: list[int], visible: Q | None) -> dict[int, tuple[int, int]]:
+    """Per node (every one of `node_ids`): its confirmed members and how many of them lie within `visible` (a
+    membership filter: Q() = all, None = none). One GROUP BY; without a filter (the city, a district officer)
+    the count of rows is answered by `membership_status_node_idx` alone."""
+    counts = {pk: (0, 0) for pk in node_ids}
+    if not node_ids:
+        return counts
+    members = counted_memberships().filter(node_id__in=node_ids).order_by().values("node")
+    if visible is not None and not visible:  # Q(): every member is visible
+        counts.update({node: (n, n) for node, n in members.annotate(n=Count("*")).values_list("node", "n")})
+    elif visible is None:
+        counts.update({node: (n, 0) for node, n in members.annotate(n=Count("*")).values_list("node", "n")})
+    else:
+        counts.update({node: (n, seen) for node, n, seen in members.annotate(
+            n=Count("*"), seen=Count("enterprise_id", filter=visible)).values_list("node", "n", "seen")})
+    return counts
+
+
+def _graph(chain: Chain, user, nodes: list[ChainNode], counts: dict[int, tuple[int, int]]) -> dict:
+    """`chain_graph` over nodes and member counts already read."""
     year = latest_figures_year()
-    nodes = list(chain.nodes.order_by(segment_order(), "order", "id"))
     members = counted_memberships().filter(node_id__in=[n.pk for n in nodes]).order_by()
     # COUNT(*), not COUNT(id): the id is not in membership_status_node_idx, so counting it read every member's
     # row from the table; counting rows is answered by an index-only scan (docs/decisions.md).
-    stats = {r["node"]: {"n": r["n"], "hidden": 0} for r in members.values("node").annotate(n=Count("*"))}
+    stats = {node: {"n": n, "hidden": 0} for node, (n, _seen) in counts.items() if n}
     # Whether the reader may see every member's figures matters only where fewer than MIN_GROUP firms make up a
     # node's output: ask there only, so that the count above reads the membership index alone (no join to the
     # registry for each of the largest chain's members).
@@ -125,26 +164,32 @@ def node_enterprises(node: ChainNode, user, limit: int = LEADERS_PER_NODE):
     return nodes_enterprises([node], user, limit)[node.pk]
 
 
-def nodes_enterprises(nodes: list[ChainNode], user, limit: int = LEADERS_PER_NODE) -> dict[int, list[Enterprise]]:
+def nodes_enterprises(nodes: list[ChainNode], user, limit: int = LEADERS_PER_NODE,
+                      counts: dict[int, tuple[int, int]] | None = None) -> dict[int, list[Enterprise]]:
     """`node_enterprises` for several nodes at once; only confirmed memberships of enterprises within the user's
     view scope are listed, the largest first (above-scale, then by name, then by id).
 
-    A reader who may see every member (the city, a district officer: `view` scope everything) reads the stored
-    ranking (`ChainNodeLeader`), which is the same ranking over the same members; a node whose stored leaders do
+    Where the reader may see every confirmed member of a node (the city and a district officer everywhere, since
+    their `view` scope is every firm; a work team on its own ecosystem's chains; anyone whose scope happens to
+    cover a node's members), the node's card is the stored ranking (`ChainNodeLeader`): the same ranking over
+    the same members. Which nodes those are is one count per node of all members and of the visible ones
+    (`member_counts`, passed in as `counts` when the page has read it already). A node whose stored leaders do
     not number min(members, limit) (memberships written around the services since the last refresh) is ranked
-    live like everyone else's. Any narrower scope (a work team, a cadre, a department, an enterprise) is ranked
-    live over the members it may see: a stored whole-chain top list cannot answer it (docs/decisions.md)."""
+    live, and so is every node where the reader sees only some members: a stored whole-node top list cannot
+    answer that (docs/decisions.md)."""
     result: dict[int, list[Enterprise]] = {n.pk: [] for n in nodes}
     visible = _members_scope(user, "view")
     if visible is None or not nodes:
         return result
     live = [n.pk for n in nodes]
-    if not visible and limit <= LEADERS_PER_NODE:  # Q(): every confirmed member is visible
-        stored = stored_leaders(live, limit)
-        members = dict(counted_memberships().filter(node_id__in=live).order_by().values("node").annotate(
-            n=Count("*")).values_list("node", "n"))
-        live = [pk for pk, leaders in stored.items() if len(leaders) != min(members.get(pk, 0), limit)]
-        result.update({pk: leaders for pk, leaders in stored.items() if pk not in live})
+    if limit <= LEADERS_PER_NODE:
+        if counts is None:
+            counts = member_counts(live, visible)
+        whole = [pk for pk in live if counts[pk][0] == counts[pk][1]]  # every member visible (or none at all)
+        stored = stored_leaders(whole, limit) if whole else {}
+        fresh = {pk: leaders for pk, leaders in stored.items() if len(leaders) == min(counts[pk][0], limit)}
+        result.update(fresh)
+        live = [pk for pk in live if pk not in fresh]
     if live:
         result.update(ranked_members(live, visible, limit))
     return result

@@ -7,6 +7,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,12 +19,12 @@ from industry_brain.core import registry
 from industry_brain.core.changelog import history_for
 from industry_brain.core.codes import normalise_uscc
 from industry_brain.core.exceptions import TransitionNotAllowed
-from industry_brain.core.permissions import can
+from industry_brain.core.permissions import can, scope_filter
 from industry_brain.core.views import ObjectDetailView
-from industry_brain.enterprises.models import Enterprise
+from industry_brain.enterprises.models import Enterprise, enterprise_scope
 
 from . import memberships, selectors
-from .choices import MembershipStatus, Segment, segment_order
+from .choices import MembershipStatus, Segment
 from .models import Chain, ChainMaster, ChainMembership, Ecosystem, TeamMember
 
 
@@ -66,8 +67,11 @@ class EcosystemDetailView(ObjectDetailView):
 
 def _mark_openable(user, masters: list[ChainMaster]) -> None:
     """Set `may_open` on each master: whether the reader may open its enterprise's page (one query for all)."""
-    openable = set(Enterprise.objects.restrict(user, "view").filter(
-        pk__in=[m.enterprise_id for m in masters]).order_by().values_list("pk", flat=True)) if masters else set()
+    if masters and scope_filter(user, enterprise_scope, "view") == Q():  # every firm: nothing to ask
+        openable = {m.enterprise_id for m in masters}
+    else:
+        openable = set(Enterprise.objects.restrict(user, "view").filter(
+            pk__in=[m.enterprise_id for m in masters]).order_by().values_list("pk", flat=True)) if masters else set()
     for m in masters:
         m.may_open = m.enterprise_id in openable
 
@@ -89,14 +93,13 @@ class ChainDetailView(ObjectDetailView):
         return render(request, self.template_name, ctx)
 
     def get_extra_context(self, request, obj):
-        graph = selectors.chain_graph(obj, request.user)
+        page = selectors.chain_page(obj, request.user)
+        graph, nodes, members = page["graph"], page["nodes"], page["members"]
         graph["segments"] = {s.value: str(s.label) for s in Segment}
         # "{n}" is replaced in the browser, so that each language places the number where it belongs
         graph["labels"] = {"enterprises": _("{n} local enterprises"), "output": _("Output of members"),
                            "suppressed": _("not shown: fewer than {n} firms").replace("{n}", str(graph["min_group"]))}
-        nodes = list(obj.nodes.order_by(segment_order(), "order", "id"))
         by_id = {n["id"]: n for n in graph["nodes"]}
-        members = selectors.nodes_enterprises(nodes, request.user)
         node_rows = [{"node": n, "stats": by_id[n.pk], "members": members[n.pk]} for n in nodes]
         masters = list(obj.masters.select_related("enterprise").order_by("status", "enterprise__name"))
         _mark_openable(request.user, masters)

@@ -104,17 +104,25 @@ def compare_runs(*, user, runs: list[ScenarioRun]) -> list[dict]:
 
 # ---------------------------------------------------------------------------------------------- pre-screen
 
+def input_suppliers(*, user):
+    """Per local customer and input material the user may see: number of suppliers and how many of them are
+    inside the province (0: sourced only outside it). One GROUP BY over the links; `input_concentration` adds
+    the volumes."""
+    prov = settings_province_prefix()
+    return (SupplyLink.objects.restrict(user, "view").order_by()
+            .values("customer_id", "material_id")
+            .annotate(suppliers=Count("id"),
+                      in_province=Sum(Case(When(Q(supplier_enterprise__isnull=False)
+                                                | Q(supplier_external__region__startswith=prov), then=1),
+                                           default=0, output_field=IntegerField()))))
+
+
 def input_concentration(*, user):
     """Per local customer and input material, set-based: number of suppliers, HHI of volume shares, and how many
     suppliers are inside the province (0: sourced only outside it). One GROUP BY over the links."""
-    prov = settings_province_prefix()
     vol = Cast(F("monthly_volume"), FloatField())
-    return (SupplyLink.objects.restrict(user, "view").order_by()
-            .values("customer_id", "material_id")
-            .annotate(suppliers=Count("id"), volume=Sum(vol), volume_sq=Sum(vol * vol),
-                      in_province=Sum(Case(When(Q(supplier_enterprise__isnull=False)
-                                                | Q(supplier_external__region__startswith=prov), then=1),
-                                           default=0, output_field=IntegerField())))
+    return (input_suppliers(user=user)
+            .annotate(volume=Sum(vol), volume_sq=Sum(vol * vol))
             .annotate(hhi=Case(When(volume__gt=0, then=F("volume_sq") / (F("volume") * F("volume"))),
                                default=Value(1.0), output_field=FloatField())))
 
@@ -248,10 +256,12 @@ def node_security(user, chain) -> list[dict]:
         Enterprise.objects.filter(pk__in=chain_firms).filter(_enterprise_q(user)).order_by().values_list(
             "pk", flat=True))
     inputs_by_firm: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for customer, suppliers, in_province in input_concentration(user=user).filter(
+    # Only the two counts the panel shows: no volumes or HHI summed over the chain's links.
+    for customer, suppliers, in_province in input_suppliers(user=user).filter(
             customer_id__in=chain_firms).values_list("customer_id", "suppliers", "in_province"):
         inputs_by_firm[customer].append((suppliers, in_province))
-    last_run = ScenarioRun.objects.filter(status="done").order_by("-id").defer("snapshot", "page_data").first()
+    last_run = ScenarioRun.objects.filter(status="done").order_by("-id").select_related("scenario").defer(
+        "snapshot", "page_data").first()
     results = {}
     if last_run is not None:
         for e, tts, capped, lost in result_list(user=user, run=last_run).filter(

@@ -47,3 +47,27 @@ def test_fragment_of_an_unknown_chain_is_404_and_anonymous_is_sent_to_login(clie
     assert client.get(f"/chains/{world.chain.pk}/panels/").status_code == 302
     client.force_login(world.user("city"))
     assert client.get("/chains/999999/panels/").status_code == 404
+
+
+@pytest.mark.parametrize("proposed", [2, 7])
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_proposals_panel_lists_the_oldest_five_and_counts_every_visible_one(rf, world, role, proposed):
+    from industry_brain.chains.models import ChainMembership
+    from industry_brain.chains.panels import membership_proposals_panel
+    from industry_brain.testing import make_enterprise
+
+    nodes = list(world.chain.nodes.all()) + list(world.other_chain.nodes.all())
+    for i in range(proposed):
+        firm = make_enterprise(f"杭州提议{i}测电子有限公司", "330106" if i % 2 else "330109", figures=False)
+        ChainMembership.objects.create(enterprise=firm, node=nodes[i % len(nodes)], status="proposed",
+                                       proposed_by=world.user("chain_team"))
+    request = rf.get("/")
+    request.user = world.user(role)
+    panel = membership_proposals_panel(request)
+    plain = ChainMembership.objects.restrict(request.user, "view").filter(status="proposed").order_by("created", "pk")
+    if not plain.exists():
+        assert panel is None
+        return
+    assert panel["stats"][0]["value"] == plain.count()
+    assert [item["text"] for item in panel["items"]] == [m.enterprise.name for m in plain[:5]]
+    assert panel["stats"][0]["url"] == plain[0].node.chain.get_absolute_url()

@@ -84,13 +84,44 @@ def test_the_city_and_a_district_officer_read_the_table_not_the_window(world):
         assert LEADER_TABLE in sql and "ROW_NUMBER" not in sql.upper()
 
 
-def test_narrower_scopes_are_ranked_live(world):
+def _reads(user, nodes) -> tuple[bool, bool]:
+    """(the stored table read, the live window run) when listing these nodes' cards for `user`."""
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.nodes_enterprises(nodes, user)
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    return LEADER_TABLE in sql, "ROW_NUMBER" in sql.upper()
+
+
+def test_a_work_team_reads_the_table_on_its_own_ecosystems_chains(world):
+    """The team sees every confirmed member of its ecosystem's chains; on another ecosystem's chain only the
+    firms it shares with its own, so that chain's crowded node is ranked live."""
     _crowd(world)
     services.chain_leaders_refresh()
-    for role in ("chain_team", "cadre", "enterprise", "department"):
-        with CaptureQueriesContext(connection) as ctx:
-            selectors.nodes_enterprises(_nodes(), world.user(role))
-        assert LEADER_TABLE not in " ".join(q["sql"] for q in ctx.captured_queries)
+    team = world.user("chain_team")
+    own = list(world.chain.nodes.all())
+    assert _reads(team, own) == (True, False)
+    assert _reads(team, [world.other_chain.nodes.get(segment="midstream")]) == (False, True)
+
+
+def test_narrower_scopes_rank_live_where_they_see_some_members(world):
+    _crowd(world)
+    services.chain_leaders_refresh()
+    mid = world.chain.nodes.get(segment="midstream")
+    for role in ("cadre", "enterprise", "department"):
+        assert not _reads(world.user(role), [mid])[0], role
+        assert _ids(selectors.nodes_enterprises([mid], world.user(role))) == _live(world.user(role), [mid])
+
+
+def test_a_node_the_reader_sees_whole_reads_the_table_whatever_the_role(world):
+    """An enterprise's own account sees the node it alone makes up: its card is the stored one."""
+    _crowd(world)
+    node = ChainNode.objects.create(chain=world.chain, name="独家环节", segment="downstream", order=20)
+    ChainMembership.objects.create(enterprise=world.ent_xihu, node=node)
+    services.chain_leaders_refresh()
+    user = world.user("enterprise")
+    assert user.enterprise_id == world.ent_xihu.pk
+    assert _reads(user, [node]) == (True, False)
+    assert _ids(selectors.nodes_enterprises([node], user)) == {node.pk: [world.ent_xihu.pk]} == _live(user, [node])
 
 
 def test_stored_leaders_are_the_eight_largest_with_the_page_sort_keys(world):
@@ -211,3 +242,27 @@ def test_the_demo_seeder_fills_the_table(db):
     for username in ("city_admin", "xihu_officer", "chain_iot", "cadre_demo"):
         user, nodes = User.objects.get(username=username), _nodes()
         assert _ids(selectors.nodes_enterprises(nodes, user)) == _live(user, nodes)
+
+
+def _plain_page(chain, user):
+    """The chain page's reads as they were: the graph, the nodes and each node's card, each asked on its own."""
+    nodes = list(chain.nodes.order_by("segment", "order", "id"))
+    visible = scope_filter(user, enterprise_scope, "view", prefix="enterprise__")
+    cards = {n.pk: [] for n in nodes} if visible is None else _ids(
+        selectors.ranked_members([n.pk for n in nodes], visible, LEADERS_PER_NODE))
+    return selectors.chain_graph(chain, user), cards
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_the_pages_one_read_equals_the_plain_reads_for_every_role(world, role):
+    _crowd(world)
+    services.chain_leaders_refresh()
+    ChainMembership.objects.create(enterprise=make_enterprise("杭州未刷新测电子有限公司", figures=False),
+                                   node=world.chain.nodes.get(segment="downstream"))  # around the services
+    user = world.user(role)
+    for chain in (world.chain, world.other_chain):
+        page = selectors.chain_page(chain, user)
+        graph, cards = _plain_page(chain, user)
+        assert page["graph"] == graph
+        assert _ids(page["members"]) == cards
+        assert [n["id"] for n in graph["nodes"]] == [n.pk for n in page["nodes"]]
