@@ -14,7 +14,7 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +75,9 @@ class Report:
             self.rows.append(row)
         if self.verbose:
             flag = "ok " if row.ok else "MISS"
-            print(f"  [{flag}] {section} · {metric}: {format_value(row.value, unit)} (target {target})", flush=True)
+            plain = "" if baseline is None else f"; baseline {format_value(float(baseline), unit)}"
+            print(f"  [{flag}] {section} · {metric}: {format_value(float(value), unit)} (target {target}{plain})",
+                  flush=True)
 
     def note(self, section: str, text: str) -> None:
         """A line of explanation printed under the section's table in RESULTS.md."""
@@ -116,6 +118,23 @@ def percentile(samples: list[float], p: float) -> float:
 class Timing:
     samples_ms: list[float]
     medians_ms: dict[str, float] = dataclasses.field(default_factory=dict)  # per request label
+    # The plain way to the same rows, timed beside each request (see `time_requests(baselines=...)`).
+    baseline_ms: list[float] = dataclasses.field(default_factory=list)
+    baseline_medians_ms: dict[str, float] = dataclasses.field(default_factory=dict)
+    baseline_label: str = ""
+
+    @property
+    def baseline_p50(self) -> float | None:
+        return percentile(self.baseline_ms, 50) if self.baseline_ms else None
+
+    @property
+    def baseline_p95(self) -> float | None:
+        return percentile(self.baseline_ms, 95) if self.baseline_ms else None
+
+    @property
+    def slowest_baseline_ms(self) -> float | None:
+        """The baseline's median for the slowest request label (what its page is compared with)."""
+        return self.baseline_medians_ms.get(self.slowest_label)
 
     @property
     def slowest_label(self) -> str:
@@ -139,16 +158,42 @@ class Timing:
 
 
 def time_requests(client, requests: Iterable[tuple[str, str]], *, rounds: int, warmup: int = 1,
-                  min_requests: int = 40, headers: dict | None = None, expect: int = 200) -> Timing:
+                  min_requests: int = 40, headers: dict | None = None, expect: int = 200,
+                  baselines: Mapping[str, Callable[[], object]] | None = None, baseline_label: str = "",
+                  baseline_every: int = 1) -> Timing:
     """GET each (label, url) `rounds` times (after `warmup` untimed rounds), cycling through the list so that
     caches see a realistic mix; at least `min_requests` timed requests in all. Any other status than
-    `expect` is an error: a fast 404 must not pass for a fast page."""
+    `expect` is an error: a fast 404 must not pass for a fast page.
+
+    `baselines` maps a request label to the plain way of reading the same rows (a callable running the plain
+    queries); each is timed right beside its request, in the same rounds, after it in one round and before it in
+    the next (so neither side always finds the other's pages in the cache). Every label must have one.
+    `baseline_every=k` times the baselines in every k-th round only (warm-up included), for a costly baseline."""
     requests = list(requests)
+    if baselines is not None:
+        missing = [label for label, _url in requests if label not in baselines]
+        if missing:
+            raise AssertionError(f"no baseline for {missing}")
     rounds = max(rounds, math.ceil(min_requests / max(len(requests), 1)))
     per_label: dict[str, list[float]] = {}
     samples: list[float] = []
+    base_per_label: dict[str, list[float]] = {}
+    base_samples: list[float] = []
+
+    def plain(label: str, r: int) -> None:
+        started = time.perf_counter()
+        baselines[label]()
+        elapsed = (time.perf_counter() - started) * 1000
+        if r >= warmup:
+            base_samples.append(elapsed)
+            base_per_label.setdefault(label, []).append(elapsed)
+
     for r in range(warmup + rounds):
+        with_plain = baselines is not None and r % baseline_every == 0
+        plain_first = (r // baseline_every) % 2 == 1
         for label, url in requests:
+            if with_plain and plain_first:
+                plain(label, r)
             started = time.perf_counter()
             response = client.get(url, **(headers or {}))
             elapsed = (time.perf_counter() - started) * 1000
@@ -157,7 +202,55 @@ def time_requests(client, requests: Iterable[tuple[str, str]], *, rounds: int, w
             if r >= warmup:
                 samples.append(elapsed)
                 per_label.setdefault(label, []).append(elapsed)
-    return Timing(samples, {label: statistics.median(values) for label, values in per_label.items()})
+            if with_plain and not plain_first:
+                plain(label, r)
+    return Timing(samples, {label: statistics.median(values) for label, values in per_label.items()},
+                  base_samples, {label: statistics.median(values) for label, values in base_per_label.items()},
+                  baseline_label)
+
+
+def plain_list(queryset, filterset_class, query: str, *, order: Sequence[str], columns: Sequence[str],
+               size_param: str, default_size: int = 50, max_size: int = 200) -> Callable[[], int]:
+    """The plain queries a minimal list runs for the same request: the role's restricted `queryset` narrowed by
+    the list's own FilterSet, the requested page of `columns` in the list's `order` (values_list, no model
+    instances, no view, template or serializer) and its count. The filters are parsed once, outside the timing;
+    the returned callable runs the two queries each time it is called."""
+    from django.http import QueryDict
+
+    params = QueryDict(query)
+    qs = queryset
+    if filterset_class is not None and params:
+        filterset = filterset_class(params, queryset=queryset)
+        qs = filterset.qs if filterset.is_valid() else queryset.none()
+    try:
+        size = min(int(params.get(size_param, default_size)), max_size)
+    except ValueError:
+        size = default_size
+    try:
+        page = max(1, int(params.get("page", 1)))
+    except ValueError:
+        page = 1
+    rows = qs.order_by(*order)
+    start = (page - 1) * size
+
+    def run() -> int:
+        list(rows[start:start + size].values_list(*columns))
+        return rows.count()
+
+    return run
+
+
+def plain_queries(*querysets) -> Callable[[], None]:
+    """A baseline of a few plain querysets (`values_list`, `count()` …): each evaluated afresh on each call."""
+
+    def run() -> None:
+        for qs in querysets:
+            if callable(qs):
+                qs()
+            else:
+                list(qs.all())
+
+    return run
 
 
 def query_count(client, url: str, headers: dict | None = None) -> int:
@@ -199,10 +292,12 @@ def api_client(user) -> tuple[object, dict]:
 
 
 def add_timing(report: Report, section: str, name: str, timing: Timing, target_ms: float = P95_TARGET_MS) -> None:
-    """Two rows per measured endpoint: p50 (informative) and p95 (against the target)."""
-    report.add(section, f"{name} p50", timing.p50, "ms", "—", True)
+    """Two rows per measured endpoint: p50 (informative) and p95 (against the target), each beside the same
+    percentile of its baseline when the timing has one."""
+    report.add(section, f"{name} p50", timing.p50, "ms", "—", True, baseline=timing.baseline_p50,
+               baseline_label=timing.baseline_label)
     report.add(section, f"{name} p95 (n={len(timing.samples_ms)})", timing.p95, "ms", f"< {target_ms:.0f} ms",
-               timing.p95 < target_ms)
+               timing.p95 < target_ms, baseline=timing.baseline_p95, baseline_label=timing.baseline_label)
 
 
 def guarded(report: Report, section: str, label: str, fn: Callable[[], None]) -> None:
