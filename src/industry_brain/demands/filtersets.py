@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from industry_brain.accounts.models import Organisation
 from industry_brain.accounts.selectors import departments
@@ -13,6 +14,30 @@ from industry_brain.core.models import District
 
 from .choices import DemandStatus, Urgency, VisitMode
 from .models import Assignment, Cadre, Demand, DemandCategory, Notification, SystemicAlert, Visit
+
+
+class _FetchedChoiceIterator(ModelChoiceIterator):
+    """The choices read by one plain query. Django's iterator reads them with `QuerySet.iterator()`, which on
+    PostgreSQL opens a server-side cursor (DECLARE … WITH HOLD, FETCH, CLOSE: three round trips and a result
+    materialised at commit) for each select of the filter form, on every list page."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class _FetchedModelChoiceField(ModelChoiceField):
+    iterator = _FetchedChoiceIterator
+
+
+class FetchedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A model choice filter whose choices are read by one plain query (`_FetchedChoiceIterator`)."""
+
+    field_class = _FetchedModelChoiceField
 
 
 class DemandFilterForm(forms.Form):
@@ -32,12 +57,12 @@ class DemandFilterSet(django_filters.FilterSet):
     # sort and compare every matching row whole, twice (page and count; docs/decisions.md).
     status = django_filters.MultipleChoiceFilter(choices=DemandStatus.choices, label=_("Status"), distinct=False)
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices, label=_("Urgency"))
-    category = django_filters.ModelChoiceFilter(queryset=DemandCategory.objects.select_related("parent"),
+    category = FetchedModelChoiceFilter(queryset=DemandCategory.objects.select_related("parent"),
                                                 to_field_name="code", method="filter_category", label=_("Category"))
-    district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("District"))
-    department = django_filters.ModelChoiceFilter(queryset=departments, label=_("Department"))
+    district = FetchedModelChoiceFilter(queryset=District.objects.all(), label=_("District"))
+    department = FetchedModelChoiceFilter(queryset=departments, label=_("Department"))
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
-    chain = django_filters.ModelChoiceFilter(queryset=Chain.objects.all(), label=_("Chain"))
+    chain = FetchedModelChoiceFilter(queryset=Chain.objects.all(), label=_("Chain"))
     cadre = django_filters.NumberFilter(field_name="cadre_id", label=_("Cadre"))
     submitted_from = django_filters.DateFilter(field_name="submitted_on", lookup_expr="gte",
                                                label=_("Submitted from"))

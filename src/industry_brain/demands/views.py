@@ -59,7 +59,8 @@ def _errors_to_messages(request, exc: ValidationError) -> None:
 # ----------------------------------------------------------------------------------------------- demands
 
 class DemandListView(ObjectListView):
-    queryset = Demand.objects.select_related("enterprise", "category", "category__parent", "department", "district")
+    queryset = Demand.objects.select_related("enterprise", "category", "category__parent", "department", "district") \
+        .only(*selectors.PAGE_LIST_FIELDS)
     filterset_class = DemandFilterSet
     table_class = DemandTable
     template_name = "demands/demand_list.html"

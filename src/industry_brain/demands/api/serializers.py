@@ -107,6 +107,17 @@ class TimelineStepSerializer(serializers.ModelSerializer):
         fields = ["action", "actor", "at", "from_status", "to_status", "department", "note"]
 
 
+def _timeline(demand) -> list[dict]:
+    """The demand's steps: the page's tuples when `selectors.attach_timelines` read them, else its steps."""
+    rows = getattr(demand, "timeline_rows", None)
+    if rows is None:
+        rows = [(s.action, s.actor_label, s.at, s.from_status, s.to_status, s.department_id, s.note)
+                for s in demand.steps.all()]
+    return [{"action": action, "actor": actor, "at": _dt(at), "from_status": from_status, "to_status": to_status,
+             "department": department, "note": note}
+            for action, actor, at, from_status, to_status, department, note in rows]
+
+
 class DemandSerializer(serializers.ModelSerializer):
     """A demand as the API shows it; `category` is the category's stable code (e.g. "logistics.road")."""
 
@@ -162,9 +173,7 @@ class DemandSerializer(serializers.ModelSerializer):
             "transfer_count": obj.transfer_count, "reopen_count": obj.reopen_count,
             "escalation_level": obj.escalation_level, "is_flagged": obj.is_flagged, "chain": obj.chain_id,
             "chain_node": obj.chain_node_id, "project": obj.project_id, "visit": obj.visit_id, "cadre": obj.cadre_id,
-            "timeline": [{"action": s.action, "actor": s.actor_label, "at": _dt(s.at), "from_status": s.from_status,
-                          "to_status": s.to_status, "department": s.department_id, "note": s.note}
-                         for s in obj.steps.all()],
+            "timeline": _timeline(obj),
             "allowed_actions": _allowed(DEMAND, self, obj),
         }
 

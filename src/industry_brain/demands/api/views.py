@@ -158,6 +158,12 @@ class DemandViewSet(RestrictedViewSetMixin, mixins.CreateModelMixin, mixins.List
             qs = selectors.demand_list(user=user)
         return qs.order_by("-submitted_at", "-id")
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.action == "list":
+            selectors.attach_timelines(page)
+        return page
+
     def get_serializer_class(self):
         if self.action == "create":
             return DemandCreateSerializer

@@ -183,7 +183,8 @@ class Demand(BaseModel):
             # Co-handling tasks are few: a literal id list lets the database combine two index scans (an OR
             # with a sub-query forces a scan of every demand for each count).
             tasks = CoHandlingTask.objects.filter(department_id=user.organisation_id)
-            ids = list(tasks.values_list("demand_id", flat=True)[:501])
+            # Ordered by the column read: the tasks' own ordering (by demand) would join every task to its demand.
+            ids = list(tasks.order_by("demand_id").values_list("demand_id", flat=True)[:501])
             if not ids:
                 return Q(department_id=user.organisation_id)
             return Q(department_id=user.organisation_id) | Q(pk__in=ids if len(ids) <= 500 else tasks.values(
