@@ -15,6 +15,8 @@ from typing import Any
 _actor: contextvars.ContextVar[Any] = contextvars.ContextVar("ib_actor", default=None)
 _actor_label: contextvars.ContextVar[str] = contextvars.ContextVar("ib_actor_label", default="")
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("ib_request_id", default="")
+# Scope answers already given during this read-only request (see `remembering_scope_answers`); None outside one.
+_scope_answers: contextvars.ContextVar[dict | None] = contextvars.ContextVar("ib_scope_answers", default=None)
 
 
 def current_actor() -> Any:
@@ -56,3 +58,21 @@ def acting_as(user: Any = None, *, label: str = "", request_id: str | None = Non
     finally:
         _request_id.reset(rid_token)
         reset_actor(tokens)
+
+
+def scope_answers() -> dict | None:
+    """The (user, model, object, action) -> allowed answers of the current read-only request, or None."""
+    return _scope_answers.get()
+
+
+@contextlib.contextmanager
+def remembering_scope_answers() -> Iterator[None]:
+    """Within the block, `RestrictedQuerySet.permits` answers a question it was already asked from memory: a page
+    asks "may this user change this object?" from its view, its template and its panels, one query each. Used for
+    GET and HEAD requests only, which change no scope: the answers live as long as the request and are never shared
+    between requests or users (write guards never read them)."""
+    token = _scope_answers.set({})
+    try:
+        yield
+    finally:
+        _scope_answers.reset(token)

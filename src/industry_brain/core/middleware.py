@@ -1,4 +1,5 @@
-"""Request id, acting user and Content-Security-Policy header."""
+"""Request id (and, for reads, the request's memory of scope answers), acting user and Content-Security-Policy
+header."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class RequestContextMiddleware:
-    """Give every request an id (kept from X-Request-ID when it is well formed) and echo it back."""
+    """Give every request an id (kept from X-Request-ID when it is well formed) and echo it back; GET and HEAD
+    requests remember their scope answers (`context.remembering_scope_answers`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -22,7 +24,11 @@ class RequestContextMiddleware:
         request.id = incoming if _SAFE_ID.match(incoming) else context.new_request_id()
         token = context.set_request_id(request.id)
         try:
-            response = self.get_response(request)
+            if request.method in ("GET", "HEAD"):
+                with context.remembering_scope_answers():
+                    response = self.get_response(request)
+            else:
+                response = self.get_response(request)
         finally:
             context._request_id.reset(token)
         response["X-Request-ID"] = request.id

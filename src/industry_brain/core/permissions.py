@@ -114,5 +114,5 @@ def ensure_can(user, action: str, target, message=None) -> None:
 def ensure_can_after_write(user, obj: models.Model, action: str = "add", message=None) -> None:
     """Inside the service's transaction, after the write: the saved object must lie within the author's scope
     for `action`; otherwise PermissionDenied, and the transaction (hence the write) is rolled back."""
-    if not type(obj)._default_manager.all().permits(user, obj, action):
+    if not type(obj)._default_manager.all().permits_now(user, obj, action):
         raise PermissionDenied(message or _("You may not create this here."))

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from . import context
+
 ACTIONS = ("view", "add", "change", "delete", "view_confidential")
 
 
@@ -36,7 +38,19 @@ class RestrictedQuerySet(models.QuerySet):
         return self.filter(q).distinct() if getattr(self.model, "scope_needs_distinct", False) else self.filter(q)
 
     def permits(self, user, obj, action: str) -> bool:
-        """Whether `user` may perform `action` on `obj` (one indexed query)."""
+        """Whether `user` may perform `action` on `obj` (one indexed query; during a GET or HEAD request, once per
+        user, object and action: see `context.remembering_scope_answers`)."""
+        answers = context.scope_answers()
+        if answers is None or obj.pk is None or getattr(user, "pk", None) is None:
+            return self.permits_now(user, obj, action)
+        key = (user.pk, self.model._meta.label_lower, obj.pk, action)
+        allowed = answers.get(key)
+        if allowed is None:
+            allowed = answers[key] = self.permits_now(user, obj, action)
+        return allowed
+
+    def permits_now(self, user, obj, action: str) -> bool:
+        """`permits` asked of the database whatever the request asked before: the guard of a write."""
         return self.model._default_manager.all().restrict(user, action).filter(pk=obj.pk).exists()
 
     def get_in_scope(self, user, pk, action: str = "view"):
@@ -50,7 +64,7 @@ class RestrictedQuerySet(models.QuerySet):
 def ensure_permitted(user, obj, action: str, message=None) -> None:
     """Raise PermissionDenied (403) unless `user` may perform `action` on `obj`: the check services make before
     a write on an object the user can already see."""
-    if not type(obj)._default_manager.all().permits(user, obj, action):
+    if not type(obj)._default_manager.all().permits_now(user, obj, action):
         raise PermissionDenied(message or _("You may not do this."))
 
 

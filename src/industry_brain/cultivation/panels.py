@@ -18,9 +18,10 @@ registry.register_nav(44, "cultivation:round_list", _("Recognition rounds"),
 
 def enterprise_tier_panel(request, obj):
     """A link from the enterprise page to its tier card, for those who may see its figures."""
-    from industry_brain.enterprises.models import Enterprise
+    from industry_brain.core.permissions import can
 
-    if not Enterprise.objects.restrict(request.user, "view_confidential").filter(pk=obj.pk).exists():
+    # Asked through can(): the enterprise page asks the same question, and a GET request answers it once.
+    if not can(request.user, "view_confidential", obj):
         return None
     return {"title": gettext("Tier card"), "html": format_html(
         '<a href="{}">{}</a>', reverse("cultivation:card", args=[obj.pk]),
