@@ -21,8 +21,11 @@ LISTS = [
     "/enterprises/?search=西测",
     "/enterprises/?search=9133",
     "/enterprises/?district=330106&is_above_scale=true",
+    "/enterprises/?sort=-founded_on",
+    "/enterprises/?tier=little_giant&sort=industry",
     "/api/v1/enterprises/",
     "/api/v1/enterprises/?search=西测",
+    "/api/v1/enterprises/?district=330106",
     "/projects/",
     "/api/v1/projects/",
     "/demands/",
@@ -108,3 +111,29 @@ def test_the_guard_catches_a_dropped_index(seeded):
             cur.execute(f'DROP INDEX "{name}"')
     scans = page_sequential_scans(client, url)
     assert any(s.table == "enterprises_enterprise" for s in scans), scans
+
+
+def test_the_chain_teams_list_reads_its_ecosystems_stored_rows(seeded):
+    """A work team's enterprise list is a range of its ecosystem's stored rows (enterprises.EcosystemMember, read by
+    (ecosystem, column, firm) indexes), and the guard catches those indexes dropped."""
+    from django.test.utils import CaptureQueriesContext
+
+    from industry_brain.accounts.models import User
+
+    client = _client_for(User.objects.get(username="chain_iot"))
+    url = "/enterprises/?sort=-founded_on"
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    assert any("enterprises_ecosystemmember" in q["sql"] and "ORDER BY" in q["sql"] for q in ctx.captured_queries)
+    assert page_sequential_scans(client, url) == []
+    with connection.cursor() as cur:  # DDL is transactional on PostgreSQL: the test's rollback restores them
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the seeded rows' deferred FK checks, before the ALTER
+        cur.execute("ALTER TABLE enterprises_ecosystemmember DROP CONSTRAINT ecomember_unique")
+        cur.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'enterprises_ecosystemmember' "
+                    "AND indexdef ~ '\\(ecosystem_id'")
+        names = [name for (name,) in cur.fetchall()]
+        assert names, "the (ecosystem, column, firm) indexes of the stored rows"
+        for name in names:
+            cur.execute(f'DROP INDEX "{name}"')
+    scans = page_sequential_scans(client, url)
+    assert any(s.table == "enterprises_ecosystemmember" for s in scans), scans

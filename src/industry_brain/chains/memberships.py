@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from industry_brain.core.events import event_record
 from industry_brain.core.permissions import can, ensure_can, ensure_can_after_write
 from industry_brain.core.workflow import Transition, Workflow
+from industry_brain.enterprises.services import ecosystem_members_sync
 
 from .choices import MembershipStatus
 from .leaders import chain_leaders_refresh
@@ -68,8 +69,9 @@ def membership_add(*, actor, node: ChainNode, enterprise, main_product: str = ""
     event_record(kind="chain_membership.placed" if city else "chain_membership.proposed", message=_label(membership),
                  obj=membership, actor=actor, data={"node": node.pk, "enterprise": enterprise.pk,
                                                     "status": membership.status})
-    if city:  # a proposal does not count, so it changes no node's leaders
+    if city:  # a proposal does not count, so it changes no node's leaders nor the ecosystem's member rows
         chain_leaders_refresh(nodes=[node.pk])
+        ecosystem_members_sync(enterprises=[enterprise.pk])
     return membership
 
 
@@ -81,6 +83,7 @@ def membership_confirm(*, actor, membership: ChainMembership, note: str = "") ->
                                         apply=lambda obj, t: _decided(obj, actor, note),
                                         extra_fields=["decided_by", "decided_at", "decision_note"])
     chain_leaders_refresh(nodes=[confirmed.node_id])
+    ecosystem_members_sync(enterprises=[confirmed.enterprise_id])
     return confirmed
 
 
@@ -103,6 +106,7 @@ def membership_remove(*, actor, membership: ChainMembership) -> None:
     membership.delete()
     if data["status"] == MembershipStatus.CONFIRMED:
         chain_leaders_refresh(nodes=[data["node"]])
+        ecosystem_members_sync(enterprises=[data["enterprise"]])
 
 
 def may_propose(user, node: ChainNode) -> bool:

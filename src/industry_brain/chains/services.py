@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from industry_brain.core.events import event_record
+from industry_brain.enterprises.services import ecosystem_members_sync
 
 from .leaders import chain_leader_nodes, chain_leaders_refresh  # noqa: F401
 from .memberships import membership_add, membership_confirm, membership_reject, membership_remove  # noqa: F401
@@ -31,6 +32,7 @@ def ecosystem_stats_refresh(*, actor=None) -> list[EcosystemStats]:
     EcosystemStats.objects.bulk_create(rows, update_conflicts=True, unique_fields=["ecosystem"],
                                        update_fields=["enterprises", "above_scale", "computed_at", "updated"])
     chain_leaders_refresh()
+    ecosystem_members_sync()  # the enterprise list's stored member rows (enterprises.EcosystemMember)
     event_record(kind="chains.stats_refreshed", message="ecosystem member counts refreshed", actor=actor,
                  data={str(r.ecosystem_id): [r.enterprises, r.above_scale] for r in rows})
     return rows

@@ -5,14 +5,16 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models
 from django.db.models import Func, Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from industry_brain.chains.models import Chain, ChainMembership, ChainNode, Ecosystem
 from industry_brain.core.models import District, IndustryDivision
 
+from . import selectors
 from .choices import Tier
-from .models import Enterprise
+from .models import EcosystemMember, Enterprise
 
 
 class NameBigrams(Func):
@@ -44,6 +46,28 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     class Meta:
         model = Enterprise
         fields = ["search", "district", "industry", "ecosystem", "chain", "node", "is_above_scale", "tier"]
+
+    # On a list read from an ecosystem's stored rows (selectors.enterprise_list), filters on the registry's list
+    # columns read the stored copies instead: the firms among the ecosystem's rows with that value, from the rows'
+    # (ecosystem, column, firm) index. (A second filter on the joined rows would join them once more: a reverse
+    # relation is joined anew by each filter() call.)
+    COLUMN_FILTERS = ("district", "industry", "is_above_scale", "tier")
+
+    def filter_queryset(self, queryset):
+        ecosystem = selectors.stored_rows_ecosystem(queryset)
+        if ecosystem is None:
+            return super().filter_queryset(queryset)
+        for name, value in self.form.cleaned_data.items():
+            flt = self.filters[name]
+            if name not in self.COLUMN_FILTERS:
+                queryset = flt.filter(queryset, value)
+            elif value not in EMPTY_VALUES:
+                # Any of the chosen values for a multiple choice, as the filter itself reads them.
+                lookup = f"{flt.field_name}__in" if isinstance(flt, django_filters.MultipleChoiceFilter) \
+                    else flt.field_name
+                firms = EcosystemMember.objects.filter(ecosystem_id=ecosystem, **{lookup: value})
+                queryset = queryset.filter(pk__in=firms.values("enterprise_id"))
+        return queryset
 
     def filter_search(self, queryset, name, value):
         """A name fragment, a credit-code prefix or a whole credit code (exact match on its unique index).

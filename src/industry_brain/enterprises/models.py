@@ -121,6 +121,16 @@ class Enterprise(BaseModel):
         return enterprise_scope(user, action)
 
 
+def enterprise_scope_ecosystem(user, action: str) -> int | None:
+    """The ecosystem whose confirmed member firms are exactly the user's `action` scope over enterprises (a work
+    team's view: `enterprise_scope`), or None. For such a reader the list reads the ecosystem's stored rows
+    (`EcosystemMember`) instead of semi-joining the memberships against the registry; the rule itself stays in
+    `enterprise_scope`."""
+    if user.role == Role.CHAIN_TEAM and action in ("view", "view_confidential") and user.ecosystem_id:
+        return user.ecosystem_id
+    return None
+
+
 class YearlyFigures(BaseModel):
     """One enterprise's figures for one year (万元 unless stated). Confidential: shown only within scope."""
 
@@ -267,3 +277,58 @@ class ConfidentialReadLog(models.Model):
         if user.role == Role.ENTERPRISE and action == "view":
             return Q(enterprise_id=user.enterprise_id)
         return None
+
+
+class EcosystemMember(BaseModel):
+    """A confirmed member firm of an ecosystem, with copies of the firm's list columns (name, credit code,
+    district, industry, scale, tier, founding date).
+
+    Derived from the confirmed memberships and the registry, so that a work team's enterprise list (its scope is its
+    ecosystem's confirmed members) reads one index range in the requested order, as the city's list reads the
+    registry's (column, id) indexes, instead of semi-joining the memberships against the registry and sorting.
+    Kept per firm by the membership services (place, confirm, remove) and the enterprise services (a copied column
+    changed), and synchronised whole by the chain statistics refresh (hourly), which also repairs rows written
+    around the services; the list reads it only while its row count equals the live member count
+    (`selectors.ecosystem_rows_current`), so each role's rows are always the plain query's (docs/decisions.md)."""
+
+    ecosystem = models.ForeignKey("chains.Ecosystem", on_delete=models.CASCADE, related_name="+", db_index=False,
+                                  verbose_name=_("ecosystem"))
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="ecosystem_rows",
+                                   verbose_name=_("enterprise"))
+    name = models.CharField(_("name"), max_length=200)
+    uscc = models.CharField(_("unified social credit code"), max_length=18)
+    district = models.ForeignKey("core.District", on_delete=models.CASCADE, related_name="+", db_index=False,
+                                 verbose_name=_("district"))
+    industry = models.ForeignKey("core.IndustryDivision", on_delete=models.CASCADE, related_name="+",
+                                 db_index=False, verbose_name=_("industry division"))
+    is_above_scale = models.BooleanField(_("above designated size"), default=False)
+    top_tier = models.CharField(_("highest tier"), max_length=20, choices=Tier.choices, blank=True)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["ecosystem", "name", "enterprise"]
+        verbose_name = _("ecosystem member firm")
+        verbose_name_plural = _("ecosystem member firms")
+        # One (ecosystem, column, firm) index per sortable list column, the twin of the registry's (column, id)
+        # indexes: an ecosystem's first page and deep pages are an index range in either direction.
+        indexes = [
+            models.Index(fields=["ecosystem", "name", "enterprise"], name="ecomember_name_idx"),
+            models.Index(fields=["ecosystem", "uscc", "enterprise"], name="ecomember_uscc_idx"),
+            models.Index(fields=["ecosystem", "district", "enterprise"], name="ecomember_district_idx"),
+            models.Index(fields=["ecosystem", "industry", "enterprise"], name="ecomember_industry_idx"),
+            models.Index(fields=["ecosystem", "is_above_scale", "enterprise"], name="ecomember_above_idx"),
+            models.Index(fields=["ecosystem", "top_tier", "enterprise"], name="ecomember_tier_idx"),
+            models.Index(fields=["ecosystem", "founded_on", "enterprise"], name="ecomember_founded_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["ecosystem", "enterprise"], name="ecomember_unique",
+                                    violation_error_message=_("The enterprise is already listed in this ecosystem.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ecosystem_id}: {self.name}"
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        # Firms' public list columns: whoever may see the enterprise; nobody writes here but the services.
+        return enterprise_scope(user, "view", prefix="enterprise__") if action == "view" else None

@@ -23,6 +23,7 @@ from industry_brain.core.permissions import can, ensure_can_after_write
 from industry_brain.core.querysets import ensure_permitted
 
 from .choices import ABOVE_SCALE_THRESHOLD_WAN, TIER_ORDER, Tier
+from .ecosystem_members import ecosystem_members_follow, ecosystem_members_sync  # noqa: F401  (re-exported)
 from .models import ConfidentialReadLog, Enterprise, Recognition, YearlyFigures
 
 FOUNDED_EARLIEST = dt.date(1800, 1, 1)
@@ -76,6 +77,7 @@ def enterprise_update(*, actor, enterprise: Enterprise, data: dict[str, Any]) ->
         _check_location(enterprise)  # after the rights check; the transaction undoes the save when refused
     if {"name", "is_above_scale"} & set(changed):
         _chain_leaders_follow(enterprise)
+    ecosystem_members_follow(enterprise, changed)
     return enterprise
 
 
@@ -214,6 +216,7 @@ def enterprise_refresh_scale(*, enterprise: Enterprise) -> None:
         enterprise.is_above_scale = above
         enterprise.save(update_fields=["is_above_scale", "updated"])
         _chain_leaders_follow(enterprise)
+        ecosystem_members_follow(enterprise, ["is_above_scale"])
 
 
 @transaction.atomic
@@ -239,6 +242,7 @@ def enterprise_refresh_top_tier(*, enterprise: Enterprise, today=None) -> None:
     if top != enterprise.top_tier:
         enterprise.top_tier = top
         enterprise.save(update_fields=["top_tier", "updated"])
+        ecosystem_members_follow(enterprise, ["top_tier"])
 
 
 def confidential_read_log(*, actor, enterprise: Enterprise, channel: str, what: str, request_id: str = "") -> None:
@@ -280,6 +284,7 @@ def recognitions_expire(*, today=None) -> int:
         return 0
     Enterprise.objects.filter(pk__in=[c[0] for c in changed]).update(
         top_tier=Coalesce(best, Value("")), updated=timezone.now())
+    ecosystem_members_sync(enterprises=[c[0] for c in changed])
     ct = ContentType.objects.get_for_model(Enterprise)
     labels = dict(Tier.choices)
     actor_label = context.current_actor_label() or "job:enterprises.expire_recognitions"

@@ -42,6 +42,14 @@ class EnterpriseListView(ObjectListView):
     def title(self):
         return _("Enterprises")
 
+    def get_queryset(self, request):
+        self._list = selectors.enterprise_list(user=request.user, queryset=self.queryset.all())
+        return self._list
+
+    def ordering(self, request) -> list[str]:
+        """The base view's order, read from the stored ecosystem rows when the list comes from them."""
+        return selectors.list_ordering(self._list, super().ordering(request))
+
     def get_extra_context(self, request):
         user = request.user
         return {"can_add": can(user, "add", Enterprise),

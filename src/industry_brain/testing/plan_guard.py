@@ -17,6 +17,7 @@ import re
 LARGE_TABLES = (
     "enterprises_enterprise",
     "enterprises_yearlyfigures",
+    "enterprises_ecosystemmember",
     "projects_project",
     "projects_progressreport",
     "demands_demand",

@@ -19,6 +19,13 @@ class EnterpriseViewSet(RestrictedModelViewSet):
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilterSet
 
+    def get_queryset(self):
+        if self.action != "list":
+            return super().get_queryset()
+        # The list through its selector (a work team's from its ecosystem's stored rows), in the same order.
+        rows = selectors.enterprise_list(user=self.request.user, queryset=self.queryset.all())
+        return rows.order_by(*selectors.list_ordering(rows, ["name", "pk"]))
+
     def perform_create(self, serializer):
         serializer.instance = services.enterprise_create(actor=self.request.user, data=serializer.validated_data)
 

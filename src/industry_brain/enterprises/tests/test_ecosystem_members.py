@@ -1,0 +1,205 @@
+"""A work team's enterprise list reads its ecosystem's stored member rows (`EcosystemMember`): the same rows in the
+same order as the plain restricted query for every role, filter and sort, on the page and in the API; the rows
+follow the membership and enterprise services, the chain statistics refresh repairs rows written around them, and
+the list takes the plain path while they are stale."""
+
+import datetime as dt
+import importlib
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+
+from industry_brain.chains import services as chain_services
+from industry_brain.chains.choices import MembershipStatus
+from industry_brain.chains.models import ChainMembership
+from industry_brain.core.pagination import DeferredJoinPaginator
+from industry_brain.enterprises import selectors, services
+from industry_brain.enterprises.filtersets import EnterpriseFilterSet
+from industry_brain.enterprises.models import EcosystemMember, Enterprise
+from industry_brain.enterprises.tables import EnterpriseTable
+from industry_brain.testing import ALL_ROLES, make_chain, make_enterprise
+
+pytestmark = pytest.mark.django_db
+
+DISTRICTS = ["330106", "330109", "330102"]
+INDUSTRIES = ["39", "27", "36"]
+TIERS = ["", "specialised", "little_giant", ""]
+
+
+@pytest.fixture
+def crowd(world):
+    """Forty more firms: members of the team's ecosystem (some in two of its nodes or two of its chains), of another
+    ecosystem, proposed or rejected only, or in no chain; repeated names (ties broken by id), missing founding dates,
+    every tier, three districts and industries."""
+    nodes = list(world.chain.nodes.order_by("pk"))
+    second = make_chain(world.ecosystem, "sensor", "传感器")
+    other = world.other_chain.nodes.order_by("pk").first()
+    firms = []
+    for i in range(40):
+        e = make_enterprise(f"杭州群测{i % 13:02d}号电子有限公司", DISTRICTS[i % 3], INDUSTRIES[i % 4 % 3],
+                            above=i % 3 == 0, figures=False)
+        Enterprise.objects.filter(pk=e.pk).update(top_tier=TIERS[i % 4],
+                                                  founded_on=None if i % 5 == 0 else dt.date(2000 + i % 7, 1, 1))
+        kind = i % 6
+        if kind in (0, 1, 2):
+            ChainMembership.objects.create(enterprise=e, node=nodes[i % 3])
+        if kind == 1:
+            ChainMembership.objects.create(enterprise=e, node=nodes[(i + 1) % 3])
+        if kind == 2:
+            ChainMembership.objects.create(enterprise=e, node=second.nodes.order_by("pk").first())
+        if kind == 3:
+            ChainMembership.objects.create(enterprise=e, node=other)
+        if kind == 4:
+            ChainMembership.objects.create(enterprise=e, node=nodes[0], status=MembershipStatus.PROPOSED)
+            ChainMembership.objects.create(enterprise=e, node=nodes[1], status=MembershipStatus.REJECTED)
+        firms.append(e)
+    services.ecosystem_members_sync()
+    return firms
+
+
+def _queries(world):
+    """Filters and sorts of the list, each alone and combined."""
+    node = world.chain.nodes.order_by("pk").first()
+    return [{}, {"district": "330106"}, {"industry": "39"}, {"is_above_scale": "true"},
+            {"is_above_scale": "false"}, {"tier": ["specialised", "little_giant"]}, {"tier": "little_giant"},
+            {"ecosystem": world.ecosystem.pk}, {"ecosystem": world.other_ecosystem.pk}, {"chain": world.chain.pk},
+            {"node": node.pk}, {"search": "群测"}, {"search": "群测01"}, {"search": "西测"},
+            {"district": "330109", "is_above_scale": "true", "tier": "specialised"},
+            {"sort": "-founded_on"}, {"sort": "founded_on"}, {"sort": "district"}, {"sort": "-top_tier"},
+            {"sort": "uscc"}, {"sort": "-name"}, {"sort": "industry"}, {"sort": "-is_above_scale"},
+            {"district": "330106", "sort": "-founded_on"}, {"tier": "specialised", "sort": "-name"}]
+
+
+def _plain(user, query) -> list[int]:
+    """The list as the plain restricted query gives it: the FilterSet over `restrict(user, "view")`, ordered by the
+    sort column with ties broken by id in the same direction."""
+    data = QueryDict(urlencode({k: v for k, v in query.items() if k != "sort"}, doseq=True))
+    fs = EnterpriseFilterSet(data, queryset=Enterprise.objects.restrict(user, "view"))
+    assert fs.is_valid(), fs.errors
+    order = EnterpriseTable.ordering_for(query.get("sort"))
+    return list(fs.qs.order_by(order, "-pk" if order.startswith("-") else "pk").values_list("pk", flat=True))
+
+
+def _page(client, query) -> list[int]:
+    response = client.get("/enterprises/", {**query, "per_page": 200})
+    assert response.status_code == 200
+    return [e.pk for e in response.context["page_obj"].object_list]
+
+
+def _api(client, query) -> list[int]:
+    query = {k: v for k, v in query.items() if k != "sort"}
+    data = client.get("/api/v1/enterprises/", {**query, "page_size": 1000}).json()
+    return [row["id"] for row in data["results"]]
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_every_role_filter_and_sort_lists_the_plain_querys_rows_in_its_order(client, api, world, crowd, role):
+    user = world.user(role)
+    client.force_login(user)
+    api_client = api.as_user(user)
+    for query in _queries(world):
+        expected = _plain(user, query)
+        assert _page(client, query) == expected, query
+        if "sort" not in query:
+            assert _api(api_client, query) == expected, query
+
+
+def test_the_team_reads_the_stored_rows_and_the_rows_are_its_scope(world, crowd):
+    user = world.user("chain_team")
+    rows = selectors.enterprise_list(user=user)
+    assert selectors.reads_ecosystem_rows(rows)
+    assert set(rows.values_list("pk", flat=True)) == set(Enterprise.objects.restrict(user, "view").values_list(
+        "pk", flat=True))
+    assert rows.count() > 20
+    for role in ALL_ROLES:  # nobody else: their scopes are not an ecosystem's members
+        if role != "chain_team":
+            assert not selectors.reads_ecosystem_rows(selectors.enterprise_list(user=world.user(role))), role
+
+
+def test_a_deep_page_is_the_plain_slice(client, world, crowd, monkeypatch):
+    monkeypatch.setattr(DeferredJoinPaginator, "deep_offset", 5)
+    user = world.user("chain_team")
+    client.force_login(user)
+    for sort in ("name", "-founded_on", "industry"):
+        expected = _plain(user, {"sort": sort})
+        for page in (2, 3):
+            response = client.get("/enterprises/", {"sort": sort, "per_page": 5, "page": page})
+            assert [e.pk for e in response.context["page_obj"].object_list] == expected[(page - 1) * 5:page * 5]
+
+
+def _stored() -> set[tuple]:
+    return set(EcosystemMember.objects.values_list("ecosystem_id", "enterprise_id", "name", "uscc", "district_id",
+                                                   "industry_id", "is_above_scale", "top_tier", "founded_on"))
+
+
+def _derived() -> set[tuple]:
+    """What the rows must be: every confirmed member firm of each ecosystem with its current columns."""
+    rows = set()
+    for m in ChainMembership.objects.counted().select_related("node__chain", "enterprise"):
+        e = m.enterprise
+        rows.add((m.node.chain.ecosystem_id, e.pk, e.name, e.uscc, e.district_id, e.industry_id, e.is_above_scale,
+                  e.top_tier, e.founded_on))
+    return rows
+
+
+def test_the_services_keep_the_rows_current(world, crowd):
+    city = world.user("city")
+    team = world.user("chain_team")
+    node = world.chain.nodes.order_by("pk").last()
+    outsider = crowd[5]  # kind 5: in no chain
+    assert _stored() == _derived()
+
+    chain_services.membership_add(actor=city, node=node, enterprise=outsider)
+    assert (world.ecosystem.pk, outsider.pk) in {r[:2] for r in _stored()}
+    assert _stored() == _derived()
+
+    proposal = chain_services.membership_add(actor=team, node=node, enterprise=crowd[11])  # kind 5 too
+    assert _stored() == _derived()  # a proposal counts for nothing yet
+    chain_services.membership_confirm(actor=city, membership=proposal)
+    assert (world.ecosystem.pk, crowd[11].pk) in {r[:2] for r in _stored()}
+
+    services.enterprise_update(actor=city, enterprise=Enterprise.objects.get(pk=outsider.pk),
+                               data={"name": "杭州改名电子有限公司", "district": "330102", "founded_on": None})
+    assert _stored() == _derived()
+    services.recognition_record(actor=city, enterprise=Enterprise.objects.get(pk=outsider.pk), tier="eagle",
+                                level="city", year=2025)
+    assert _stored() == _derived()
+    services.figures_record(actor=city, enterprise=Enterprise.objects.get(pk=outsider.pk), year=2025,
+                            values={"revenue": 100, "main_revenue": 50})
+    assert _stored() == _derived()
+
+    chain_services.membership_remove(actor=city, membership=ChainMembership.objects.get(node=node,
+                                                                                        enterprise=outsider))
+    assert outsider.pk not in {r[1] for r in _stored()}
+    assert _stored() == _derived()
+
+
+def test_rows_written_around_the_services_send_the_list_the_plain_way_until_the_refresh(client, world, crowd):
+    user = world.user("chain_team")
+    client.force_login(user)
+    late = make_enterprise("杭州后补电子有限公司", "330106", node=world.chain.nodes.order_by("pk").first(),
+                           figures=False)  # a membership written around the services
+    assert not selectors.reads_ecosystem_rows(selectors.enterprise_list(user=user))
+    assert late.pk in _page(client, {})
+    assert _page(client, {}) == _plain(user, {})
+
+    chain_services.ecosystem_stats_refresh()  # the hourly refresh repairs the rows
+    assert _stored() == _derived()
+    assert selectors.reads_ecosystem_rows(selectors.enterprise_list(user=user))
+    assert _page(client, {}) == _plain(user, {})
+
+    Enterprise.objects.filter(pk=late.pk).update(name="杭州再改电子有限公司")  # a copied column, around the services
+    assert services.ecosystem_members_sync() == (1, 1)
+    assert services.ecosystem_members_sync() == (0, 0)  # rows already right are left alone
+    assert _stored() == _derived()
+
+
+def test_the_migration_fills_the_rows_as_the_sync_does(world, crowd):
+    fill = importlib.import_module("industry_brain.enterprises.migrations.0007_ecosystem_members").FILL
+    expected = _stored()
+    EcosystemMember.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(fill)
+    assert _stored() == expected == _derived()
