@@ -23,7 +23,20 @@ LEVEL_COLORS = {"green": "#2e9d5b", "yellow": "#e6b400", "red": "#d64545"}
 
 
 def _visible(user, project: Project) -> Project:
+    """The project if `user` may see it (else 404); a project the detail page has just read through `restrict` for
+    this very user (`mark_visible`) is not read again."""
+    if project.__dict__.get("_visible_to", _NOBODY) == user.pk:
+        return project
     return Project.objects.get_in_scope(user, project.pk)
+
+
+_NOBODY = object()
+
+
+def mark_visible(project: Project, user) -> Project:
+    """Note on a project read through `restrict(user, "view")` that `user` may see it."""
+    project._visible_to = user.pk
+    return project
 
 
 def milestone_rows(*, user, project: Project, today: dt.date | None = None) -> list[dict]:

@@ -29,14 +29,16 @@ def projects_home_panel(request):
     # (gettext outside f-strings: makemessages does not look inside them)
     respond, review, overdue_word = gettext("Respond"), gettext("Review"), gettext("overdue")
     report_due = gettext("Monthly report due")
-    for o in selectors.supervisions_awaiting_response(user=user)[:8]:
+    # The inbox shows a code, a name, a rule and a date: not the orders', projects' and warnings' whole rows.
+    shown = ("id", "level", "status", "due_date", "project__code", "project__name", "warning__rule__name")
+    for o in selectors.supervisions_awaiting_response(user=user).only(*shown)[:8]:
         overdue = o.due_date < today
         items.append({"url": o.get_absolute_url(),
                       "text": f"{respond}: {o.project.code} {o.project.name}",
                       "meta": f"{o.warning.rule.name} · {o.get_level_display()}"
                               + (f" · {overdue_word}" if overdue else ""),
                       "kind": "overdue" if overdue else "answer", "due": o.due_date, "action": respond})
-    for o in selectors.supervisions_awaiting_review(user=user)[:8]:
+    for o in selectors.supervisions_awaiting_review(user=user).only(*shown)[:8]:
         items.append({"url": o.get_absolute_url(), "text": f"{review}: {o.project.code} {o.project.name}",
                       "meta": o.warning.rule.name, "kind": "review", "due": o.due_date, "action": review})
     if user.role == "enterprise":
@@ -50,11 +52,10 @@ def projects_home_panel(request):
         stats = [{"label": gettext("Red projects"), "value": f"{red:,}", "url": f"{url}?warning_level=red"}]
         if user.role in ("city", "district") or user.is_superuser:
             sup = reverse("projects:supervision_list")
-            stats.append({"label": gettext("Orders to answer"),
-                          "value": f"{selectors.supervisions_awaiting_response(user=user).count():,}",
+            counts = selectors.supervision_inbox_counts(user=user)
+            stats.append({"label": gettext("Orders to answer"), "value": f"{counts['answer']:,}",
                           "url": f"{sup}?status=open&status=rejected"})
-            stats.append({"label": gettext("Responses to review"),
-                          "value": f"{selectors.supervisions_awaiting_review(user=user).count():,}",
+            stats.append({"label": gettext("Responses to review"), "value": f"{counts['review']:,}",
                           "url": f"{sup}?status=responded"})
     if not items and not stats:
         return None

@@ -39,13 +39,19 @@ MONEY = DecimalField(max_digits=14, decimal_places=2)
 CACHE_SECONDS = 600
 
 
+LIST_FIELDS = tuple(f.name for f in Project._meta.concrete_fields)
+
+
 def project_list(*, user) -> QuerySet[Project]:
     """The projects a user may see, with what list rows show (no per-row queries)."""
     # This year's plan comes by a prefetch of the page's rows: a subquery in the select list would be evaluated
     # for every row skipped by OFFSET on deep pages.
-    plans = YearlyPlan.objects.filter(year=timezone.localdate().year)
+    plans = YearlyPlan.objects.filter(year=timezone.localdate().year).only("id", "project_id", "amount")
+    # Of the related rows, lists show names only (the API gives the other ids from the project's own columns):
+    # a whole firm row and three more joined tables per project cost more than the page's own columns.
     return (Project.objects.restrict(user, "view")
-            .select_related("district", "enterprise", "ecosystem", "chain", "industry")
+            .select_related("district", "enterprise", "ecosystem")
+            .only(*LIST_FIELDS, "district__name", "enterprise__name", "ecosystem__name")
             .prefetch_related(Prefetch("plans", queryset=plans, to_attr="current_plans")))
 
 
@@ -320,6 +326,21 @@ def supervisions_awaiting_review(*, user) -> QuerySet[SupervisionOrder]:
         return SupervisionOrder.objects.none()
     return (SupervisionOrder.objects.restrict(user, "view").filter(status="responded").filter(who)
             .select_related("project", "warning__rule").order_by("due_date", "id"))
+
+
+def supervision_inbox_counts(*, user) -> dict[str, int]:
+    """How many orders the user has to answer and how many responses to review (the counts of
+    `supervisions_awaiting_response` and `supervisions_awaiting_review`), in one aggregate over the orders of the
+    user's scope that await either: the home page asks for both on every visit."""
+    answer, review = responder_filter(user), reviewer_filter(user)
+    statuses = [*(SUPERVISION_AWAITING_RESPONSE if answer is not None else ()),
+                *(["responded"] if review is not None else ())]
+    if not statuses:
+        return {"answer": 0, "review": 0}
+    none = Q(pk__in=[])
+    return SupervisionOrder.objects.restrict(user, "view").filter(status__in=statuses).aggregate(
+        answer=Count("id", filter=Q(status__in=SUPERVISION_AWAITING_RESPONSE) & answer if answer is not None else none),
+        review=Count("id", filter=Q(status="responded") & review if review is not None else none))
 
 
 def red_projects(*, user) -> QuerySet[Project]:

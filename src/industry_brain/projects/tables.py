@@ -1,13 +1,29 @@
+import functools
+
 from django.utils.formats import number_format
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from industry_brain.core.tables import Col, Table
 
+from .choices import Stage, WarningLevel
+
+
+@functools.lru_cache(maxsize=32)
+def _labels(choices, language: str | None) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
+def _label(choices, value: str) -> str:
+    """The label of a choice, as get_FOO_display() gives it, translated once per language: get_FOO_display() makes
+    every label of the field hashable, i.e. translates all of them, for each cell of each row."""
+    return _labels(choices, get_language()).get(value, value)
+
 
 def _level(obj, field="warning_level"):
     value = getattr(obj, field)
-    return format_html('<span class="badge badge-{}">{}</span>', value, getattr(obj, f"get_{field}_display")())
+    return format_html('<span class="badge badge-{}">{}</span>', value, _label(WarningLevel, value))
 
 
 def _project_link(obj):
@@ -27,7 +43,7 @@ class ProjectTable(Table):
         Col("investor", _("Investor"), accessor=lambda p: p.investor_display),
         Col("district", _("District"), accessor="district__name", order_by="district_id"),
         Col("ecosystem", _("Ecosystem"), accessor=lambda p: p.ecosystem.name if p.ecosystem_id else "—"),
-        Col("stage", _("Stage"), accessor=lambda p: p.get_stage_display(), order_by="stage"),
+        Col("stage", _("Stage"), accessor=lambda p: _label(Stage, p.stage), order_by="stage"),
         Col("warning_level", _("Warning"), accessor=_level, order_by="warning_level"),
         Col("total_investment", _("Total investment (10k yuan)"), order_by="total_investment", numeric=True),
         Col("annual_plan", _("Plan this year"), accessor=_plan),

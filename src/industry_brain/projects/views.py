@@ -67,6 +67,9 @@ class ProjectDetailView(ObjectDetailView):
                                               "responsible_org")
     template_name = "projects/project_detail.html"
 
+    def get_object(self, request, pk):
+        return charts.mark_visible(super().get_object(request, pk), request.user)
+
     def get_extra_context(self, request, obj):
         user = request.user
         today = timezone.localdate()
@@ -74,7 +77,8 @@ class ProjectDetailView(ObjectDetailView):
         timeline = charts.timeline(milestones=milestones, today=today)
         curve_chart = charts.investment_curve(user=user, project=obj, today=today)
         can_change = can(user, "change", obj)
-        plan = obj.plans.filter(year=today.year).first()
+        plans = list(obj.plans.order_by("year"))
+        plan = next((p for p in plans if p.year == today.year), None)
         return {
             "milestones": milestones,
             "timeline_json": json.dumps(timeline, ensure_ascii=False),
@@ -89,7 +93,7 @@ class ProjectDetailView(ObjectDetailView):
             "milestone_form": MilestoneForm(initial={"date": today}) if can_change else None,
             "report_form": ProgressReportForm(initial={"period": today.strftime("%Y-%m")}) if can_change else None,
             "plan": plan,
-            "plans": obj.plans.order_by("year"),
+            "plans": plans,
         }
 
 

@@ -87,7 +87,9 @@ class ProjectViewSet(RestrictedModelViewSet):
                                "most 1000) per page; the next page is in the Link header.")
     @action(detail=False, methods=["get"], url_path="oc4ids")
     def oc4ids(self, request):
-        qs = self.filter_queryset(self.get_queryset()).select_related("industry", "responsible_org").prefetch_related(
+        # defer(None): the package reads whole related rows (the firm's credit code, the industry's name).
+        qs = self.filter_queryset(self.get_queryset()).defer(None).select_related(
+            "enterprise", "industry", "responsible_org").prefetch_related(
             Prefetch("reports", queryset=ProgressReport.objects.order_by("period"), to_attr="oc4ids_reports"))
         paginator = OC4IDSPagination()
         page = paginator.paginate_queryset(qs, request, view=self)

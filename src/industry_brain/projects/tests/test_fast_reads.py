@@ -1,0 +1,105 @@
+"""The faster reads say what the plain ones say, for every demo role: the list's narrower rows (names of related
+rows only) serialise and render as whole rows do, and the home panel's one aggregate gives the counts of the two
+inbox querysets."""
+
+import pytest
+from django.test import RequestFactory
+
+from industry_brain.core.context import acting_as
+from industry_brain.projects import panels, selectors
+from industry_brain.projects.api.serializers import ProjectSerializer
+from industry_brain.projects.filtersets import ProjectFilterSet
+from industry_brain.projects.models import Project
+from industry_brain.projects.tables import ProjectTable
+
+pytestmark = pytest.mark.django_db
+
+ACCOUNTS = ["city_admin", "xihu_officer", "xiaoshan_officer", "chain_iot", "dept_transport", "cadre_demo",
+            "enterprise_demo"]
+
+
+@pytest.fixture
+def seeded(db):
+    from industry_brain.demo.foundation import seed_foundation
+    from industry_brain.demo.projects import seed_projects
+
+    with acting_as(None, label="command:seed_demo"):
+        users = seed_foundation(scale="tiny", seed=2022)["users"]
+        seed_projects(scale="tiny", seed=2022, users=users)
+    return users
+
+
+@pytest.fixture
+def supervised(seeded):
+    """The tiny world four months on: red warnings with orders, some answered (awaiting review)."""
+    import datetime as dt
+
+    from industry_brain.projects import services
+    from industry_brain.projects.models import SupervisionOrder
+
+    later = dt.date.today() + dt.timedelta(days=120)
+    with acting_as(None, label="job:evaluate_warnings"):
+        services.warning_evaluate_all(today=later)
+    city = seeded["city_admin"]
+    for order in SupervisionOrder.objects.filter(status="open").order_by("pk")[::3]:
+        services.supervision_respond(actor=city, order=order, cause="c", measures="m",
+                                     expected_recovery=later + dt.timedelta(days=30), today=later)
+    return seeded
+
+
+def _rows(qs, query: str):
+    from django.http import QueryDict
+
+    return list(ProjectFilterSet(QueryDict(query), queryset=qs).qs.order_by("-total_investment", "code"))
+
+
+def test_list_rows_equal_the_plain_rows_for_every_role(seeded, django_assert_max_num_queries):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from industry_brain.projects.models import YearlyPlan
+
+    year = timezone.localdate().year
+    seen = 0
+    for username in ACCOUNTS:
+        user = seeded[username]
+        plain_qs = Project.objects.restrict(user, "view").select_related(
+            "district", "enterprise", "ecosystem", "chain", "industry")
+        for query in ("", "warning_level=red", "district=330106", "stage=construction", "search=XM"):
+            fast, plain = _rows(selectors.project_list(user=user), query), _rows(plain_qs, query)
+            assert [p.pk for p in fast] == [p.pk for p in plain], (username, query)
+            plans = dict(YearlyPlan.objects.filter(year=year, project__in=[p.pk for p in plain])
+                         .values_list("project_id", "amount"))
+            for p in plain:
+                p.current_plans = [YearlyPlan(amount=plans[p.pk])] if p.pk in plans else []
+            with django_assert_max_num_queries(0):  # nothing deferred is read
+                assert ProjectSerializer(fast, many=True).data == ProjectSerializer(plain, many=True).data
+                table, whole = ProjectTable(fast), ProjectTable(plain)
+                assert list(table.body()) == list(whole.body()), (username, query)
+            seen += len(fast)
+    assert seen > 0
+    assert dt.date.today()  # the plans above are this year's, as the list's
+
+
+def test_home_panel_counts_equal_the_inbox_querysets_for_every_role(supervised):
+    answered = reviewed = 0
+    for username in ACCOUNTS:
+        user = supervised[username]
+        counts = selectors.supervision_inbox_counts(user=user)
+        answer = selectors.supervisions_awaiting_response(user=user)
+        review = selectors.supervisions_awaiting_review(user=user)
+        assert counts == {"answer": answer.count(), "review": review.count()}, username
+        answered, reviewed = answered + counts["answer"], reviewed + counts["review"]
+        request = RequestFactory().get("/")
+        request.user = user
+        panel = panels.projects_home_panel(request)
+        if panel is None:
+            continue
+        texts = [i["text"] for i in panel["items"] if i["kind"] in ("overdue", "answer", "review")]
+        expected = ([f"{o.project.code} {o.project.name}" for o in answer[:8]]
+                    + [f"{o.project.code} {o.project.name}" for o in review[:8]])
+        if user.role == "enterprise":
+            texts = texts[:len(expected)]
+        assert [t.split(": ", 1)[1] for t in texts] == expected, username
+    assert answered > 0 and reviewed > 0
