@@ -60,14 +60,16 @@ def ecosystem_rows_current(*, ecosystem_id: int) -> bool:
     """Whether the ecosystem's stored rows are its confirmed member firms: the same number and the same sum of
     firm ids as the memberships give (one query: two index counts). Rows written around the services are repaired
     by the hourly sync; until then the list takes the plain path."""
+    # One DISTINCT (a hash of the firm ids) for both figures; COUNT(DISTINCT) and SUM(DISTINCT) sorted twice.
     sql = """
         SELECT (SELECT COUNT(*) FROM enterprises_ecosystemmember WHERE ecosystem_id = %s),
                (SELECT COALESCE(SUM(enterprise_id), 0) FROM enterprises_ecosystemmember WHERE ecosystem_id = %s),
-               COUNT(DISTINCT m.enterprise_id), COALESCE(SUM(DISTINCT m.enterprise_id), 0)
-        FROM chains_chainmembership m
-        JOIN chains_chainnode n ON n.id = m.node_id
-        JOIN chains_chain c ON c.id = n.chain_id
-        WHERE m.status = 'confirmed' AND c.ecosystem_id = %s"""
+               COUNT(*), COALESCE(SUM(enterprise_id), 0)
+        FROM (SELECT DISTINCT m.enterprise_id
+              FROM chains_chainmembership m
+              JOIN chains_chainnode n ON n.id = m.node_id
+              JOIN chains_chain c ON c.id = n.chain_id
+              WHERE m.status = 'confirmed' AND c.ecosystem_id = %s) live"""
     with connection.cursor() as cursor:
         cursor.execute(sql, [ecosystem_id, ecosystem_id, ecosystem_id])
         stored, stored_sum, live, live_sum = cursor.fetchone()
