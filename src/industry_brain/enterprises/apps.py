@@ -9,3 +9,6 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self) -> None:
         from . import panels, rules  # noqa: F401  (registers navigation, home panels and the named rights)
+        from .ecosystem_members import watch_memberships
+
+        watch_memberships()

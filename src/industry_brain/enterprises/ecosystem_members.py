@@ -82,3 +82,22 @@ def ecosystem_members_follow(enterprise: Enterprise, changed: Iterable[str]) -> 
     if {"name", "uscc", "district", "industry", "is_above_scale", "top_tier", "founded_on"} & set(changed):
         ecosystem_members_sync(enterprises=[enterprise.pk])
 
+
+
+def _memberships_written(sender, **kwargs) -> None:
+    from .selectors import memberships_changed
+
+    memberships_changed()
+
+
+def watch_memberships() -> None:
+    """Any save or delete of a membership, node or chain (through a service, the Django admin or a test factory)
+    starts a new generation of the work team list's kept check (`selectors.ecosystem_rows_current`)."""
+    from django.db.models.signals import post_delete, post_save
+
+    from industry_brain.chains.models import Chain, ChainMembership, ChainNode
+
+    for model in (ChainMembership, ChainNode, Chain):
+        post_save.connect(_memberships_written, sender=model, dispatch_uid=f"ecosystem-rows-{model.__name__}-save")
+        post_delete.connect(_memberships_written, sender=model,
+                            dispatch_uid=f"ecosystem-rows-{model.__name__}-delete")

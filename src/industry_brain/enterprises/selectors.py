@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import FilteredRelation, Q, QuerySet, Value
 
 from .models import ConfidentialReadLog, Enterprise, YearlyFigures, enterprise_scope_ecosystem
@@ -56,10 +57,45 @@ def list_ordering(queryset: QuerySet[Enterprise], ordering: Sequence[str]) -> li
     return [("-" if key.startswith("-") else "") + list_column(queryset, key.lstrip("-")) for key in ordering]
 
 
+# How long a positive answer of `ecosystem_rows_current` is kept (seconds), under the current generation of the
+# memberships (`memberships_changed` bumps it whenever a membership, node or chain is saved or deleted).
+ROWS_CHECK_SECONDS = 300
+_GENERATION_KEY = "enterprises:ecosystem-rows:generation"
+
+
+def memberships_changed() -> None:
+    """Forget every kept answer of `ecosystem_rows_current`: a membership, node or chain was written (by a service
+    or around them). Bumped at once and again when the transaction commits, so that an answer computed from the
+    state before the commit is not kept under the new generation."""
+    def bump() -> None:
+        try:
+            cache.incr(_GENERATION_KEY)
+        except ValueError:
+            cache.set(_GENERATION_KEY, 1, None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
 def ecosystem_rows_current(*, ecosystem_id: int) -> bool:
     """Whether the ecosystem's stored rows are its confirmed member firms: the same number and the same sum of
-    firm ids as the memberships give (one query: two index counts). Rows written around the services are repaired
-    by the hourly sync; until then the list takes the plain path."""
+    firm ids as the memberships give. Rows written around the services are repaired by the hourly sync; until then
+    the list takes the plain path. The comparison reads every member (about 40 ms for the province's largest
+    ecosystem), so a positive answer is kept for `ROWS_CHECK_SECONDS` under the memberships' generation: any save or
+    delete of a membership, node or chain starts a new generation. Only a bulk write around the services (a
+    queryset update, bulk_create, SQL) can go unseen, for at most that time (docs/decisions.md)."""
+    generation = cache.get(_GENERATION_KEY, 0)
+    key = f"enterprises:ecosystem-rows:{ecosystem_id}:{generation}"
+    if cache.get(key):
+        return True
+    current = _ecosystem_rows_compare(ecosystem_id)
+    if current:
+        cache.set(key, True, ROWS_CHECK_SECONDS)
+    return current
+
+
+def _ecosystem_rows_compare(ecosystem_id: int) -> bool:
+    """The comparison itself (one query: the stored rows' two figures and the live members' two)."""
     # One DISTINCT (a hash of the firm ids) for both figures; COUNT(DISTINCT) and SUM(DISTINCT) sorted twice.
     sql = """
         SELECT (SELECT COUNT(*) FROM enterprises_ecosystemmember WHERE ecosystem_id = %s),

@@ -203,3 +203,30 @@ def test_the_migration_fills_the_rows_as_the_sync_does(world, crowd):
     with connection.cursor() as cursor:
         cursor.execute(fill)
     assert _stored() == expected == _derived()
+
+
+def test_the_check_is_kept_until_a_membership_node_or_chain_is_written(client, world, crowd):
+    from django.test.utils import CaptureQueriesContext
+
+    user = world.user("chain_team")
+    client.force_login(user)
+    ecosystem = world.ecosystem.pk
+    assert selectors.ecosystem_rows_current(ecosystem_id=ecosystem)
+    with CaptureQueriesContext(connection) as kept:
+        assert selectors.ecosystem_rows_current(ecosystem_id=ecosystem)
+    assert len(kept) == 0  # the positive answer is kept: no comparison on the next request
+
+    gone = crowd[0]  # a member of one node only
+    assert gone.pk in _page(client, {})
+    ChainMembership.objects.get(enterprise=gone).delete()  # removed around the services (as the Django admin does)
+    assert not selectors.ecosystem_rows_current(ecosystem_id=ecosystem)
+    assert gone.pk not in _page(client, {})
+    assert _page(client, {}) == _plain(user, {})
+
+    services.ecosystem_members_sync(enterprises=[gone.pk])
+    assert selectors.ecosystem_rows_current(ecosystem_id=ecosystem)
+    node = world.chain.nodes.order_by("pk").first()
+    node.save()  # a node saved (it could have moved to another chain): a new generation, compared again
+    with CaptureQueriesContext(connection) as compared:
+        assert selectors.ecosystem_rows_current(ecosystem_id=ecosystem)
+    assert len(compared) == 1
