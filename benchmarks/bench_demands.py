@@ -25,11 +25,11 @@ from harness import (  # noqa: E402
     api_client,
     demo_user,
     guarded,
-    plain_list,
     plain_queries,
     query_count,
     time_requests,
 )
+from harness import list_baselines as harness_list_baselines  # noqa: E402
 
 SECTION = "demands"
 REFRESH_TARGET_S = 60.0
@@ -136,26 +136,13 @@ def stats_baselines(user, urls: list[tuple[str, str]], *, page: bool) -> dict:
 
 
 def list_baselines(user, urls: list[tuple[str, str]], *, api: bool) -> dict:
-    """Each list variant's plain query (harness.plain_list) in the order the API or the page sorts by."""
-    from django.http import QueryDict
-
+    """Each list variant's plain query (harness.list_baselines) in the order the page or the API sorts by."""
     from industry_brain.demands.filtersets import DemandFilterSet
     from industry_brain.demands.models import Demand
     from industry_brain.demands.tables import DemandTable
 
-    restricted = Demand.objects.restrict(user, "view")
-    out = {}
-    for label, url in urls:
-        query = url.partition("?")[2]
-        if api:
-            out[label] = plain_list(restricted, DemandFilterSet, query, order=["-submitted_at", "-id"],
-                                    columns=LIST_COLUMNS, size_param="page_size", max_size=1000)
-        else:
-            order = DemandTable.ordering_for(QueryDict(query).get("sort"))  # as ObjectListView.ordering
-            order = [order] if order.lstrip("-") in ("pk", "id") else [order, "-pk" if order[0] == "-" else "pk"]
-            out[label] = plain_list(restricted, DemandFilterSet, query, order=order, columns=LIST_COLUMNS,
-                                    size_param="per_page")
-    return out
+    return harness_list_baselines(Demand.objects.restrict(user, "view"), DemandFilterSet, DemandTable, urls, api=api,
+                                  api_order=["-submitted_at", "-id"], columns=LIST_COLUMNS)
 
 
 def detail_baseline(user, pk: int):

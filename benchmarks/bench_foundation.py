@@ -24,11 +24,11 @@ from harness import (  # noqa: E402
     demo_user,
     guarded,
     page_client,
-    plain_list,
     plain_queries,
     query_count,
     time_requests,
 )
+from harness import list_baselines as harness_list_baselines  # noqa: E402
 
 SECTION = "foundation"
 USERS = ["city_admin", "xihu_officer", "chain_iot"]
@@ -97,27 +97,14 @@ def deep_page_for(user, per_page: int = 50) -> int:
 
 
 def list_baselines(user, urls: list[tuple[str, str]], *, api: bool) -> dict:
-    """Each list variant's plain query (harness.plain_list) in the order the page or the API sorts by."""
-    from django.http import QueryDict
-
+    """Each list variant's plain query (harness.list_baselines) in the order the page or the API sorts by."""
     from industry_brain.enterprises.filtersets import EnterpriseFilterSet
     from industry_brain.enterprises.models import Enterprise
     from industry_brain.enterprises.tables import EnterpriseTable
 
-    restricted = Enterprise.objects.restrict(user, "view")
-    out = {}
-    for label, url in urls:
-        query = url.partition("?")[2]
-        if api:
-            out[label] = plain_list(restricted, EnterpriseFilterSet, query, order=["name", "pk"],
-                                    columns=(*LIST_COLUMNS, "created", "updated"), size_param="page_size",
-                                    max_size=1000)
-        else:
-            order = EnterpriseTable.ordering_for(QueryDict(query).get("sort"))  # as ObjectListView.ordering
-            order = [order] if order.lstrip("-") in ("pk", "id") else [order, "-pk" if order[0] == "-" else "pk"]
-            out[label] = plain_list(restricted, EnterpriseFilterSet, query, order=order, columns=LIST_COLUMNS,
-                                    size_param="per_page")
-    return out
+    return harness_list_baselines(Enterprise.objects.restrict(user, "view"), EnterpriseFilterSet, EnterpriseTable,
+                                  urls, api=api, api_order=["name", "pk"], columns=LIST_COLUMNS,
+                                  api_columns=(*LIST_COLUMNS, "created", "updated"))
 
 
 def bench_lists(report: Report, fx: dict) -> None:

@@ -32,11 +32,11 @@ from harness import (  # noqa: E402
     api_client,
     demo_user,
     guarded,
-    plain_list,
     plain_queries,
     query_count,
     time_requests,
 )
+from harness import list_baselines as harness_list_baselines  # noqa: E402
 
 SECTION = "projects"
 RULES_TARGET_S = 2.0
@@ -233,26 +233,13 @@ def map_baselines(user, urls: list[tuple[str, str]]) -> dict:
 
 
 def list_baselines(user, urls: list[tuple[str, str]], *, api: bool) -> dict:
-    """Each list variant's plain query (harness.plain_list) in the order the API or the page sorts by."""
-    from django.http import QueryDict
-
+    """Each list variant's plain query (harness.list_baselines) in the order the page or the API sorts by."""
     from industry_brain.projects.filtersets import ProjectFilterSet
     from industry_brain.projects.models import Project
     from industry_brain.projects.tables import ProjectTable
 
-    restricted = Project.objects.restrict(user, "view")
-    out = {}
-    for label, url in urls:
-        query = url.partition("?")[2]
-        if api:
-            out[label] = plain_list(restricted, ProjectFilterSet, query, order=["-total_investment", "code"],
-                                    columns=LIST_COLUMNS, size_param="page_size", max_size=1000)
-        else:
-            order = ProjectTable.ordering_for(QueryDict(query).get("sort"))  # as ObjectListView.ordering
-            order = [order] if order.lstrip("-") in ("pk", "id") else [order, "-pk" if order[0] == "-" else "pk"]
-            out[label] = plain_list(restricted, ProjectFilterSet, query, order=order, columns=LIST_COLUMNS,
-                                    size_param="per_page")
-    return out
+    return harness_list_baselines(Project.objects.restrict(user, "view"), ProjectFilterSet, ProjectTable, urls, api=api,
+                                  api_order=["-total_investment", "code"], columns=LIST_COLUMNS)
 
 
 def detail_baseline(user, pk: int):

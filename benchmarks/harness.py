@@ -240,6 +240,27 @@ def plain_list(queryset, filterset_class, query: str, *, order: Sequence[str], c
     return run
 
 
+
+def list_baselines(restricted, filterset_class, table_class, urls: Sequence[tuple[str, str]], *, api: bool,
+                   api_order: Sequence[str], columns: Sequence[str],
+                   api_columns: Sequence[str] | None = None) -> dict:
+    """Each list variant's plain query (`plain_list`) in the order the page (the table's sort, ties by pk in the
+    same direction, as ObjectListView) or the API (`api_order`) sorts by."""
+    from django.http import QueryDict
+
+    out = {}
+    for label, url in urls:
+        query = url.partition("?")[2]
+        if api:
+            out[label] = plain_list(restricted, filterset_class, query, order=api_order,
+                                    columns=api_columns or columns, size_param="page_size", max_size=1000)
+        else:
+            order = table_class.ordering_for(QueryDict(query).get("sort"))
+            order = [order] if order.lstrip("-") in ("pk", "id") else [order, "-pk" if order[0] == "-" else "pk"]
+            out[label] = plain_list(restricted, filterset_class, query, order=order, columns=columns,
+                                    size_param="per_page")
+    return out
+
 def plain_queries(*querysets) -> Callable[[], None]:
     """A baseline of a few plain querysets (`values_list`, `count()` …): each evaluated afresh on each call."""
 
