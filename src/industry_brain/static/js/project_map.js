@@ -220,7 +220,11 @@
         .catch(function (err) { cardBody.textContent = String(err); });
     }
 
+    // Each change of the filters loads again; an answer that arrives after a later load began is dropped, so a
+    // slow earlier answer never draws over the filters now chosen.
+    var loads = 0;
     function load() {
+      var mine = ++loads;
       var q = filterQuery(form);
       // The filters live in the address: bookmarkable, shareable, kept on Back; derived links follow.
       window.history.replaceState(null, "", window.location.pathname + (q ? "?" + q : ""));
@@ -228,11 +232,16 @@
       el.dataset.loading = "1";
       return Promise.all([getJSON(cfg.source + (q ? "?" + q : "")), getJSON(cfg.districts + (q ? "?" + q : ""))])
         .then(function (res) {
+          if (mine !== loads) return;
           render(res[0].features, res[1].districts);
           el.dataset.loading = "";
           el.dataset.query = q;
         })
-        .catch(function (err) { countEl.textContent = String(err); el.dataset.loading = ""; });
+        .catch(function (err) {
+          if (mine !== loads) return;
+          countEl.textContent = String(err);
+          el.dataset.loading = "";
+        });
     }
 
     // Drawn at each zoom and pan: the clusters and the lone projects of the visible part of the map.
