@@ -20,17 +20,6 @@ pytestmark = [pytest.mark.django_db,
                                                                           "the ORM path is the only one")]
 
 
-@pytest.fixture
-def seeded(db):
-    from industry_brain.demo.foundation import seed_foundation
-    from industry_brain.demo.projects import seed_projects
-
-    with acting_as(None, label="command:seed_demo"):
-        users = seed_foundation(scale="tiny", seed=2022)["users"]
-        seed_projects(scale="tiny", seed=2022, users=users)
-    return users
-
-
 def _snapshot(event_floor: int, counts: list[dict]) -> dict:
     warnings = {w.pk: (w.project_id, w.rule.code) for w in ProjectWarning.objects.select_related("rule")}
     orders = {o.pk: (o.project_id, o.warning.rule.code, o.warning.opened_at)

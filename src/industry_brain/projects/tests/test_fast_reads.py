@@ -19,17 +19,6 @@ ACCOUNTS = ["city_admin", "xihu_officer", "xiaoshan_officer", "chain_iot", "dept
 
 
 @pytest.fixture
-def seeded(db):
-    from industry_brain.demo.foundation import seed_foundation
-    from industry_brain.demo.projects import seed_projects
-
-    with acting_as(None, label="command:seed_demo"):
-        users = seed_foundation(scale="tiny", seed=2022)["users"]
-        seed_projects(scale="tiny", seed=2022, users=users)
-    return users
-
-
-@pytest.fixture
 def supervised(seeded):
     """The tiny world four months on: red warnings with orders, some answered (awaiting review)."""
     import datetime as dt
