@@ -5,39 +5,15 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from industry_brain.accounts.models import Organisation
 from industry_brain.accounts.selectors import departments
 from industry_brain.chains.models import Chain
+from industry_brain.core.filters import FetchedModelChoiceFilter
 from industry_brain.core.models import District
 
 from .choices import DemandStatus, Urgency, VisitMode
 from .models import Assignment, Cadre, Demand, DemandCategory, Notification, SystemicAlert, Visit
-
-
-class _FetchedChoiceIterator(ModelChoiceIterator):
-    """The choices read by one plain query. Django's iterator reads them with `QuerySet.iterator()`, which on
-    PostgreSQL opens a server-side cursor (DECLARE … WITH HOLD, FETCH, CLOSE: three round trips and a result
-    materialised at commit) for each select of the filter form, on every list page."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        if self.field.null_label is not None:
-            yield (self.field.null_value, self.field.null_label)
-        for obj in self.queryset.all():
-            yield self.choice(obj)
-
-
-class _FetchedModelChoiceField(ModelChoiceField):
-    iterator = _FetchedChoiceIterator
-
-
-class FetchedModelChoiceFilter(django_filters.ModelChoiceFilter):
-    """A model choice filter whose choices are read by one plain query (`_FetchedChoiceIterator`)."""
-
-    field_class = _FetchedModelChoiceField
 
 
 class DemandFilterForm(forms.Form):
