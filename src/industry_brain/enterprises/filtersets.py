@@ -95,6 +95,9 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         return queryset.filter(names | Q(uscc__istartswith=value) if code_like else names)
 
     def filter_ecosystem(self, queryset, name, value):
+        if selectors.stored_rows_ecosystem(queryset) == value.pk:
+            # The list reads this ecosystem's stored rows: its confirmed member firms, all among the filter's.
+            return queryset
         members = ChainMembership.objects.filter(node__chain__ecosystem=value).values("enterprise_id")
         return queryset.filter(pk__in=members)
 

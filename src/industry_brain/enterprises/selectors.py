@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import FilteredRelation, Q, QuerySet, Value
+from django.db.models.expressions import Col
 
-from .models import ConfidentialReadLog, Enterprise, YearlyFigures, enterprise_scope_ecosystem
+from .models import ConfidentialReadLog, EcosystemMember, Enterprise, YearlyFigures, enterprise_scope_ecosystem
 
 # The alias under which a list reads its firms' stored ecosystem rows (EcosystemMember), and the one naming the
 # ecosystem (a constant, never selected).
@@ -16,20 +18,110 @@ ROW = "ecosystem_row"
 ROW_ECOSYSTEM = "ecosystem_row_ecosystem"
 
 
-def enterprise_list(*, user, queryset: QuerySet[Enterprise] | None = None) -> QuerySet[Enterprise]:
-    """The enterprises `user` may see, for the list page and the API list (unordered: see `list_ordering`).
+def enterprise_list(*, user, queryset: QuerySet[Enterprise] | None = None,
+                    params: Mapping[str, str] | None = None) -> QuerySet[Enterprise]:
+    """The enterprises `user` may see, for the list page and the API list (unordered: see `list_ordering`); `params`
+    (the request's query) names the list's filters.
 
     A reader whose view scope is exactly an ecosystem's confirmed member firms (a work team) reads them from the
     ecosystem's stored rows, joined one to one, so that filters and sorts on the list columns run on the stored
     copies' (ecosystem, column, firm) indexes; while those rows do not match the memberships (written around the
-    services, not yet repaired by the hourly sync) the plain restricted query answers. Either way the rows are
-    `Enterprise.objects.restrict(user, "view")`'s (tests compare both for every role, filter and sort)."""
+    services, not yet repaired by the hourly sync) the plain restricted query answers. Any other reader whose list
+    is narrowed to one ecosystem's memberships (the ecosystem, chain or node filter) reads the stored rows of that
+    ecosystem within its restricted query, while they hold every firm with a membership there (`ecosystem_rows_cover`):
+    the filter then keeps exactly the firms it would keep from the registry. Either way the rows are
+    `Enterprise.objects.restrict(user, "view")`'s narrowed by the FilterSet (tests compare both for every role,
+    filter and sort)."""
     qs = queryset if queryset is not None else Enterprise.objects.select_related("district", "industry")
     ecosystem = enterprise_scope_ecosystem(user, "view")
-    if ecosystem is not None and ecosystem_rows_current(ecosystem_id=ecosystem):
-        row = FilteredRelation("ecosystem_rows", condition=Q(ecosystem_rows__ecosystem_id=ecosystem))
-        return qs.alias(**{ROW: row, ROW_ECOSYSTEM: Value(ecosystem)}).filter(**{f"{ROW}__ecosystem_id": ecosystem})
-    return qs.restrict(user, "view")
+    if ecosystem is not None:
+        return _stored_rows(qs, ecosystem) if ecosystem_rows_current(ecosystem_id=ecosystem) \
+            else qs.restrict(user, "view")
+    qs = qs.restrict(user, "view")
+    filtered = filtered_ecosystem(params or {})
+    if filtered is not None and ecosystem_rows_cover(ecosystem_id=filtered):
+        return _stored_rows(qs, filtered)
+    return qs
+
+
+def _stored_rows(qs: QuerySet[Enterprise], ecosystem: int) -> QuerySet[Enterprise]:
+    """`qs`'s firms among the ecosystem's stored rows, joined one to one under `ROW` (marked by `ROW_ECOSYSTEM`)."""
+    row = FilteredRelation("ecosystem_rows", condition=Q(ecosystem_rows__ecosystem_id=ecosystem))
+    rows = qs.alias(**{ROW: row, ROW_ECOSYSTEM: Value(ecosystem)}).filter(**{f"{ROW}__ecosystem_id": ecosystem})
+    rows.__class__ = _rows_queryset_class(type(rows))
+    return rows
+
+
+class _StoredRowsCounting:
+    """Counts and page keys of a stored-rows list (`_stored_rows`) from the stored rows alone.
+
+    While the list is all of an ecosystem's stored rows (no other condition: the team's whole list, or a city or
+    district reader's list filtered by the ecosystem alone) in an order of their copied columns, its count and a
+    page's firm ids are those of the rows themselves, read from their (ecosystem, column, firm) indexes without
+    the registry: the join adds nothing (one row per firm, every row's firm exists) and cost a probe of the
+    registry's primary key for each row counted or stepped over. Any other list is counted and paged as it is."""
+
+    def _rows_alone(self):
+        """The stored rows this list is exactly (ordered as the list is), or None."""
+        query = self.query
+        ecosystem = stored_rows_ecosystem(self)
+        where = query.where
+        if (ecosystem is None or query.distinct or query.combinator or query.extra or where.negated
+                or len(where.children) != 1):
+            return None
+        only = where.children[0]
+        lhs = getattr(only, "lhs", None)
+        if not (isinstance(lhs, Col) and lhs.alias == ROW and lhs.target.name == "ecosystem"
+                and only.lookup_name == "exact" and only.rhs == ecosystem):
+            return None
+        order = []
+        for key in query.order_by:
+            if not isinstance(key, str) or not key.lstrip("-").startswith(f"{ROW}__"):
+                return None
+            column = key.lstrip("-")[len(ROW) + 2:]
+            order.append(("-" if key.startswith("-") else "") + column)
+        rows = EcosystemMember.objects.filter(ecosystem_id=ecosystem).order_by(*order)
+        rows.query.set_limits(query.low_mark, query.high_mark)
+        return rows
+
+    def count(self) -> int:
+        rows = self._rows_alone() if self._result_cache is None else None
+        return rows.count() if rows is not None else super().count()
+
+    def values_list(self, *fields, flat=False, named=False):
+        # Only an explicitly ordered list: the registry's default order is not the rows'.
+        rows = self._rows_alone() if fields in (("pk",), ("id",)) and flat and not named and self.query.order_by \
+            else None
+        if rows is None:
+            return super().values_list(*fields, flat=flat, named=named)
+        return rows.values_list("enterprise_id", flat=True)
+
+
+@functools.cache
+def _rows_queryset_class(base: type) -> type:
+    return type(f"StoredRows{base.__name__}", (_StoredRowsCounting, base), {})
+
+
+def filtered_ecosystem(params: Mapping[str, str]) -> int | None:
+    """The ecosystem whose memberships the list's filters narrow it to: the `ecosystem` filter's, else the `chain`
+    filter's chain's, else the `node` filter's node's (the value the FilterSet reads: the last one given); None when
+    there is none or the value is not an id (the FilterSet then rejects it)."""
+    def number(key: str) -> int | None:
+        value = params.get(key)
+        try:
+            return int(value) if value not in (None, "") else None
+        except (TypeError, ValueError):
+            return None
+
+    from industry_brain.chains.models import Chain, ChainNode
+
+    if (ecosystem := number("ecosystem")) is not None:
+        return ecosystem
+    if (chain := number("chain")) is not None:
+        return Chain.objects.filter(pk=chain).values_list("ecosystem_id", flat=True).first()
+    if (node := number("node")) is not None:
+        return ChainNode.objects.filter(pk=node).values_list("chain__ecosystem_id", flat=True).first()
+    return None
 
 
 def reads_ecosystem_rows(queryset: QuerySet) -> bool:
@@ -110,6 +202,36 @@ def _ecosystem_rows_compare(ecosystem_id: int) -> bool:
         cursor.execute(sql, [ecosystem_id, ecosystem_id, ecosystem_id])
         stored, stored_sum, live, live_sum = cursor.fetchone()
     return stored == live and int(stored_sum) == int(live_sum)
+
+
+def ecosystem_rows_cover(*, ecosystem_id: int) -> bool:
+    """Whether the ecosystem's stored rows hold every firm with a membership there, whatever its status (the firms
+    the ecosystem, chain and node filters keep): the rows are current (`ecosystem_rows_current`) and no proposed or
+    rejected membership of the ecosystem belongs to a firm outside them. Kept like that check, under the same
+    generation (a membership's status is changed by saving it)."""
+    generation = cache.get(_GENERATION_KEY, 0)
+    key = f"enterprises:ecosystem-rows-cover:{ecosystem_id}:{generation}"
+    if cache.get(key):
+        return True
+    if not ecosystem_rows_current(ecosystem_id=ecosystem_id):
+        return False
+    from industry_brain.chains.choices import MembershipStatus
+
+    others = [s for s in MembershipStatus.values if s != MembershipStatus.CONFIRMED]
+    sql = f"""
+        SELECT NOT EXISTS (
+            SELECT 1 FROM chains_chainmembership m
+            JOIN chains_chainnode n ON n.id = m.node_id
+            JOIN chains_chain c ON c.id = n.chain_id
+            WHERE c.ecosystem_id = %s AND m.status IN ({", ".join(["%s"] * len(others))})
+              AND NOT EXISTS (SELECT 1 FROM enterprises_ecosystemmember r
+                              WHERE r.ecosystem_id = %s AND r.enterprise_id = m.enterprise_id))"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ecosystem_id, *others, ecosystem_id])
+        cover = bool(cursor.fetchone()[0])
+    if cover:
+        cache.set(key, True, ROWS_CHECK_SECONDS)
+    return cover
 
 
 def enterprise_can_see_confidential(*, user, enterprise: Enterprise) -> bool:

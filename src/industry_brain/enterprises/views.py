@@ -43,7 +43,7 @@ class EnterpriseListView(ObjectListView):
         return _("Enterprises")
 
     def get_queryset(self, request):
-        self._list = selectors.enterprise_list(user=request.user, queryset=self.queryset.all())
+        self._list = selectors.enterprise_list(user=request.user, queryset=self.queryset.all(), params=request.GET)
         return self._list
 
     def ordering(self, request) -> list[str]:

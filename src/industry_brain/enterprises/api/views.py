@@ -23,7 +23,8 @@ class EnterpriseViewSet(RestrictedModelViewSet):
         if self.action != "list":
             return super().get_queryset()
         # The list through its selector (a work team's from its ecosystem's stored rows), in the same order.
-        rows = selectors.enterprise_list(user=self.request.user, queryset=self.queryset.all())
+        rows = selectors.enterprise_list(user=self.request.user, queryset=self.queryset.all(),
+                                         params=self.request.query_params)
         return rows.order_by(*selectors.list_ordering(rows, ["name", "pk"]))
 
     def perform_create(self, serializer):
