@@ -27,9 +27,9 @@ def enterprise_list(*, user, queryset: QuerySet[Enterprise] | None = None,
     ecosystem's stored rows, joined one to one, so that filters and sorts on the list columns run on the stored
     copies' (ecosystem, column, firm) indexes; while those rows do not match the memberships (written around the
     services, not yet repaired by the hourly sync) the plain restricted query answers. Any other reader whose list
-    is narrowed to one ecosystem's memberships (the ecosystem, chain or node filter) reads the stored rows of that
-    ecosystem within its restricted query, while they hold every firm with a membership there (`ecosystem_rows_cover`):
-    the filter then keeps exactly the firms it would keep from the registry. Either way the rows are
+    is narrowed to one ecosystem's memberships (the ecosystem filter) reads the stored rows of that ecosystem within
+    its restricted query, while they hold every firm with a membership there (`ecosystem_rows_cover`): they are then
+    exactly the firms the filter keeps from the registry. Either way the rows are
     `Enterprise.objects.restrict(user, "view")`'s narrowed by the FilterSet (tests compare both for every role,
     filter and sort)."""
     qs = queryset if queryset is not None else Enterprise.objects.select_related("district", "industry")
@@ -103,25 +103,14 @@ def _rows_queryset_class(base: type) -> type:
 
 
 def filtered_ecosystem(params: Mapping[str, str]) -> int | None:
-    """The ecosystem whose memberships the list's filters narrow it to: the `ecosystem` filter's, else the `chain`
-    filter's chain's, else the `node` filter's node's (the value the FilterSet reads: the last one given); None when
-    there is none or the value is not an id (the FilterSet then rejects it)."""
-    def number(key: str) -> int | None:
-        value = params.get(key)
-        try:
-            return int(value) if value not in (None, "") else None
-        except (TypeError, ValueError):
-            return None
-
-    from industry_brain.chains.models import Chain, ChainNode
-
-    if (ecosystem := number("ecosystem")) is not None:
-        return ecosystem
-    if (chain := number("chain")) is not None:
-        return Chain.objects.filter(pk=chain).values_list("ecosystem_id", flat=True).first()
-    if (node := number("node")) is not None:
-        return ChainNode.objects.filter(pk=node).values_list("chain__ecosystem_id", flat=True).first()
-    return None
+    """The ecosystem the list's `ecosystem` filter names (the value the FilterSet reads: the last one given), or None
+    when there is none or it is not an id (the FilterSet then rejects it). The chain and node filters are left to
+    the plain query: joining the stored rows to a chain's members only adds a probe per member to its sort."""
+    value = params.get("ecosystem")
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
 
 
 def reads_ecosystem_rows(queryset: QuerySet) -> bool:
