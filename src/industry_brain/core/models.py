@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .display import choice_display
 from .files import UploadTo, private_storage
 from .querysets import RestrictedManager
 
@@ -33,6 +34,10 @@ class BaseModel(models.Model):
     @classmethod
     def scope(cls, user, action: str) -> Q | None:  # pragma: no cover - every concrete model overrides
         return None
+
+    def _get_FIELD_display(self, field):
+        # Every get_<field>_display() of the domain models: the same label from a map built once per field.
+        return choice_display(self, field)
 
 
 class ReferenceModel(models.Model):
