@@ -92,3 +92,34 @@ def test_home_panel_counts_equal_the_inbox_querysets_for_every_role(supervised):
             texts = texts[:len(expected)]
         assert [t.split(": ", 1)[1] for t in texts] == expected, username
     assert answered > 0 and reviewed > 0
+
+
+def test_detail_page_reads_the_plain_restricted_project_for_every_role(seeded, client):
+    """The detail page reads its project by primary key without ORDER BY or LIMIT (a cheaper plan for the joined
+    read): for every demo role it shows the project the plain restricted read gives, and answers 404 for the others."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ids = list(Project.objects.order_by("pk").values_list("pk", flat=True))
+    sample = sorted({ids[0], ids[len(ids) // 2], ids[-1], *Project.objects.filter(enterprise__isnull=False)
+                     .values_list("pk", flat=True)[:2]})
+    shown = 0
+    for username in ACCOUNTS:
+        user = seeded[username]
+        client.force_login(user)
+        for pk in sample:
+            plain = Project.objects.restrict(user, "view").filter(pk=pk).first()
+            with CaptureQueriesContext(connection) as ctx:
+                r = client.get(f"/projects/{pk}/")
+            if plain is None:
+                assert r.status_code == 404, (username, pk)
+                continue
+            assert r.status_code == 200, (username, pk)
+            obj = r.context["object"]
+            assert (obj.pk, obj.name, obj.stage, obj.district.name) == (plain.pk, plain.name, plain.stage,
+                                                                         plain.district.name), (username, pk)
+            reads = [q["sql"] for q in ctx.captured_queries
+                     if q["sql"].startswith('SELECT "projects_project"."id", "projects_project"."created"')]
+            assert len(reads) == 1 and "LIMIT" not in reads[0] and "ORDER BY" not in reads[0], (username, pk)
+            shown += 1
+    assert shown > len(sample)  # more than one role sees some of them
