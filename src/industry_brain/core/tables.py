@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -18,7 +19,13 @@ _AUTOESCAPE = Context(autoescape=True)
 
 
 def _shown(value) -> str:
-    """What `{{ value }}` writes in a template: local time, localised, escaped unless marked safe."""
+    """What `{{ value }}` writes in a template: local time, localised, escaped unless marked safe. Most cells are
+    already text (or safe HTML), which needs no look-up of the language's formats."""
+    kind = type(value)
+    if kind is SafeString:
+        return value
+    if kind is str:
+        return html.escape(value)  # django.utils.html.escape without its lazy-argument wrapper
     return render_value_in_context(value, _AUTOESCAPE)
 
 
@@ -84,7 +91,7 @@ class Table:
     def body(self):
         """The rows as lists of cells (`value`, `numeric`): the values the page shows, for templates of their own."""
         for row in self.rows:
-            yield [{"value": self._cell(c, row), "numeric": c.numeric} for c in self.columns]
+            yield [{"value": v, "numeric": c.numeric} for c, v in self._cells(row)]
 
     def body_html(self) -> SafeString:
         """The table's `<tr>` rows, written here rather than by a template loop over every cell (a list page's
@@ -93,21 +100,24 @@ class Table:
         out = []
         for row in self.rows:
             out.append("<tr>")
-            for c in self.columns:
+            for c, v in self._cells(row):
                 out.append(_NUMERIC_CELL if c.numeric else _CELL)
-                out.append(_shown(self._cell(c, row)))
+                out.append(_shown(v))
                 out.append("</td>")
             out.append("</tr>")
         return mark_safe("".join(out))
 
-    @staticmethod
-    def _cell(c: Col, row) -> Any:
-        v = c.value(row)
-        if c.numeric and v not in ("", None):
-            v = number_format(v, force_grouping=True)
-        if c.link and hasattr(row, "get_absolute_url"):
-            v = format_html('<a href="{}">{}</a>', row.get_absolute_url(), v)
-        elif c.badge and v:
-            v = format_html('<span class="badge badge-{}">{}</span>', getattr(row, c.name, ""),
-                            getattr(row, f"get_{c.name}_display", lambda v=v: v)())
-        return v
+    def _cells(self, row):
+        url = None  # a row with two linked columns reverses its URL once
+        for c in self.columns:
+            v = c.value(row)
+            if c.numeric and v not in ("", None):
+                v = number_format(v, force_grouping=True)
+            if c.link and hasattr(row, "get_absolute_url"):
+                if url is None:
+                    url = row.get_absolute_url()
+                v = format_html('<a href="{}">{}</a>', url, v)
+            elif c.badge and v:
+                v = format_html('<span class="badge badge-{}">{}</span>', getattr(row, c.name, ""),
+                                getattr(row, f"get_{c.name}_display", lambda v=v: v)())
+            yield c, v
