@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from industry_brain.core import registry
+from industry_brain.core.home import rows_and_total
 from industry_brain.core.permissions import can
 
 registry.register_nav(40, "demands:demand_list", _("Enterprise demands"))
@@ -20,21 +21,16 @@ def _item(d, meta: str = "") -> dict:
     return {"url": d.get_absolute_url(), "text": f"#{d.pk} {d.title}", "meta": meta or d.enterprise.name}
 
 
-def _rows(qs, n: int) -> list:
+def _rows(qs, n: int) -> tuple[list, int]:
     """The first n demands of a panel's list, with only the columns an item shows (no category, department or
-    district joined)."""
-    return list(qs.select_related(None).select_related("enterprise").only(
-        "id", "title", "status", "due_date", "enterprise__name")[:n])
-
-
-def _count(qs, shown: list, n: int) -> int:
-    """How many rows `qs` has, given its first n already read: fewer than n are all of them (no COUNT query)."""
-    return len(shown) if len(shown) < n else qs.count()
+    district joined), and how many the list has: one query, whatever the number."""
+    return rows_and_total(qs.select_related(None).select_related("enterprise").only(
+        "id", "title", "status", "due_date", "enterprise__name"), n)
 
 
 def demand_home_panel(request):
     """The role's demand inbox: what is new, due soon, overdue or waiting for the user. Each list reads only the
-    columns its items show, and a list shorter than its limit is its own count."""
+    columns its items show and carries its own total (one query per list, whatever the data)."""
     from django.utils.translation import gettext
 
     from . import selectors
@@ -52,38 +48,38 @@ def demand_home_panel(request):
         soon = selectors.due_soon(mine, today)
         late = selectors.overdue(mine, today)
         handle = gettext("Handle")
-        late_rows = _rows(late.order_by("due_date"), 5)
-        soon_rows = _rows(soon.order_by("due_date"), 5)
-        new_rows = _rows(new.order_by("-accepted_at"), 5)
+        late_rows, late_n = _rows(late.order_by("due_date"), 5)
+        soon_rows, soon_n = _rows(soon.order_by("due_date"), 5)
+        new_rows, new_n = _rows(new.order_by("-accepted_at"), 5)
         items = [{**_item(d), "kind": "overdue", "due": d.due_date, "action": handle} for d in late_rows]
         items += [{**_item(d), "kind": "answer", "due": d.due_date, "action": handle} for d in soon_rows]
         items += [{**_item(d), "kind": "answer", "due": d.due_date, "action": gettext("Start handling")}
                   for d in new_rows]
         return {"order": 1, "title": gettext("Demands to coordinate"), "stats": [
-            {"label": gettext("New (not started)"), "value": _count(new, new_rows, 5),
+            {"label": gettext("New (not started)"), "value": new_n,
              "url": f"{url}?status=accepted"},
-            {"label": gettext("Due soon"), "value": _count(soon, soon_rows, 5),
+            {"label": gettext("Due soon"), "value": soon_n,
              "url": f"{url}?status=accepted&status=in_progress"},
-            {"label": gettext("Overdue"), "value": _count(late, late_rows, 5), "url": f"{url}?overdue=true"},
+            {"label": gettext("Overdue"), "value": late_n, "url": f"{url}?overdue=true"},
         ], "items": items, "empty": gettext("Nothing to coordinate right now.")}
     if role == "enterprise":
         to_rate = qs.filter(status="resolved")
         open_ = qs.filter(status__in=selectors.OPEN)
-        rate_rows, open_rows = _rows(to_rate, 8), _rows(open_, 8)
+        (rate_rows, rate_n), (open_rows, open_n) = _rows(to_rate, 8), _rows(open_, 8)
         items = [{**_item(d, gettext("please rate")), "kind": "review", "action": gettext("Rate")}
                  for d in rate_rows] + [_item(d, d.get_status_display()) for d in open_rows]
         return {"order": 1, "title": gettext("My demands"), "stats": [
-            {"label": gettext("To rate"), "value": _count(to_rate, rate_rows, 8), "url": f"{url}?status=resolved"},
-            {"label": gettext("Open"), "value": _count(open_, open_rows, 8), "url": open_url},
+            {"label": gettext("To rate"), "value": rate_n, "url": f"{url}?status=resolved"},
+            {"label": gettext("Open"), "value": open_n, "url": open_url},
         ], "items": items, "empty": gettext("No open demands. Use “Raise a demand” to ask for help.")}
     if role in ("city", "district"):
         waiting = qs.filter(status="submitted")
         escalated = qs.filter(status__in=selectors.HANDLING, escalation_level__gte=1 if role == "district" else 2)
         alerts = SystemicAlert.objects.restrict(user, "view").filter(status="open").select_related(
             "district", "chain", "category", "category__parent")
-        alert_rows = list(alerts[:20])
-        escalated_rows = _rows(escalated.order_by("due_date"), 5)
-        waiting_rows = _rows(waiting.order_by("submitted_at"), 5)
+        alert_rows, alert_n = rows_and_total(alerts, 20)
+        escalated_rows, escalated_n = _rows(escalated.order_by("due_date"), 5)
+        waiting_rows, waiting_n = _rows(waiting.order_by("submitted_at"), 5)
         items = [{"url": a.get_absolute_url(), "text": str(a), "meta": gettext("systemic problem"), "kind": "alert",
                   "action": gettext("Review"), "collapse": f"alert-{a.category_id}-{a.district_id}-{a.chain_id}"}
                  for a in alert_rows]
@@ -91,19 +87,19 @@ def demand_home_panel(request):
                    "action": gettext("Follow up")} for d in escalated_rows]
         items += [{**_item(d), "kind": "accept", "action": gettext("Accept the demand")} for d in waiting_rows]
         return {"order": 1, "title": gettext("Enterprise demands"), "stats": [
-            {"label": gettext("To accept"), "value": _count(waiting, waiting_rows, 5),
+            {"label": gettext("To accept"), "value": waiting_n,
              "url": f"{url}?status=submitted"},
-            {"label": gettext("Escalated, overdue"), "value": _count(escalated, escalated_rows, 5),
+            {"label": gettext("Escalated, overdue"), "value": escalated_n,
              "url": f"{url}?escalated=true&overdue=true"},
-            {"label": gettext("Systemic alerts"), "value": _count(alerts, alert_rows, 20),
+            {"label": gettext("Systemic alerts"), "value": alert_n,
              "url": reverse("demands:alert_list")},
         ], "items": items, "empty": gettext("Nothing waiting.")}
     if role == "cadre":
         open_ = qs.filter(status__in=selectors.OPEN)
         late = selectors.overdue(open_, today)
-        open_rows = _rows(open_, 8)
+        open_rows, open_n = _rows(open_, 8)
         return {"order": 1, "title": gettext("Demands of my enterprises"), "stats": [
-            {"label": gettext("Open"), "value": _count(open_, open_rows, 8), "url": open_url},
+            {"label": gettext("Open"), "value": open_n, "url": open_url},
             {"label": gettext("Overdue"), "value": late.count(), "url": f"{url}?overdue=true"},
         ], "items": [_item(d, d.get_status_display()) for d in open_rows],
             "empty": gettext("No open demands of your enterprises.")}
@@ -116,10 +112,10 @@ def inbox_home_panel(request):
     from . import selectors
 
     unread = selectors.inbox(user=request.user).filter(read_at__isnull=True)
-    shown = list(unread[:5])
+    # The five shown and the total in one query: the count is there whether the list is full or not.
+    shown, n = rows_and_total(unread, 5)
     if not shown:
         return None
-    n = _count(unread, shown, 5)
     return {"order": 2, "kind": "notifications", "title": gettext("Unread messages"),
             "stats": [{"label": gettext("Unread"), "value": n, "url": reverse("demands:inbox") + "?unread=1"}],
             "items": [{"url": m.link or reverse("demands:inbox"), "text": m.text, "meta": m.get_kind_display()}
@@ -157,12 +153,11 @@ def cadre_enterprises_panel(request):
     user = request.user
     if user.role != "cadre":
         return None
-    rows = Assignment.objects.filter(cadre__user=user, ended_on__isnull=True).select_related(
-        "enterprise", "enterprise__district").order_by("enterprise__name")
-    total = rows.count()
+    rows, total = rows_and_total(Assignment.objects.filter(cadre__user=user, ended_on__isnull=True).select_related(
+        "enterprise", "enterprise__district").order_by("enterprise__name"), 12)
     return {"order": 3, "title": gettext("Enterprises in my care"), "more": max(total - 12, 0),
             "items": [{"url": a.enterprise.get_absolute_url(), "text": a.enterprise.name,
-                       "meta": a.enterprise.district.name} for a in rows[:12]],
+                       "meta": a.enterprise.district.name} for a in rows],
             "empty": gettext("No enterprise is assigned to you.")}
 
 

@@ -18,6 +18,8 @@ def monitoring_home_panel(request):
 
     from django.utils import timezone
 
+    from industry_brain.core.home import kept_figures
+
     from . import selectors
     from .models import MonthlyReport
     from .services import report_deadline
@@ -44,7 +46,9 @@ def monitoring_home_panel(request):
                           "text": f"{due_word}: {period:%Y-%m}",
                           "meta": f"{deadline_word} {deadline:%Y-%m-%d}"})
     else:
-        missing = selectors.missing_reports(user=user, period=period).count()
+        # The district's or the city's above-scale firms against the month's reports: kept for a minute per user.
+        missing = kept_figures(user, f"monitoring-missing:{period:%Y-%m}", lambda: {
+            "missing": selectors.missing_reports(user=user, period=period).count()})["missing"]
         stats.append({"label": gettext("Not reported") + f" {period:%Y-%m}", "value": f"{missing:,}",
                       "url": reverse("monitoring:completeness") + f"?period={period:%Y-%m}"})
     if not items and not stats:
@@ -54,3 +58,16 @@ def monitoring_home_panel(request):
 
 
 registry.home_panels.append(monitoring_home_panel)
+
+
+def _watch_reports() -> None:
+    """The kept count of firms not reported starts a new generation whenever a monthly report is saved or
+    deleted (a firm's change is watched by the registry's panel)."""
+    from industry_brain.core.home import watch
+
+    from .models import MonthlyReport
+
+    watch([MonthlyReport])
+
+
+_watch_reports()
