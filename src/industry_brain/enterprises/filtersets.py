@@ -14,7 +14,7 @@ from industry_brain.core.models import District, IndustryDivision
 
 from . import selectors
 from .choices import Tier
-from .models import EcosystemMember, Enterprise
+from .models import Enterprise
 
 
 class NameBigrams(Func):
@@ -48,8 +48,9 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         fields = ["search", "district", "industry", "ecosystem", "chain", "node", "is_above_scale", "tier"]
 
     # On a list read from an ecosystem's stored rows (selectors.enterprise_list), filters on the registry's list
-    # columns read the stored copies instead: the firms among the ecosystem's rows with that value, from the rows'
-    # (ecosystem, column, firm) index. (A second filter on the joined rows would join them once more: a reverse
+    # columns read the stored copies instead, as conditions on the joined row itself (`selectors.row_condition`), so
+    # that an ordered page walks the rows' (ecosystem, column, firm) index and stops at the page, and the count reads
+    # the filtered column's index alone. (A filter by the relation's name would join the rows once more: a reverse
     # relation is joined anew by each filter() call.)
     COLUMN_FILTERS = ("district", "industry", "is_above_scale", "tier")
 
@@ -62,11 +63,11 @@ class EnterpriseFilterSet(django_filters.FilterSet):
             if name not in self.COLUMN_FILTERS:
                 queryset = flt.filter(queryset, value)
             elif value not in EMPTY_VALUES:
-                # Any of the chosen values for a multiple choice, as the filter itself reads them.
-                lookup = f"{flt.field_name}__in" if isinstance(flt, django_filters.MultipleChoiceFilter) \
-                    else flt.field_name
-                firms = EcosystemMember.objects.filter(ecosystem_id=ecosystem, **{lookup: value})
-                queryset = queryset.filter(pk__in=firms.values("enterprise_id"))
+                # Any of the chosen values for a multiple choice, as the filter itself reads them; a chosen row
+                # (district, industry) by its key.
+                many = isinstance(flt, django_filters.MultipleChoiceFilter)
+                value = list(value) if many else getattr(value, "pk", value)
+                queryset = queryset.filter(selectors.row_condition(flt.field_name, value, many=many))
         return queryset
 
     def filter_search(self, queryset, name, value):

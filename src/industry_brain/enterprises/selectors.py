@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import FilteredRelation, Q, QuerySet, Value
 from django.db.models.expressions import Col
+from django.db.models.lookups import Exact, In
 
 from .models import ConfidentialReadLog, EcosystemMember, Enterprise, YearlyFigures, enterprise_scope_ecosystem
 
@@ -52,11 +53,20 @@ def _stored_rows(qs: QuerySet[Enterprise], ecosystem: int) -> QuerySet[Enterpris
     return rows
 
 
+def row_condition(column: str, value, *, many: bool = False) -> Exact | In:
+    """A stored-rows list's condition on its joined row's copy of a registry column (`district`, `top_tier` …):
+    equal to `value`, or one of `value` when `many`. On the row joined by `_stored_rows` itself, not on a second
+    join of the rows (which a filter by the relation's name would add)."""
+    col = Col(ROW, EcosystemMember._meta.get_field(column))
+    return In(col, value) if many else Exact(col, value)
+
+
 class _StoredRowsCounting:
     """Counts and page keys of a stored-rows list (`_stored_rows`) from the stored rows alone.
 
-    While the list is all of an ecosystem's stored rows (no other condition: the team's whole list, or a city or
-    district reader's list filtered by the ecosystem alone) in an order of their copied columns, its count and a
+    While the list is an ecosystem's stored rows with conditions on their copied columns only (the team's list
+    unfiltered or filtered by district, industry, scale or tier; a city or district reader's list filtered by the
+    ecosystem alone) in an order of their copied columns, its count and a
     page's firm ids are those of the rows themselves, read from their (ecosystem, column, firm) indexes without
     the registry: the join adds nothing (one row per firm, every row's firm exists) and cost a probe of the
     registry's primary key for each row counted or stepped over. Any other list is counted and paged as it is."""
@@ -67,12 +77,20 @@ class _StoredRowsCounting:
         ecosystem = stored_rows_ecosystem(self)
         where = query.where
         if (ecosystem is None or query.distinct or query.combinator or query.extra or where.negated
-                or len(where.children) != 1):
+                or where.connector != "AND"):
             return None
-        only = where.children[0]
-        lhs = getattr(only, "lhs", None)
-        if not (isinstance(lhs, Col) and lhs.alias == ROW and lhs.target.name == "ecosystem"
-                and only.lookup_name == "exact" and only.rhs == ecosystem):
+        conditions = {}
+        for leaf in where.children:
+            # Only plain values compared with the joined row's own columns (`_stored_rows`, `row_condition`).
+            lhs = getattr(leaf, "lhs", None)
+            if not (isinstance(lhs, Col) and lhs.alias == ROW and getattr(leaf, "lookup_name", None) in ("exact", "in")
+                    and not hasattr(leaf.rhs, "resolve_expression")):
+                return None
+            key = f"{lhs.target.attname}__{leaf.lookup_name}"
+            if key in conditions:
+                return None
+            conditions[key] = leaf.rhs
+        if conditions.get("ecosystem_id__exact") != ecosystem:
             return None
         order = []
         for key in query.order_by:
@@ -80,7 +98,7 @@ class _StoredRowsCounting:
                 return None
             column = key.lstrip("-")[len(ROW) + 2:]
             order.append(("-" if key.startswith("-") else "") + column)
-        rows = EcosystemMember.objects.filter(ecosystem_id=ecosystem).order_by(*order)
+        rows = EcosystemMember.objects.filter(**conditions).order_by(*order)
         rows.query.set_limits(query.low_mark, query.high_mark)
         return rows
 

@@ -148,12 +148,25 @@ def test_the_whole_rows_are_counted_and_paged_from_the_rows_alone_and_nothing_el
         assert list(ordered.values_list("pk", flat=True)) == plain
         assert list(ordered.values_list("pk", flat=True)[3:9]) == plain[3:9]
         assert ordered.count() == len(plain) and ordered[:5].count() == 5
+        # Filters on the copied columns are conditions on the rows too: counted and paged from them alone.
+        for query in ("district=330106", "industry=39&is_above_scale=true", "tier=specialised&tier=little_giant",
+                      "is_above_scale=false&district=330109"):
+            narrowed = EnterpriseFilterSet(QueryDict(query), queryset=ordered).qs
+            assert narrowed._rows_alone() is not None, query
+            expected = list(EnterpriseFilterSet(QueryDict(query), queryset=Enterprise.objects.filter(pk__in=plain)).qs
+                            .order_by("-founded_on", "-pk").values_list("pk", flat=True))
+            assert expected and narrowed.count() == len(expected), query
+            assert list(narrowed.values_list("pk", flat=True)) == expected, query
+            assert list(narrowed.values_list("pk", flat=True)[1:3]) == expected[1:3], query
         # Any other condition, an unordered list or another order: counted and paged as the list itself.
         assert ordered.filter(name__contains="群测")._rows_alone() is None
         assert rows.order_by("name")._rows_alone() is None
-        narrowed = EnterpriseFilterSet(QueryDict("district=330106"), queryset=ordered).qs
-        assert narrowed._rows_alone() is None
-        assert narrowed.count() == len([pk for pk in plain if Enterprise.objects.get(pk=pk).district_id == "330106"])
+        node = world.chain.nodes.order_by("pk").first()
+        for query in ("search=群测", f"node={node.pk}", f"chain={world.chain.pk}"):
+            narrowed = EnterpriseFilterSet(QueryDict(query), queryset=ordered).qs
+            assert narrowed._rows_alone() is None, query
+            assert narrowed.count() == len(EnterpriseFilterSet(QueryDict(query), queryset=Enterprise.objects.filter(
+                pk__in=plain)).qs), query
 
 
 def test_the_team_reads_the_stored_rows_and_the_rows_are_its_scope(world, crowd):
