@@ -23,6 +23,7 @@ from industry_brain.enterprises.services import ecosystem_members_sync
 from .choices import MembershipStatus
 from .leaders import chain_leaders_refresh
 from .models import ChainMembership, ChainNode
+from .outputs import chain_outputs_refresh
 
 
 def _decided(membership: ChainMembership, actor, note: str) -> None:
@@ -69,8 +70,9 @@ def membership_add(*, actor, node: ChainNode, enterprise, main_product: str = ""
     event_record(kind="chain_membership.placed" if city else "chain_membership.proposed", message=_label(membership),
                  obj=membership, actor=actor, data={"node": node.pk, "enterprise": enterprise.pk,
                                                     "status": membership.status})
-    if city:  # a proposal does not count, so it changes no node's leaders nor the ecosystem's member rows
+    if city:  # a proposal does not count, so it changes no node's leaders, output nor the ecosystem's member rows
         chain_leaders_refresh(nodes=[node.pk])
+        chain_outputs_refresh(nodes=[node.pk])
         ecosystem_members_sync(enterprises=[enterprise.pk])
     return membership
 
@@ -83,6 +85,7 @@ def membership_confirm(*, actor, membership: ChainMembership, note: str = "") ->
                                         apply=lambda obj, t: _decided(obj, actor, note),
                                         extra_fields=["decided_by", "decided_at", "decision_note"])
     chain_leaders_refresh(nodes=[confirmed.node_id])
+    chain_outputs_refresh(nodes=[confirmed.node_id])
     ecosystem_members_sync(enterprises=[confirmed.enterprise_id])
     return confirmed
 
@@ -106,6 +109,7 @@ def membership_remove(*, actor, membership: ChainMembership) -> None:
     membership.delete()
     if data["status"] == MembershipStatus.CONFIRMED:
         chain_leaders_refresh(nodes=[data["node"]])
+        chain_outputs_refresh(nodes=[data["node"]])
         ecosystem_members_sync(enterprises=[data["enterprise"]])
 
 

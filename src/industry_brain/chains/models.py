@@ -351,3 +351,40 @@ class ChainNodeLeader(BaseModel):
 
         # Names of firms: whoever may see the enterprise may see it listed; nobody writes here but the services.
         return enterprise_scope(user, "view", prefix="enterprise__") if action == "view" else None
+
+
+class ChainNodeOutput(BaseModel):
+    """A node's output in one year: the sum of its confirmed members' revenue that year (members without figures
+    that year add nothing), with the number of confirmed members it was summed over. Derived from the memberships
+    and the yearly figures: kept per node by the membership services, by the enterprise services when a firm's
+    figures are recorded or the firm is deleted, and rebuilt with the chain statistics (`chain_outputs_refresh`),
+    so that the chain map reads each node's output from here instead of summing every member's figures on each
+    request. The map reads a row only while `members` equals the node's live member count (docs/decisions.md).
+
+    The output of all confirmed members whatever the reader: the map publishes it under MIN_GROUP (docs/scope.md),
+    so there is nothing to store per district or per team."""
+
+    node = models.ForeignKey(ChainNode, on_delete=models.CASCADE, related_name="outputs", db_index=False,
+                             verbose_name=_("chain node"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    members = models.PositiveIntegerField(_("members"))
+    output = models.DecimalField(_("output"), max_digits=20, decimal_places=2)
+
+    class Meta:
+        ordering = ["node", "year"]
+        verbose_name = _("node output")
+        verbose_name_plural = _("node outputs")
+        constraints = [
+            # Also the index the map reads: its nodes' rows of one year.
+            models.UniqueConstraint(fields=["node", "year"], name="chainnodeoutput_node_year_unique",
+                                    violation_error_message=_("This node already has an output for that year.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} {self.year}: {self.output}"
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        # A published aggregate (the map shows it to every reader under MIN_GROUP); nobody writes here but the
+        # services.
+        return Q() if action == "view" else None

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import RowNumber
 
@@ -19,6 +21,7 @@ from .models import (
     ChainMembership,
     ChainNode,
     ChainNodeLeader,
+    ChainNodeOutput,
     Ecosystem,
     EcosystemStats,
     NodeLink,
@@ -99,10 +102,10 @@ def chain_page(chain: Chain, user) -> dict:
     order), `graph` (`chain_graph`) and `members` (`nodes_enterprises`). One count of each node's members serves
     both (docs/decisions.md)."""
     nodes = chain_nodes(chain)
-    visible = _members_scope(user, "view")
+    visible = _members_scope(user, "view")  # asked once: a department's scope is a query of its own
     counts = member_counts([n.pk for n in nodes], visible)
-    return {"nodes": nodes, "graph": _graph(chain, user, nodes, counts),
-            "members": nodes_enterprises(nodes, user, counts=counts)}
+    return {"nodes": nodes, "graph": _graph(chain, user, nodes, counts), "visible": visible,
+            "members": nodes_enterprises(nodes, user, counts=counts, visible=visible)}
 
 
 def member_counts(node_ids: list[int], visible: Q | None) -> dict[int, tuple[int, int]]:
@@ -134,20 +137,15 @@ def _graph(chain: Chain, user, nodes: list[ChainNode], counts: dict[int, tuple[i
     # node's output: ask there only, so that the count above reads the membership index alone (no join to the
     # registry for each of the largest chain's members).
     small = [node for node, st in stats.items() if st["n"] < MIN_GROUP]
-    confidential = _members_scope(user, "view_confidential")
+    # Asked only where it matters: a department's scope is a query of its own.
+    confidential = _members_scope(user, "view_confidential") if small else Q()
     if confidential is None:
         for node in small:
             stats[node]["hidden"] = stats[node]["n"]
     elif confidential and small:  # Q() would mean every member's figures are visible
         for r in members.filter(node_id__in=small).values("node").annotate(hidden=Count("pk", filter=~confidential)):
             stats[r["node"]]["hidden"] = r["hidden"]
-    output = {}
-    if year is not None:
-        # One figures row per enterprise and year (figures_one_row_per_year): each member's revenue that year,
-        # read from figures_year_enterprise_idx; members without figures that year add nothing.
-        revenue = YearlyFigures.objects.filter(year=year, enterprise_id=OuterRef("enterprise_id")).order_by().values(
-            "revenue")
-        output = dict(members.values("node").annotate(s=Sum(Subquery(revenue[:1]))).values_list("node", "s"))
+    output = node_outputs(counts, year) if year is not None else {}
     links = list(NodeLink.objects.filter(supplier__chain=chain).values_list("supplier_id", "customer_id"))
     rows = []
     for n in nodes:
@@ -159,13 +157,46 @@ def _graph(chain: Chain, user, nodes: list[ChainNode], counts: dict[int, tuple[i
             "links": [{"source": s, "target": t} for s, t in links]}
 
 
+def node_outputs(counts: dict[int, tuple[int, int]], year: int) -> dict[int, Decimal]:
+    """Per node with confirmed members (`counts`, as `member_counts` gives them): the sum of its confirmed members'
+    revenue in `year`, over every member whoever reads (the map decides what it shows).
+
+    Read from the stored outputs (`ChainNodeOutput`, one index range) where a node's row was summed over as many
+    members as it has now; any other node (no member with figures that year, or memberships written around the
+    services since the last refresh) is summed live (`live_node_outputs`), so the figure is the live sum's
+    (docs/decisions.md)."""
+    counted = [pk for pk, (n, _seen) in counts.items() if n]
+    result: dict[int, Decimal] = {}
+    if not counted:
+        return result
+    for node, members, output in ChainNodeOutput.objects.filter(node_id__in=counted, year=year).order_by().values_list(
+            "node_id", "members", "output"):
+        if members == counts[node][0]:
+            result[node] = output
+    live = [pk for pk in counted if pk not in result]
+    if live:
+        result.update(live_node_outputs(live, year))
+    return result
+
+
+def live_node_outputs(node_ids: list[int], year: int) -> dict[int, Decimal]:
+    """The plain sum: per node, its confirmed members' revenue in `year`. One figures row per enterprise and year
+    (figures_one_row_per_year), read from figures_year_enterprise_idx; members without figures that year add
+    nothing, and a node none of whose members has any is absent."""
+    revenue = YearlyFigures.objects.filter(year=year, enterprise_id=OuterRef("enterprise_id")).order_by().values(
+        "revenue")
+    return {node: s for node, s in counted_memberships().filter(node_id__in=node_ids).order_by().values("node")
+            .annotate(s=Sum(Subquery(revenue[:1]))).values_list("node", "s") if s is not None}
+
+
 def node_enterprises(node: ChainNode, user, limit: int = LEADERS_PER_NODE):
     """The largest members of a node (above-scale first) among the enterprises the user may see."""
     return nodes_enterprises([node], user, limit)[node.pk]
 
 
 def nodes_enterprises(nodes: list[ChainNode], user, limit: int = LEADERS_PER_NODE,
-                      counts: dict[int, tuple[int, int]] | None = None) -> dict[int, list[Enterprise]]:
+                      counts: dict[int, tuple[int, int]] | None = None,
+                      visible: Q | None | bool = False) -> dict[int, list[Enterprise]]:
     """`node_enterprises` for several nodes at once; only confirmed memberships of enterprises within the user's
     view scope are listed, the largest first (above-scale, then by name, then by id).
 
@@ -176,9 +207,11 @@ def nodes_enterprises(nodes: list[ChainNode], user, limit: int = LEADERS_PER_NOD
     (`member_counts`, passed in as `counts` when the page has read it already). A node whose stored leaders do
     not number min(members, limit) (memberships written around the services since the last refresh) is ranked
     live, and so is every node where the reader sees only some members: a stored whole-node top list cannot
-    answer that (docs/decisions.md)."""
+    answer that (docs/decisions.md). `visible` is the user's membership filter when the caller has asked it
+    already (`chain_page`)."""
     result: dict[int, list[Enterprise]] = {n.pk: [] for n in nodes}
-    visible = _members_scope(user, "view")
+    if visible is False:
+        visible = _members_scope(user, "view")
     if visible is None or not nodes:
         return result
     live = [n.pk for n in nodes]
@@ -189,7 +222,9 @@ def nodes_enterprises(nodes: list[ChainNode], user, limit: int = LEADERS_PER_NOD
         stored = stored_leaders(whole, limit) if whole else {}
         fresh = {pk: leaders for pk, leaders in stored.items() if len(leaders) == min(counts[pk][0], limit)}
         result.update(fresh)
-        live = [pk for pk in live if pk not in fresh]
+        # A node none of whose members the reader sees lists nobody: nothing to rank (a work team on another
+        # ecosystem's chain ranked the whole chain against its own members to find no one).
+        live = [pk for pk in live if pk not in fresh and counts[pk][1]]
     if live:
         result.update(ranked_members(live, visible, limit))
     return result

@@ -65,9 +65,12 @@ class EcosystemDetailView(ObjectDetailView):
         }
 
 
-def _mark_openable(user, masters: list[ChainMaster]) -> None:
-    """Set `may_open` on each master: whether the reader may open its enterprise's page (one query for all)."""
-    if masters and scope_filter(user, enterprise_scope, "view") == Q():  # every firm: nothing to ask
+def _mark_openable(user, masters: list[ChainMaster], every_firm: bool | None = None) -> None:
+    """Set `may_open` on each master: whether the reader may open its enterprise's page (one query for all).
+    `every_firm`: whether the reader's view scope is every firm, when the caller knows it already."""
+    if every_firm is None and masters:
+        every_firm = scope_filter(user, enterprise_scope, "view") == Q()
+    if masters and every_firm:  # every firm: nothing to ask
         openable = {m.enterprise_id for m in masters}
     else:
         openable = set(Enterprise.objects.restrict(user, "view").filter(
@@ -102,7 +105,8 @@ class ChainDetailView(ObjectDetailView):
         by_id = {n["id"]: n for n in graph["nodes"]}
         node_rows = [{"node": n, "stats": by_id[n.pk], "members": members[n.pk]} for n in nodes]
         masters = list(obj.masters.select_related("enterprise").order_by("status", "enterprise__name"))
-        _mark_openable(request.user, masters)
+        visible = page["visible"]  # the memberships' filter: Q() exactly when the view scope is every firm
+        _mark_openable(request.user, masters, every_firm=visible is not None and not visible)
         may_change = can(request.user, "change", obj)
         return {
             "graph_json": json.dumps(graph, ensure_ascii=False),

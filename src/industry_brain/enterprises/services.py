@@ -115,7 +115,7 @@ def enterprise_delete(*, actor, enterprise: Enterprise) -> None:
     ensure_permitted(actor, enterprise, "delete", _("You may not do this for this enterprise."))
     event_record(kind="enterprise.deleted", message=_("Enterprise %(name)s deleted") % {"name": enterprise.name},
                  obj=enterprise, actor=actor, data={"uscc": enterprise.uscc})
-    from industry_brain.chains.services import chain_leader_nodes, chain_leaders_refresh
+    from industry_brain.chains.services import chain_leader_nodes, chain_leaders_refresh, chain_outputs_refresh
 
     nodes = chain_leader_nodes(enterprises=[enterprise.pk])  # its memberships and leader rows go with it
     try:
@@ -126,6 +126,7 @@ def enterprise_delete(*, actor, enterprise: Enterprise) -> None:
             _("%(name)s still has accounts, projects or demands referring to it; it cannot be deleted.")
             % {"name": enterprise.name}) from exc
     chain_leaders_refresh(nodes=nodes)
+    chain_outputs_refresh(nodes=nodes)
 
 
 @transaction.atomic
@@ -149,6 +150,9 @@ def figures_record(*, actor, enterprise: Enterprise, year: int, values: dict[str
     figures.full_clean()
     figures.save()
     enterprise_refresh_scale(enterprise=enterprise)
+    from industry_brain.chains.services import chain_outputs_refresh
+
+    chain_outputs_refresh(enterprises=[enterprise.pk])  # its chain nodes' output that year (chains.outputs)
     return figures
 
 

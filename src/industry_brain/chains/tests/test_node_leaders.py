@@ -266,3 +266,48 @@ def test_the_pages_one_read_equals_the_plain_reads_for_every_role(world, role):
         assert page["graph"] == graph
         assert _ids(page["members"]) == cards
         assert [n["id"] for n in graph["nodes"]] == [n.pk for n in page["nodes"]]
+
+
+def test_nodes_the_reader_sees_nothing_of_are_not_ranked(world, monkeypatch):
+    """A work team on another ecosystem's chain: nodes where it sees no member list nobody without a ranking query;
+    nodes it sees in part are still ranked live."""
+    _crowd(world)
+    other_up = world.other_chain.nodes.get(segment="upstream")
+    make_enterprise("杭州他链独有测医药公司", node=other_up, figures=False)
+    services.chain_leaders_refresh()
+    team, nodes = world.user("chain_team"), list(world.other_chain.nodes.order_by("pk"))
+    ranked = []
+    live_window = selectors.ranked_members
+
+    def spy(node_ids, visible, limit=LEADERS_PER_NODE):
+        ranked.extend(node_ids)
+        return live_window(node_ids, visible, limit)
+
+    monkeypatch.setattr(selectors, "ranked_members", spy)
+    cards = _ids(selectors.nodes_enterprises(nodes, team))
+    monkeypatch.setattr(selectors, "ranked_members", live_window)
+    assert cards == _live(team, nodes)
+    assert cards[other_up.pk] == [] and other_up.pk not in ranked
+    assert ranked == [world.other_chain.nodes.get(segment="midstream").pk]  # seen in part: ranked live
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_the_masters_links_on_the_page_follow_the_readers_scope(client, world, role):
+    """The page asks the reader's scope once and reuses it for the masters' links: each link is offered exactly
+    when the enterprise's own page would open."""
+    import datetime as dt
+
+    from industry_brain.chains.models import ChainMaster
+    from industry_brain.enterprises.models import Enterprise
+
+    outsider = make_enterprise("杭州链主外区测电子公司", "330109", node=world.chain.nodes.get(segment="upstream"))
+    for e in (world.ent_xihu, outsider):
+        ChainMaster.objects.create(chain=world.chain, enterprise=e, status="nominated",
+                                   nominated_on=dt.date(2026, 1, 5), reason="测试")
+    user = world.user(role)
+    client.force_login(user)
+    response = client.get(world.chain.get_absolute_url())
+    assert response.status_code == 200
+    shown = {m.enterprise_id: m.may_open for m in response.context["masters"]}
+    assert shown == {e.pk: Enterprise.objects.restrict(user, "view").filter(pk=e.pk).exists()
+                     for e in (world.ent_xihu, outsider)}
