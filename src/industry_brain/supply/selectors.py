@@ -3,8 +3,8 @@ too. Out of scope is an empty answer here and a 404 at the edge."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Cast
 from django.http import Http404
@@ -239,48 +239,86 @@ def risk_card(*, user, enterprise_id: int) -> dict:
 
 # ---------------------------------------------------------------------------------------------- chain pages
 
+def _sql(qs) -> tuple[str, list] | None:
+    """A queryset's SQL and parameters, or None where it can match nothing (an empty scope)."""
+    try:
+        sql, params = qs.query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:
+        return None
+    return sql, list(params)
+
+
+# Per node of the (nid, eid) pairs: its inputs (cid, sup, inp) and the run's results (rid, tts, capped, lost).
+_INPUTS_PER_NODE = """LEFT JOIN (
+    SELECT p.nid, COUNT(*) AS inputs, SUM(CASE WHEN g.sup = 1 THEN 1 ELSE 0 END) AS single,
+           SUM(CASE WHEN g.inp = 0 THEN 1 ELSE 0 END) AS outside
+    FROM pairs p JOIN ({sql}) g ON g.cid = p.eid GROUP BY p.nid) i ON i.nid = f.nid"""
+_RESULTS_PER_NODE = """LEFT JOIN (
+    SELECT p.nid, MIN(CASE WHEN r.capped THEN NULL ELSE r.tts END) AS worst, SUM(r.lost) AS lost
+    FROM pairs p JOIN ({sql}) r ON r.rid = p.eid GROUP BY p.nid) rs ON rs.nid = f.nid"""
+
+
+def _node_security_counts(pairs, inputs, results) -> dict[int, tuple]:
+    """Per node: (firms, inputs, single-sourced, sourced only outside, worst uncapped TTS, lost value), from the
+    SQL of the visible (nid, eid) pairs, the inputs and the run's results; a part that is None matches nothing."""
+    if pairs is None:
+        return {}
+    params = list(pairs[1])
+    select = ["f.nid", "f.firms"]
+    joins = []
+    if inputs is not None:
+        select += ["i.inputs", "i.single", "i.outside"]
+        joins.append(_INPUTS_PER_NODE.format(sql=inputs[0]))
+        params += inputs[1]
+    else:
+        select += ["0", "0", "0"]
+    if results is not None:
+        select += ["rs.worst", "rs.lost"]
+        joins.append(_RESULTS_PER_NODE.format(sql=results[0]))
+        params += results[1]
+    else:
+        select += ["NULL", "NULL"]
+    sql = (f"WITH pairs AS ({pairs[0]}) SELECT {', '.join(select)} "
+           f"FROM (SELECT nid, COUNT(*) AS firms FROM pairs GROUP BY nid) f {' '.join(joins)}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
 def node_security(user, chain) -> list[dict]:
     """Per chain node, local supply security over the member firms the user may see: share of inputs
     single-sourced, share sourced only outside the province, worst TTS among its firms and the last scenario's
     losses (for the chain page).
 
-    The chain's firms are one sub-query of the membership index (no default ordering, no join to the registry),
-    and the links and results are restricted to them by that sub-query instead of a join through the memberships,
-    which read every member row with the registry and counted a firm in two nodes twice (docs/decisions.md)."""
+    One statement aggregates per node in the database: the chain's (node, firm) pairs the user may see (a sub-query
+    of the membership index), each firm's inputs (`input_suppliers`, restricted to the chain's firms) and the last
+    run's results joined to those pairs and counted per node. A firm placed in two nodes counts once in each.
+    Reading every member, input and result into Python and counting there cost more than the queries on the
+    largest chains (docs/decisions.md)."""
     memberships = ChainMembership.objects.filter(node__chain=chain).order_by()
     chain_firms = memberships.values("enterprise_id")
-    firms_by_node: dict[int, set[int]] = defaultdict(set)
-    for node, ent in memberships.values_list("node_id", "enterprise_id"):
-        firms_by_node[node].add(ent)
-    visible = None if can(user, "view_network", SupplyLink) else set(
-        Enterprise.objects.filter(pk__in=chain_firms).filter(_enterprise_q(user)).order_by().values_list(
-            "pk", flat=True))
-    inputs_by_firm: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    pairs = memberships
+    if not can(user, "view_network", SupplyLink):
+        pairs = pairs.filter(enterprise_id__in=Enterprise.objects.filter(_enterprise_q(user)).order_by().values("pk"))
+    pairs = pairs.values(nid=F("node_id"), eid=F("enterprise_id")).distinct()
     # Only the two counts the panel shows: no volumes or HHI summed over the chain's links.
-    for customer, suppliers, in_province in input_suppliers(user=user).filter(
-            customer_id__in=chain_firms).values_list("customer_id", "suppliers", "in_province"):
-        inputs_by_firm[customer].append((suppliers, in_province))
+    inputs = input_suppliers(user=user).filter(customer_id__in=chain_firms).values(
+        cid=F("customer_id"), sup=F("suppliers"), inp=F("in_province"))
     last_run = ScenarioRun.objects.filter(status="done").order_by("-id").select_related("scenario").defer(
         "snapshot", "page_data").first()
-    results = {}
-    if last_run is not None:
-        for e, tts, capped, lost in result_list(user=user, run=last_run).filter(
-                enterprise_id__in=chain_firms).order_by().values_list("enterprise_id", "tts_days", "tts_capped",
-                                                                      "lost_value"):
-            results[e] = (tts, capped, lost)
+    results = None if last_run is None else result_list(user=user, run=last_run).filter(
+        enterprise_id__in=chain_firms).order_by().values(rid=F("enterprise_id"), tts=F("tts_days"),
+                                                         capped=F("tts_capped"), lost=F("lost_value"))
+    by_node = _node_security_counts(_sql(pairs), _sql(inputs), _sql(results) if results is not None else None)
     out = []
     for node in chain.nodes.all().order_by("segment", "order", "id"):
-        firms = firms_by_node.get(node.pk, set())
-        if visible is not None:
-            firms = firms & visible
-        inputs = [r for e in firms for r in inputs_by_firm.get(e, ())]
-        n = len(inputs)
-        tts = [results[e][0] for e in firms if e in results and not results[e][1]]
-        out.append({"node": node.pk, "name": node.name, "firms": len(firms), "inputs": n,
-                    "single_source_share": round(sum(1 for r in inputs if r[0] == 1) / n, 3) if n else None,
-                    "outside_share": round(sum(1 for r in inputs if r[1] == 0) / n, 3) if n else None,
-                    "worst_tts": round(min(tts), 1) if tts else None,
-                    "lost_value": round(sum(results[e][2] for e in firms if e in results), 1),
+        firms, n, single, outside, worst, lost = by_node.get(node.pk, (0, 0, 0, 0, None, None))
+        n = n or 0
+        out.append({"node": node.pk, "name": node.name, "firms": firms, "inputs": n,
+                    "single_source_share": round(single / n, 3) if n else None,
+                    "outside_share": round(outside / n, 3) if n else None,
+                    "worst_tts": round(worst, 1) if worst is not None else None,
+                    "lost_value": round(lost or 0, 1),
                     "scenario": last_run.scenario.name if last_run else None})
     return out
 

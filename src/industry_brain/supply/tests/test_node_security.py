@@ -12,7 +12,7 @@ from industry_brain.chains.models import ChainMembership
 from industry_brain.supply import services
 from industry_brain.supply.models import ExternalFirm, SupplyLink
 from industry_brain.supply.selectors import node_security
-from industry_brain.testing import make_enterprise
+from industry_brain.testing import ALL_ROLES, make_enterprise
 
 from .helpers import small_network
 
@@ -83,3 +83,63 @@ def test_queries_do_not_grow_with_the_members(chain_world):
         rows = node_security(world.user("chain_team"), world.chain)
     assert len(many.captured_queries) == len(few.captured_queries)
     assert next(r for r in rows if r["node"] == mid.pk)["firms"] == 21
+
+
+def _plain_rows(user, chain):
+    """Every figure of the panel counted row by row in Python: the firms the user may see supply facts of, their
+    in-scope links grouped per input, and the last run's in-scope results."""
+    from industry_brain.core.permissions import can
+    from industry_brain.enterprises.models import Enterprise
+    from industry_brain.supply.models import ScenarioRun
+    from industry_brain.supply.selectors import _enterprise_q, result_list
+
+    last = ScenarioRun.objects.filter(status="done").order_by("-id").first()
+    results = {r.enterprise_id: r for r in result_list(user=user, run=last)} if last else {}
+    links = list(SupplyLink.objects.restrict(user, "view").select_related("supplier_external"))
+    rows = []
+    for node in chain.nodes.all().order_by("segment", "order", "id"):
+        firms = {m.enterprise_id for m in ChainMembership.objects.filter(node=node)}
+        if not can(user, "view_network", SupplyLink):
+            firms &= set(Enterprise.objects.filter(_enterprise_q(user)).values_list("pk", flat=True))
+        inputs = {}
+        for link in links:
+            if link.customer_id in firms:
+                inside = link.supplier_enterprise_id is not None or link.supplier_external.region.startswith("33")
+                n, local = inputs.get((link.customer_id, link.material_id), (0, 0))
+                inputs[(link.customer_id, link.material_id)] = (n + 1, local + inside)
+        n = len(inputs)
+        tts = [results[e].tts_days for e in firms if e in results and not results[e].tts_capped]
+        single = sum(1 for k, _l in inputs.values() if k == 1)
+        outside = sum(1 for _k, local in inputs.values() if local == 0)
+        rows.append({"node": node.pk, "name": node.name, "firms": len(firms), "inputs": n,
+                     "single_source_share": round(single / n, 3) if n else None,
+                     "outside_share": round(outside / n, 3) if n else None,
+                     "worst_tts": round(min(tts), 1) if tts else None,
+                     "lost_value": round(sum(results[e].lost_value for e in firms if e in results), 1),
+                     "scenario": last.scenario.name if last else None})
+    return rows
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_every_roles_panel_equals_the_row_by_row_count(chain_world, role):
+    user = chain_world.user(role)
+    for chain in (chain_world.chain, chain_world.other_chain):
+        assert node_security(user, chain) == _plain_rows(user, chain)
+
+
+def test_every_figure_is_counted_on_the_city_panel(chain_world):
+    rows = node_security(chain_world.user("city"), chain_world.chain)
+    assert any(r["worst_tts"] is not None for r in rows) and any(r["lost_value"] for r in rows)
+    assert sum(r["firms"] for r in rows) == ChainMembership.objects.filter(node__chain=chain_world.chain).count()
+
+
+def test_a_reader_without_supply_scope_sees_empty_nodes(chain_world):
+    rows = node_security(chain_world.user("cadre"), chain_world.chain)
+    assert rows and all(r["firms"] == 0 and r["inputs"] == 0 and r["worst_tts"] is None for r in rows)
+
+
+def test_without_a_finished_run_the_losses_are_empty(world):
+    small_network(world)
+    rows = node_security(world.user("city"), world.chain)
+    assert rows == _plain_rows(world.user("city"), world.chain)
+    assert all(r["worst_tts"] is None and r["lost_value"] == 0 and r["scenario"] is None for r in rows)
