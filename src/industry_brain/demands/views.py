@@ -136,8 +136,9 @@ class DemandCreateView(LoginRequiredMixin, View):
 
 
 class DemandDetailView(ObjectDetailView):
+    # What the page shows (who raised the demand is not shown: not joined, one relation fewer to plan).
     queryset = Demand.objects.select_related("enterprise", "category", "category__parent", "department", "district",
-                                             "handler", "cadre", "visit", "chain", "chain_node", "raised_by")
+                                             "handler", "cadre", "visit", "chain", "chain_node")
     template_name = "demands/demand_detail.html"
 
     def get_object(self, request, pk):
