@@ -19,6 +19,8 @@ def projects_home_panel(request):
     from django.utils import timezone
     from django.utils.translation import gettext
 
+    from industry_brain.core.home import rows_and_total
+
     from . import selectors
 
     user = request.user
@@ -31,14 +33,17 @@ def projects_home_panel(request):
     report_due = gettext("Monthly report due")
     # The inbox shows a code, a name, a rule and a date: not the orders', projects' and warnings' whole rows.
     shown = ("id", "level", "status", "due_date", "project__code", "project__name", "warning__rule__name")
-    for o in selectors.supervisions_awaiting_response(user=user).only(*shown)[:8]:
+    # Each list carries its total (the two figures of a bureau's panel): one query per list, whatever the data.
+    respond_rows, respond_n = rows_and_total(selectors.supervisions_awaiting_response(user=user).only(*shown), 8)
+    review_rows, review_n = rows_and_total(selectors.supervisions_awaiting_review(user=user).only(*shown), 8)
+    for o in respond_rows:
         overdue = o.due_date < today
         items.append({"url": o.get_absolute_url(),
                       "text": f"{respond}: {o.project.code} {o.project.name}",
                       "meta": f"{o.warning.rule.name} · {o.get_level_display()}"
                               + (f" · {overdue_word}" if overdue else ""),
                       "kind": "overdue" if overdue else "answer", "due": o.due_date, "action": respond})
-    for o in selectors.supervisions_awaiting_review(user=user).only(*shown)[:8]:
+    for o in review_rows:
         items.append({"url": o.get_absolute_url(), "text": f"{review}: {o.project.code} {o.project.name}",
                       "meta": o.warning.rule.name, "kind": "review", "due": o.due_date, "action": review})
     if user.role == "enterprise":
@@ -52,10 +57,9 @@ def projects_home_panel(request):
         stats = [{"label": gettext("Red projects"), "value": f"{red:,}", "url": f"{url}?warning_level=red"}]
         if user.role in ("city", "district") or user.is_superuser:
             sup = reverse("projects:supervision_list")
-            counts = selectors.supervision_inbox_counts(user=user)
-            stats.append({"label": gettext("Orders to answer"), "value": f"{counts['answer']:,}",
+            stats.append({"label": gettext("Orders to answer"), "value": f"{respond_n:,}",
                           "url": f"{sup}?status=open&status=rejected"})
-            stats.append({"label": gettext("Responses to review"), "value": f"{counts['review']:,}",
+            stats.append({"label": gettext("Responses to review"), "value": f"{review_n:,}",
                           "url": f"{sup}?status=responded"})
     if not items and not stats:
         return None
