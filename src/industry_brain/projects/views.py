@@ -88,11 +88,13 @@ class ProjectDetailView(ObjectDetailView):
             "milestones": milestones,
             "timeline_json": json.dumps(timeline, ensure_ascii=False),
             "curve_json": json.dumps(curve_chart, ensure_ascii=False),
-            "reports": obj.reports.select_related("reported_by").order_by("-period")[:24],
+            "reports": obj.reports.select_related(*(f"reported_by__{r}" for r in selectors.PERSON))
+                       .order_by("-period")[:24],
             "warnings": selectors.project_warnings(project=obj),
             "supervisions": selectors.project_supervisions(project=obj),
             "events": events_for(obj, 30),
-            "records": obj.milestone_records.select_related("recorded_by").order_by("-date", "-id")[:20],
+            "records": obj.milestone_records.select_related(*(f"recorded_by__{r}" for r in selectors.PERSON))
+                       .order_by("-date", "-id")[:20],
             "can_change": can_change,
             "can_edit_profile": can(user, "change_profile", obj),
             "milestone_form": MilestoneForm(initial={"date": today}) if can_change else None,

@@ -127,3 +127,46 @@ def test_detail_page_reads_the_plain_restricted_project_for_every_role(seeded, c
             assert len(reads) == 1 and "LIMIT" not in reads[0] and "ORDER BY" not in reads[0], (username, pk)
             shown += 1
     assert shown > len(sample)  # more than one role sees some of them
+
+
+def test_detail_page_queries_do_not_grow_with_reports_records_and_responses_by_more_people(supervised, client):
+    """The people the detail page names (who reported, recorded, answered an order) come with their rows: more
+    reports, records and responses by more users cost no more queries, and each is named with its organisation."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from industry_brain.core.labels import person
+    from industry_brain.projects.models import MilestoneRecord, ProgressReport, SupervisionResponse
+
+    response = SupervisionResponse.objects.select_related("order__project").order_by("pk").first()
+    assert response is not None
+    project = response.order.project
+    city = supervised["city_admin"]
+    client.force_login(city)
+
+    def queries() -> tuple[int, str]:
+        client.get(f"/projects/{project.pk}/")
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.get(f"/projects/{project.pk}/")
+        assert r.status_code == 200
+        return len(ctx.captured_queries), r.content.decode()
+
+    before, _ = queries()
+    people = [supervised[name] for name in ("xihu_officer", "dept_transport", "enterprise_demo", "chain_iot")]
+    first = dt.date(2001, 1, 1)
+    for k, user in enumerate(people):
+        ProgressReport.objects.create(project=project, period=first.replace(month=k + 1), investment=1, cumulative=1,
+                                      reported_by=user)
+        MilestoneRecord.objects.create(project=project, milestone="signed", date=first, note=f"r{k}",
+                                       recorded_by=user)
+        SupervisionResponse.objects.create(order=response.order, cause="c", measures="m", expected_recovery=first,
+                                           responded_by=user, responded_at=timezone.now())
+    after, html = queries()
+    assert after == before, (before, after)
+    from django.utils.html import escape
+
+    for user in people:
+        assert escape(person(user)) in html, person(user)
