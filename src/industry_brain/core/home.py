@@ -18,7 +18,7 @@ from django.db.models import IntegerField, QuerySet, Subquery
 
 # How long a kept figure lives (seconds). A save or delete of a watched model starts a new generation at once;
 # this bounds how long a bulk write around the models (a queryset update, bulk_create, SQL) can go unseen.
-FIGURES_SECONDS = 60
+FIGURES_SECONDS = 300
 _GENERATION_KEY = "core:home-figures:generation"
 
 

@@ -20,7 +20,7 @@ registry.nav_overrides["enterprises:enterprise_list"] = _own_enterprise_entry
 
 def enterprise_home_panel(request):
     """The firm's own entry (an enterprise's account), or the registry's key figures for those who keep it (kept
-    for a minute per user: a city's figures count the whole registry)."""
+    for five minutes per user, under a data generation: a city's figures count the whole registry)."""
     from django.utils.translation import gettext
 
     from industry_brain.core.home import kept_figures

@@ -46,7 +46,7 @@ def monitoring_home_panel(request):
                           "text": f"{due_word}: {period:%Y-%m}",
                           "meta": f"{deadline_word} {deadline:%Y-%m-%d}"})
     else:
-        # The district's or the city's above-scale firms against the month's reports: kept for a minute per user.
+        # The district's or the city's above-scale firms against the month's reports: kept per user (core.home).
         missing = kept_figures(user, f"monitoring-missing:{period:%Y-%m}", lambda: {
             "missing": selectors.missing_reports(user=user, period=period).count()})["missing"]
         stats.append({"label": gettext("Not reported") + f" {period:%Y-%m}", "value": f"{missing:,}",

@@ -56,7 +56,7 @@ def policy_home_panel(request):
             "id", "confirmed_at", "enterprise__name", "item__name").order_by("confirmed_at", "pk")
         items = [{"url": e.get_absolute_url(), "text": f"{e.enterprise.name} · {e.item.name}",
                   "meta": gettext("confirmed, to pay")} for e in shown]
-        # The three figures in one statement (each on its own partial index), kept for a minute per user: a
+        # The three figures in one statement (each on its own partial index), kept per user (core.home): a
         # city's standings to publish number in the hundreds of thousands at province scale.
         figures = kept_figures(user, "policies-deliver", lambda: counts(
             {"publish": to_publish, "pay": to_pay, "held": held}))
@@ -74,7 +74,7 @@ registry.home_panels.append(policy_home_panel)
 
 def _watch_standings() -> None:
     """The kept figures start a new generation whenever a standing is saved or deleted one by one (the set-based
-    computation writes around the models: its change shows within the figures' minute)."""
+    computation writes around the models: its change shows once the kept figures expire, within FIGURES_SECONDS)."""
     from industry_brain.core.home import watch
 
     from .models import Eligibility
