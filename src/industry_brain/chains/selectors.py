@@ -10,7 +10,7 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import RowNumber
 
 from industry_brain.core.permissions import can, scope_filter
-from industry_brain.enterprises.models import Enterprise, YearlyFigures, enterprise_scope
+from industry_brain.enterprises.models import Enterprise, YearlyFigures, enterprise_scope, enterprise_scope_ecosystem
 
 from .choices import segment_order
 from .models import (
@@ -103,9 +103,14 @@ def chain_page(chain: Chain, user) -> dict:
     both (docs/decisions.md)."""
     nodes = chain_nodes(chain)
     visible = _members_scope(user, "view")  # asked once: a department's scope is a query of its own
-    counts = member_counts([n.pk for n in nodes], visible)
+    members = visible
+    if visible and enterprise_scope_ecosystem(user, "view") == chain.ecosystem_id:
+        # A work team's scope is exactly its ecosystem's confirmed member firms, and every confirmed member of
+        # this chain is one of them: it sees each node whole, without matching the chain against its ecosystem.
+        members = Q()
+    counts = member_counts([n.pk for n in nodes], members)
     return {"nodes": nodes, "graph": _graph(chain, user, nodes, counts), "visible": visible,
-            "members": nodes_enterprises(nodes, user, counts=counts, visible=visible)}
+            "members": nodes_enterprises(nodes, user, counts=counts, visible=members)}
 
 
 def member_counts(node_ids: list[int], visible: Q | None) -> dict[int, tuple[int, int]]:

@@ -311,3 +311,20 @@ def test_the_masters_links_on_the_page_follow_the_readers_scope(client, world, r
     shown = {m.enterprise_id: m.may_open for m in response.context["masters"]}
     assert shown == {e.pk: Enterprise.objects.restrict(user, "view").filter(pk=e.pk).exists()
                      for e in (world.ent_xihu, outsider)}
+
+
+def test_a_work_team_reads_its_own_chain_without_matching_it_against_its_ecosystem(world):
+    _crowd(world)
+    services.chain_leaders_refresh()
+    team = world.user("chain_team")
+    assert world.chain.ecosystem_id == team.ecosystem_id != world.other_chain.ecosystem_id
+    with CaptureQueriesContext(connection) as own:
+        page = selectors.chain_page(world.chain, team)
+    assert not any("FILTER" in q["sql"].upper() or "ROW_NUMBER" in q["sql"].upper() for q in own.captured_queries)
+    graph, cards = _plain_page(world.chain, team)
+    assert page["graph"] == graph and _ids(page["members"]) == cards
+    with CaptureQueriesContext(connection) as other:
+        page = selectors.chain_page(world.other_chain, team)
+    assert any("FILTER" in q["sql"].upper() for q in other.captured_queries)  # seen in part: matched
+    graph, cards = _plain_page(world.other_chain, team)
+    assert page["graph"] == graph and _ids(page["members"]) == cards
