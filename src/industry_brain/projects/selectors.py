@@ -89,11 +89,10 @@ def _cache_key(prefix: str, user, params) -> str:
 
 
 _NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
-# A point's properties under one-letter keys besides its id (n name, s stage, w warning level, i total investment):
-# the long names were a third of a 25,000-point answer, built, compressed and parsed on every cold load.
-MAP_PROPERTIES = {"id": "id", "n": "name", "s": "stage", "w": "warning_level", "i": "total_investment"}
+# A point's properties: their names are part of the API contract (`/api/v1/projects/map/`), so they stay long.
+MAP_PROPERTIES = ("id", "name", "stage", "warning_level", "total_investment")
 _FEATURE = ('{"type":"Feature","geometry":{"type":"Point","coordinates":[%.5f,%.5f]},"properties":{"id":%d,'
-            '"n":%s,"s":"%s","w":"%s","i":%s}}')
+            '"name":%s,"stage":"%s","warning_level":"%s","total_investment":%s}}')
 
 
 def _json_string(text: str) -> str:
@@ -108,8 +107,8 @@ def _json_number(value: float) -> str:
 # (to_json escapes what JSON needs and keeps Chinese as it is), the investment without trailing zeros. Concatenation
 # is a little faster than format() over 25,000 rows.
 _FEATURE_SQL = ("""'{"type":"Feature","geometry":{"type":"Point","coordinates":[' || round(s.lon, 5) || ',' """
-                """|| round(s.lat, 5) || ']},"properties":{"id":' || s.id || ',"n":' || to_json(s.name) """
-                """|| ',"s":"' || s.stage || '","w":"' || s.warning_level || '","i":' """
+                """|| round(s.lat, 5) || ']},"properties":{"id":' || s.id || ',"name":' || to_json(s.name) """
+                """|| ',"stage":"' || s.stage || '","warning_level":"' || s.warning_level || '","total_investment":' """
                 """|| trim_scale(s.total_investment) || '}}'""")
 
 
@@ -128,7 +127,7 @@ def _features_in_database(located: QuerySet[Project]) -> str:
 
 def map_geojson(*, user, queryset: QuerySet[Project], params, compressed: bool = True) -> tuple[bytes, bytes | None]:
     """The compact GeoJSON FeatureCollection of located projects (coordinates rounded to 5 decimals, five
-    properties under the short keys of `MAP_PROPERTIES`), as (raw, gzip) bytes, cached per scope, filters and data
+    properties, `MAP_PROPERTIES`), as (raw, gzip) bytes, cached per scope, filters and data
     version. PostgreSQL writes the features itself (`_features_in_database`); elsewhere the database hands over
     floats and the features are formatted from one template (no per-row serializer)."""
     key = _cache_key("map", user, params)

@@ -64,9 +64,9 @@ class ProjectViewSet(RestrictedModelViewSet):
         serializer.instance = self.get_queryset().get(pk=project.pk)
 
     @extend_schema(responses={(200, "application/geo+json"): OpenApiTypes.OBJECT}, filters=True,
-                   description="GeoJSON FeatureCollection, one Point per located project (coordinates to 5 decimals; "
-                               "properties `id`, `n` name, `s` stage, `w` warning_level, `i` total_investment in 10k "
-                               "yuan); same filters as the list; not paginated; gzip when accepted.")
+                   description="GeoJSON FeatureCollection, one Point per located project (properties id, name, stage, "
+                               "warning_level, total_investment); same filters as the list; not paginated; gzip when "
+                               "accepted.")
     @action(detail=False, methods=["get"], url_path="map", pagination_class=None)
     def map(self, request):
         qs = self.filter_queryset(self.get_queryset())

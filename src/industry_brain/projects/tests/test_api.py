@@ -182,8 +182,8 @@ def test_map_is_compact_geojson_with_filters(api, world):
     assert {f["properties"]["id"] for f in fc["features"]} == {a.pk, b.pk}
     fa = next(f for f in fc["features"] if f["properties"]["id"] == a.pk)
     assert fa["geometry"] == {"type": "Point", "coordinates": [120.98765, 30.12346]}
-    assert set(fa["properties"]) == {"id", "n", "s", "w", "i"}
-    assert fa["properties"]["i"] == 12345
+    assert set(fa["properties"]) == {"id", "name", "stage", "warning_level", "total_investment"}
+    assert fa["properties"]["total_investment"] == 12345
     only = client.get("/api/v1/projects/map/?stage=cancelled").json()
     assert [f["properties"]["id"] for f in only["features"]] == [b.pk]
     assert client.get("/api/v1/projects/map/?district=999999").status_code == 400
@@ -194,9 +194,9 @@ def test_map_is_compact_geojson_with_filters(api, world):
 def test_map_cache_sees_changes(api, world):
     a = make_project()
     client = api.as_user(world.user("city"))
-    assert client.get("/api/v1/projects/map/").json()["features"][0]["properties"]["w"] == "green"
+    assert client.get("/api/v1/projects/map/").json()["features"][0]["properties"]["warning_level"] == "green"
     services.project_update(actor=world.user("city"), project=a, data={"name": "改名项目"})
-    assert client.get("/api/v1/projects/map/").json()["features"][0]["properties"]["n"] == "改名项目"
+    assert client.get("/api/v1/projects/map/").json()["features"][0]["properties"]["name"] == "改名项目"
 
 
 def test_lifecycle_errors_are_409_and_400(api, world):

@@ -44,8 +44,8 @@ def test_database_features_equal_the_template_features(world):
         assert feature["properties"] == expected[pk]["properties"]
         assert feature["geometry"]["type"] == "Point"
         assert feature["geometry"]["coordinates"] == pytest.approx(expected[pk]["geometry"]["coordinates"], abs=1e-5)
-    assert {f["properties"]["n"] for f in built.values()} == set(NAMES)
-    assert built[p.pk]["properties"]["i"] == 12.5
+    assert {f["properties"]["name"] for f in built.values()} == set(NAMES)
+    assert built[p.pk]["properties"]["total_investment"] == 12.5
 
 
 def test_map_of_a_scope_that_sees_nothing_is_an_empty_collection(world):
@@ -69,15 +69,15 @@ def test_map_points_equal_the_plain_located_projects_for_every_role_and_filter(s
 
     from industry_brain.projects.filtersets import ProjectFilterSet
 
-    assert set(selectors.MAP_PROPERTIES) == {"id", "n", "s", "w", "i"}
+    assert set(selectors.MAP_PROPERTIES) == {"id", "name", "stage", "warning_level", "total_investment"}
     seen = 0
     for username in MAP_ACCOUNTS:
         user = seeded[username]
         client.force_login(user)
         for query in ("", "warning_level=red", "district=330106", "stage=construction", "search=XM"):
             plain_qs = ProjectFilterSet(QueryDict(query), queryset=Project.objects.restrict(user, "view")).qs
-            plain = {pid: {"id": pid, "n": name, "s": stage, "w": level, "i": float(inv),
-                           "coordinates": [round(float(lon), 5), round(float(lat), 5)]}
+            plain = {pid: {"id": pid, "name": name, "stage": stage, "warning_level": level,
+                           "total_investment": float(inv), "coordinates": [round(float(lon), 5), round(float(lat), 5)]}
                      for pid, name, stage, level, inv, lon, lat in plain_qs.filter(lat__isnull=False).values_list(
                          "id", "name", "stage", "warning_level", "total_investment", "lon", "lat")}
             cache.clear()

@@ -1,8 +1,7 @@
 /* The one map (一张图): Hangzhou's 13 districts shaded by the number or investment of the filtered projects,
    the projects as points coloured by warning level or stage and sized by investment. Data: the district
-   boundaries (core:district_boundaries), GET /api/v1/projects/map/ (GeoJSON; each point's properties are
-   id, n name, s stage, w warning level, i total investment) and the per-district counts, all with the page's
-   filters. A click on a point fills the project card. No inline script (CSP).
+   boundaries (core:district_boundaries), GET /api/v1/projects/map/ (GeoJSON) and the per-district counts,
+   all with the page's filters. A click on a point fills the project card. No inline script (CSP).
    Points are clustered (vendored Supercluster) so that 25,000 projects stay readable and fast: at each zoom,
    nearby projects are one bubble with their number, red when any of them is red; a click on a bubble zooms in,
    and at street level the projects stand alone. */
@@ -54,7 +53,7 @@
       index = (typeof Supercluster === "undefined" || features.length < 200) ? null : new Supercluster({
         radius: 56, maxZoom: 15, minPoints: 3,
         map: function (p) {
-          return { red: p.w === "red" ? 1 : 0, yellow: p.w === "yellow" ? 1 : 0 };
+          return { red: p.warning_level === "red" ? 1 : 0, yellow: p.warning_level === "yellow" ? 1 : 0 };
         },
         reduce: function (a, b) { a.red += b.red; a.yellow += b.yellow; }
       }).load(features);
@@ -106,15 +105,16 @@
       var groups = byLevel ? cfg.levels : cfg.stages;
       var colors = byLevel ? cfg.levelColors : cfg.stageColors;
       var maxInv = 1;
-      features.forEach(function (f) { if (f.properties.i > maxInv) maxInv = f.properties.i; });
+      features.forEach(function (f) { if (f.properties.total_investment > maxInv) maxInv = f.properties.total_investment; });
       var large = features.length > 5000;
       var buckets = {};
       Object.keys(groups).forEach(function (k) { buckets[k] = []; });
       features.forEach(function (f) {
         var p = f.properties;
-        var key = byLevel ? p.w : p.s;
+        var key = byLevel ? p.warning_level : p.stage;
         if (!buckets[key]) return;
-        buckets[key].push([f.geometry.coordinates[0], f.geometry.coordinates[1], p.i, p.id, p.n, p.s, p.w]);
+        buckets[key].push([f.geometry.coordinates[0], f.geometry.coordinates[1], p.total_investment, p.id, p.name,
+                           p.stage, p.warning_level]);
       });
       // Red points last so that they are drawn on top.
       var order = Object.keys(groups);
@@ -197,11 +197,11 @@
     function renderList(features) {
       if (!listEl) return;
       var rows = features.map(function (f) { return f.properties; }).sort(function (a, b) {
-        return (rank[a.w] - rank[b.w]) || (b.i - a.i);
+        return (rank[a.warning_level] - rank[b.warning_level]) || (b.total_investment - a.total_investment);
       });
       listEl.innerHTML = rows.slice(0, 30).map(function (p) {
         return "<li><a href=\"#\" data-project=\"" + p.id + "\"><span class=\"dot\" style=\"background:" +
-          (cfg.levelColors[p.w] || "#999") + "\"></span>" + escapeHtml(p.n) + "</a></li>";
+          (cfg.levelColors[p.warning_level] || "#999") + "\"></span>" + escapeHtml(p.name) + "</a></li>";
       }).join("") + (rows.length > 30 ? "<li class=\"muted\"><a href=\"" + cfg.list + "?" + filterQuery(form) + "\">" +
         (rows.length - 30).toLocaleString() + " " + escapeHtml(cfg.labels.more) + "</a></li>" : "");
     }
