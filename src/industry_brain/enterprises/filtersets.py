@@ -3,7 +3,7 @@
 import django_filters
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, models
-from django.db.models import Func, Q
+from django.db.models import Func, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.types import OpenApiTypes
@@ -95,17 +95,24 @@ class EnterpriseFilterSet(django_filters.FilterSet):
             return queryset.filter(uscc__istartswith=value)
         return queryset.filter(names | Q(uscc__istartswith=value) if code_like else names)
 
+    # A firm is a member of an ecosystem, chain or node once its membership is confirmed, as on the chain map, in
+    # the scope rules and in the stored rows (docs/decisions.md): a proposal or a rejected one is seen where it is
+    # reviewed (the chain page's proposals, the home page's proposals panel, the memberships API), never as a
+    # membership here.
+
     def filter_ecosystem(self, queryset, name, value):
         if selectors.stored_rows_ecosystem(queryset) == value.pk:
-            # The list reads this ecosystem's stored rows: its confirmed member firms, all among the filter's.
+            # The list reads this ecosystem's stored rows: exactly its confirmed member firms.
             return queryset
-        members = ChainMembership.objects.filter(node__chain__ecosystem=value).values("enterprise_id")
-        return queryset.filter(pk__in=members)
+        return queryset.filter(pk__in=confirmed_members(node__chain__ecosystem=value))
 
     def filter_chain(self, queryset, name, value):
-        members = ChainMembership.objects.filter(node__chain=value).values("enterprise_id")
-        return queryset.filter(pk__in=members)
+        return queryset.filter(pk__in=confirmed_members(node__chain=value))
 
     def filter_node(self, queryset, name, value):
-        members = ChainMembership.objects.filter(node=value).values("enterprise_id")
-        return queryset.filter(pk__in=members)
+        return queryset.filter(pk__in=confirmed_members(node=value))
+
+
+def confirmed_members(**where) -> QuerySet:
+    """The ids of the firms with a confirmed membership matching `where` (a sub-query)."""
+    return ChainMembership.objects.counted().filter(**where).values("enterprise_id")

@@ -28,8 +28,8 @@ def enterprise_list(*, user, queryset: QuerySet[Enterprise] | None = None,
     ecosystem's stored rows, joined one to one, so that filters and sorts on the list columns run on the stored
     copies' (ecosystem, column, firm) indexes; while those rows do not match the memberships (written around the
     services, not yet repaired by the hourly sync) the plain restricted query answers. Any other reader whose list
-    is narrowed to one ecosystem's memberships (the ecosystem filter) reads the stored rows of that ecosystem within
-    its restricted query, while they hold every firm with a membership there (`ecosystem_rows_cover`): they are then
+    is narrowed to one ecosystem's members (the ecosystem filter, which like the rows counts confirmed memberships
+    only) reads the stored rows of that ecosystem within its restricted query, under the same check: they are then
     exactly the firms the filter keeps from the registry. Either way the rows are
     `Enterprise.objects.restrict(user, "view")`'s narrowed by the FilterSet (tests compare both for every role,
     filter and sort)."""
@@ -40,7 +40,7 @@ def enterprise_list(*, user, queryset: QuerySet[Enterprise] | None = None,
             else qs.restrict(user, "view")
     qs = qs.restrict(user, "view")
     filtered = filtered_ecosystem(params or {})
-    if filtered is not None and ecosystem_rows_cover(ecosystem_id=filtered):
+    if filtered is not None and ecosystem_rows_current(ecosystem_id=filtered):
         return _stored_rows(qs, filtered)
     return qs
 
@@ -209,36 +209,6 @@ def _ecosystem_rows_compare(ecosystem_id: int) -> bool:
         cursor.execute(sql, [ecosystem_id, ecosystem_id, ecosystem_id])
         stored, stored_sum, live, live_sum = cursor.fetchone()
     return stored == live and int(stored_sum) == int(live_sum)
-
-
-def ecosystem_rows_cover(*, ecosystem_id: int) -> bool:
-    """Whether the ecosystem's stored rows hold every firm with a membership there, whatever its status (the firms
-    the ecosystem, chain and node filters keep): the rows are current (`ecosystem_rows_current`) and no proposed or
-    rejected membership of the ecosystem belongs to a firm outside them. Kept like that check, under the same
-    generation (a membership's status is changed by saving it)."""
-    generation = cache.get(_GENERATION_KEY, 0)
-    key = f"enterprises:ecosystem-rows-cover:{ecosystem_id}:{generation}"
-    if cache.get(key):
-        return True
-    if not ecosystem_rows_current(ecosystem_id=ecosystem_id):
-        return False
-    from industry_brain.chains.choices import MembershipStatus
-
-    others = [s for s in MembershipStatus.values if s != MembershipStatus.CONFIRMED]
-    sql = f"""
-        SELECT NOT EXISTS (
-            SELECT 1 FROM chains_chainmembership m
-            JOIN chains_chainnode n ON n.id = m.node_id
-            JOIN chains_chain c ON c.id = n.chain_id
-            WHERE c.ecosystem_id = %s AND m.status IN ({", ".join(["%s"] * len(others))})
-              AND NOT EXISTS (SELECT 1 FROM enterprises_ecosystemmember r
-                              WHERE r.ecosystem_id = %s AND r.enterprise_id = m.enterprise_id))"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [ecosystem_id, *others, ecosystem_id])
-        cover = bool(cursor.fetchone()[0])
-    if cover:
-        cache.set(key, True, ROWS_CHECK_SECONDS)
-    return cover
 
 
 def enterprise_can_see_confidential(*, user, enterprise: Enterprise) -> bool:

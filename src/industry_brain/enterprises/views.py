@@ -165,7 +165,8 @@ class EnterpriseExportView(ObjectExportView):
 
     _latest = YearlyFigures.objects.filter(enterprise=OuterRef("pk")).order_by("-year")
     queryset = Enterprise.objects.select_related("district", "industry").prefetch_related(
-        Prefetch("memberships", queryset=ChainMembership.objects.select_related("node__chain__ecosystem")),
+        # Its chain places are its confirmed memberships, the ones the ecosystem, chain and node filters count.
+        Prefetch("memberships", queryset=ChainMembership.objects.counted().select_related("node__chain__ecosystem")),
         "recognitions").annotate(figures_year=Subquery(_latest.values("year")[:1]),
                                  figures_verified=Subquery(_latest.values("verified")[:1]))
     filterset_class = EnterpriseFilterSet

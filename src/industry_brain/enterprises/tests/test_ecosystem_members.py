@@ -1,7 +1,9 @@
 """A work team's enterprise list reads its ecosystem's stored member rows (`EcosystemMember`): the same rows in the
 same order as the plain restricted query for every role, filter and sort, on the page and in the API; the rows
 follow the membership and enterprise services, the chain statistics refresh repairs rows written around them, and
-the list takes the plain path while they are stale."""
+the list takes the plain path while they are stale. A firm is a member of an ecosystem, chain or node once its
+membership is confirmed: the list's ecosystem, chain and node filters (page, API, export) count confirmed memberships
+only, compared here with the plain confirmed-only query while proposed and rejected memberships lie beside them."""
 
 import datetime as dt
 import importlib
@@ -60,9 +62,13 @@ def crowd(world):
 
 
 def _queries(world):
-    """Filters and sorts of the list, each alone and combined."""
-    node = world.chain.nodes.order_by("pk").first()
-    return [{}, {"district": "330106"}, {"industry": "39"}, {"is_above_scale": "true"},
+    """Filters and sorts of the list, each alone and combined (the first node holds proposals, the second rejected
+    memberships: `crowd`'s kind 4)."""
+    node, rejected = world.chain.nodes.order_by("pk")[:2]
+    return [{"node": rejected.pk}, {"chain": world.chain.pk, "district": "330106"},
+            {"ecosystem": world.ecosystem.pk, "chain": world.chain.pk, "node": node.pk},
+            {"ecosystem": world.ecosystem.pk, "tier": "specialised", "sort": "-founded_on"},
+            {}, {"district": "330106"}, {"industry": "39"}, {"is_above_scale": "true"},
             {"is_above_scale": "false"}, {"tier": ["specialised", "little_giant"]}, {"tier": "little_giant"},
             {"ecosystem": world.ecosystem.pk}, {"ecosystem": world.other_ecosystem.pk}, {"chain": world.chain.pk},
             {"node": node.pk}, {"search": "群测"}, {"search": "群测01"}, {"search": "西测"},
@@ -72,11 +78,25 @@ def _queries(world):
             {"district": "330106", "sort": "-founded_on"}, {"tier": "specialised", "sort": "-name"}]
 
 
+# The membership filters and the memberships they stand for, in the plain confirmed-only query.
+MEMBERSHIP_FILTERS = {"ecosystem": "node__chain__ecosystem", "chain": "node__chain", "node": "node"}
+
+
+def _confirmed(**where):
+    return ChainMembership.objects.filter(status=MembershipStatus.CONFIRMED, **where).values("enterprise_id")
+
+
 def _plain(user, query) -> list[int]:
-    """The list as the plain restricted query gives it: the FilterSet over `restrict(user, "view")`, ordered by the
-    sort column with ties broken by id in the same direction."""
-    data = QueryDict(urlencode({k: v for k, v in query.items() if k != "sort"}, doseq=True))
-    fs = EnterpriseFilterSet(data, queryset=Enterprise.objects.restrict(user, "view"))
+    """The list as the plain restricted query gives it: `restrict(user, "view")` narrowed to the firms with a
+    confirmed membership in the chosen ecosystem, chain or node (written out here, not the FilterSet's), the other
+    filters by the FilterSet, ordered by the sort column with ties broken by id in the same direction."""
+    qs = Enterprise.objects.restrict(user, "view")
+    for key, lookup in MEMBERSHIP_FILTERS.items():
+        if key in query:
+            qs = qs.filter(pk__in=_confirmed(**{lookup: query[key]}))
+    data = QueryDict(urlencode({k: v for k, v in query.items() if k != "sort" and k not in MEMBERSHIP_FILTERS},
+                               doseq=True))
+    fs = EnterpriseFilterSet(data, queryset=qs)
     assert fs.is_valid(), fs.errors
     order = EnterpriseTable.ordering_for(query.get("sort"))
     return list(fs.qs.order_by(order, "-pk" if order.startswith("-") else "pk").values_list("pk", flat=True))
@@ -89,9 +109,13 @@ def _page(client, query) -> list[int]:
 
 
 def _drop_proposals():
-    """Leave only confirmed memberships: every firm with a membership in an ecosystem is then among its stored rows,
-    and a reader filtering by an ecosystem, chain or node reads those rows."""
+    """Leave only confirmed memberships (the filters' rows must not change)."""
     ChainMembership.objects.exclude(status=MembershipStatus.CONFIRMED).delete()
+
+
+def _api(api_client, query) -> tuple[list[int], int]:
+    data = api_client.get("/api/v1/enterprises/", {**query, "page_size": 1000}).json()
+    return [row["id"] for row in data["results"]], data["count"]
 
 
 @pytest.mark.parametrize("proposals", [True, False], ids=["with-proposals", "confirmed-only"])
@@ -109,35 +133,98 @@ def test_every_role_filter_and_sort_lists_the_plain_querys_rows_in_its_order(cli
         assert [e.pk for e in response.context["page_obj"].object_list] == expected, query
         assert response.context["paginator"].count == len(expected), query
         if "sort" not in query:
-            api_query = {k: v for k, v in query.items() if k != "sort"}
-            data = api_client.get("/api/v1/enterprises/", {**api_query, "page_size": 1000}).json()
-            assert [row["id"] for row in data["results"]] == expected, query
-            assert data["count"] == len(expected), query
+            assert _api(api_client, query) == (expected, len(expected)), query
 
 
-def test_a_reader_filtering_by_an_ecosystem_reads_its_rows_only_while_they_hold_every_member(world, crowd):
-    """Proposed and rejected memberships count for the filter, not for the stored rows: while the ecosystem has one
-    of a firm outside its rows, the filtered list is the plain query. The chain and node filters are never read
-    from the rows."""
+def test_proposed_and_rejected_memberships_make_no_member_until_the_city_confirms(client, api, world, crowd):
+    """A firm proposed to one node and rejected from another (`crowd`'s kind 4) is in no filter's list, whatever
+    the role, although the memberships of any status name it; confirming the proposal adds it to the ecosystem's,
+    the chain's and that node's lists (page, API and counts, stored rows still read), not to the rejected node's."""
+    node, rejected = world.chain.nodes.order_by("pk")[:2]
+    firm = crowd[4]
+    filters = {"ecosystem": world.ecosystem.pk, "chain": world.chain.pk, "node": node.pk}
+    queries = [({key: value}, True) for key, value in filters.items()] + [({"node": rejected.pk}, False)]
+    for query, _ in queries:  # memberships of any status name the firm there: the test can fail
+        (key, value), = query.items()
+        assert ChainMembership.objects.filter(enterprise=firm, **{MEMBERSHIP_FILTERS[key]: value}).exists(), query
+
+    def check(member: bool):
+        for role in ALL_ROLES:
+            user = world.user(role)
+            client.force_login(user)
+            api_client = api.as_user(user)
+            for query, confirmable in queries:
+                expected = _plain(user, query)
+                assert _page(client, query) == expected, (role, query)
+                assert _api(api_client, query) == (expected, len(expected)), (role, query)
+                if role == "city":
+                    assert (firm.pk in expected) is (member and confirmable), query
+
+    check(member=False)
+    proposal = ChainMembership.objects.get(enterprise=firm, node=node, status=MembershipStatus.PROPOSED)
+    chain_services.membership_confirm(actor=world.user("city"), membership=proposal)
+    assert selectors.reads_ecosystem_rows(selectors.enterprise_list(
+        user=world.user("city"), params={"ecosystem": str(world.ecosystem.pk)}))
+    check(member=True)
+
+
+def test_a_reader_filtering_by_an_ecosystem_reads_its_rows_while_they_are_its_confirmed_members(world, crowd):
+    """The ecosystem filter and the stored rows both count confirmed memberships: the filtered list reads the rows
+    whenever they match those memberships (decision 53's check), proposals and rejections beside them or not. The
+    chain and node filters are never read from the rows; stale rows send the list the plain way until repaired."""
     ecosystem = {"ecosystem": str(world.ecosystem.pk)}
-    for role in ("city", "district"):
-        assert not selectors.reads_ecosystem_rows(selectors.enterprise_list(user=world.user(role), params=ecosystem))
-    _drop_proposals()
     node = world.chain.nodes.order_by("pk").first()
+    outsider = crowd[5]  # kind 5: in no chain
+    assert ChainMembership.objects.exclude(status=MembershipStatus.CONFIRMED).exists()
     for role in ("city", "district"):
         user = world.user(role)
         rows = selectors.enterprise_list(user=user, params=ecosystem)
         assert selectors.stored_rows_ecosystem(rows) == world.ecosystem.pk
         for params in ({"ecosystem": "x"}, {}, {"chain": str(world.chain.pk)}, {"node": str(node.pk)}):
             assert not selectors.reads_ecosystem_rows(selectors.enterprise_list(user=user, params=params)), params
-    # A proposal from outside the rows sends the list the plain way again (a new generation of the kept check).
-    outsider = crowd[5]  # kind 5: in no chain
+    # A proposal from outside the rows changes neither the rows nor the list: still read from the rows.
     ChainMembership.objects.create(enterprise=outsider, node=node, status=MembershipStatus.PROPOSED)
-    assert not selectors.reads_ecosystem_rows(selectors.enterprise_list(user=world.user("city"), params=ecosystem))
+    assert selectors.reads_ecosystem_rows(selectors.enterprise_list(user=world.user("city"), params=ecosystem))
+    assert outsider.pk not in _plain(world.user("city"), ecosystem)
+    # A confirmed membership written around the services: the rows are stale, the list is the plain query's.
+    ChainMembership.objects.filter(enterprise=outsider).update(status=MembershipStatus.CONFIRMED)
+    selectors.memberships_changed()  # a queryset update is unseen by the signals for up to ROWS_CHECK_SECONDS
+    rows = selectors.enterprise_list(user=world.user("city"), params=ecosystem)
+    assert not selectors.reads_ecosystem_rows(rows)
+    assert outsider.pk in EnterpriseFilterSet(QueryDict(f"ecosystem={world.ecosystem.pk}"), queryset=rows).qs \
+        .values_list("pk", flat=True)
+    services.ecosystem_members_sync()
+    assert selectors.reads_ecosystem_rows(selectors.enterprise_list(user=world.user("city"), params=ecosystem))
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_the_stored_rows_and_the_live_path_list_the_same_firms(client, api, world, crowd, monkeypatch, role):
+    """Every list that reads the stored rows (a team's, an ecosystem filter's) gives the same page, API rows and
+    counts when the live path answers instead (the check made to fail), with proposals and rejections present."""
+    user = world.user(role)
+    client.force_login(user)
+    api_client = api.as_user(user)
+    queries = [q for q in _queries(world) if "ecosystem" in q or role == "chain_team"]
+    stored = {}
+    for i, query in enumerate(queries):
+        reads = selectors.reads_ecosystem_rows(selectors.enterprise_list(
+            user=user, params={k: str(v) for k, v in query.items() if k == "ecosystem"}))
+        assert reads, query  # the team's list always, anyone's filtered by an ecosystem
+        response = client.get("/enterprises/", {**query, "per_page": 200})
+        stored[i] = ([e.pk for e in response.context["page_obj"].object_list], response.context["paginator"].count,
+                     _api(api_client, query) if "sort" not in query else None)
+    monkeypatch.setattr(selectors, "ecosystem_rows_current", lambda **kwargs: False)
+    for i, query in enumerate(queries):
+        assert not selectors.reads_ecosystem_rows(selectors.enterprise_list(
+            user=user, params={k: str(v) for k, v in query.items() if k == "ecosystem"}))
+        response = client.get("/enterprises/", {**query, "per_page": 200})
+        live = ([e.pk for e in response.context["page_obj"].object_list], response.context["paginator"].count,
+                _api(api_client, query) if "sort" not in query else None)
+        assert live == stored[i], query
+        assert live[0] == _plain(user, query), query
 
 
 def test_the_whole_rows_are_counted_and_paged_from_the_rows_alone_and_nothing_else_is(world, crowd):
-    _drop_proposals()
     team = selectors.enterprise_list(user=world.user("chain_team"))
     city = selectors.enterprise_list(user=world.user("city"), params={"ecosystem": str(world.ecosystem.pk)})
     for rows in (team, city):
@@ -184,7 +271,6 @@ def test_the_team_reads_the_stored_rows_and_the_rows_are_its_scope(world, crowd)
 @pytest.mark.parametrize("role", ["chain_team", "city", "district"])
 def test_a_deep_page_is_the_plain_slice(client, api, world, crowd, monkeypatch, role):
     monkeypatch.setattr(DeferredJoinPaginator, "deep_offset", 5)
-    _drop_proposals()  # a city or district reader filtering by the ecosystem reads its rows too
     user = world.user(role)
     client.force_login(user)
     api_client = api.as_user(user)
@@ -301,3 +387,28 @@ def test_the_check_is_kept_until_a_membership_node_or_chain_is_written(client, w
     with CaptureQueriesContext(connection) as compared:
         assert selectors.ecosystem_rows_current(ecosystem_id=ecosystem)
     assert len(compared) == 1
+
+
+@pytest.mark.parametrize("key", list(MEMBERSHIP_FILTERS))
+def test_the_export_holds_the_confirmed_members_and_their_confirmed_places_only(client, world, crowd, key):
+    """The export narrows by the same filters (confirmed members) and its chain places are confirmed ones: a firm
+    rejected from one node and proposed to another shows neither."""
+    import io
+
+    from openpyxl import load_workbook
+
+    nodes = list(world.chain.nodes.order_by("pk"))
+    firm = crowd[10]  # kind 4: proposed to the first node, rejected from the second
+    ChainMembership.objects.create(enterprise=firm, node=nodes[2])
+    services.ecosystem_members_sync(enterprises=[firm.pk])
+    value = {"ecosystem": world.ecosystem.pk, "chain": world.chain.pk, "node": nodes[2].pk}[key]
+    client.force_login(world.user("city"))
+    response = client.get("/enterprises/export/", {key: value})
+    ws = load_workbook(io.BytesIO(response.content)).active
+    headers = [c.value for c in ws[1]]
+    rows = [dict(zip(headers, [c.value for c in r], strict=True)) for r in ws.iter_rows(min_row=2)]
+    expected = Enterprise.objects.filter(pk__in=_plain(world.user("city"), {key: value})).order_by("name", "pk")
+    assert [r["统一社会信用代码"] for r in rows] == list(expected.values_list("uscc", flat=True))
+    assert crowd[4].uscc not in {r["统一社会信用代码"] for r in rows}  # proposed and rejected only
+    place = next(r for r in rows if r["统一社会信用代码"] == firm.uscc)
+    assert place["链上环节"] == nodes[2].name
