@@ -30,6 +30,8 @@ LISTS = [
     "/api/v1/projects/",
     "/demands/",
     "/api/v1/demands/",
+    "/demands/?search=通行",
+    "/api/v1/demands/?search=通行",
 ]
 
 
@@ -139,3 +141,62 @@ def test_the_chain_teams_list_reads_its_ecosystems_stored_rows(seeded):
             cur.execute(f'DROP INDEX "{name}"')
     scans = page_sequential_scans(client, url)
     assert any(s.table == "enterprises_ecosystemmember" for s in scans), scans
+
+
+def test_the_guard_catches_the_demand_search_index_dropped(seeded):
+    """A demand search of two or more characters finds its candidates by the bigram index (demands migration 0010);
+    without it the count reads every demand's text."""
+    from industry_brain.accounts.models import User
+
+    client = _client_for(User.objects.get(username="city_admin"))
+    url = "/api/v1/demands/?search=通行"
+    assert page_sequential_scans(client, url) == []
+    with connection.cursor() as cur:  # rolled back with the test
+        cur.execute("DROP INDEX demand_search_bigram_idx")
+    scans = page_sequential_scans(client, url)
+    assert any(s.table == "demands_demand" for s in scans), scans
+
+
+def _department_keys_plan(department_id: int) -> list[dict]:
+    """The scans of demands in the plan of a department's deep page of keys (the API's order), with sorts, bitmap
+    scans and sequential scans priced out: can an index give the department's demands already in order?"""
+    import json
+
+    from industry_brain.demands.models import Demand
+
+    keys = Demand.objects.filter(department_id=department_id).order_by("-submitted_at", "-id").values_list(
+        "pk", flat=True)[1000:1050]
+    sql, params = keys.query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute("SET LOCAL enable_sort = off")
+        cur.execute("SET LOCAL enable_incremental_sort = off")
+        cur.execute("SET LOCAL enable_bitmapscan = off")
+        cur.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        raw = cur.fetchone()[0]
+        for name in ("enable_seqscan", "enable_sort", "enable_incremental_sort", "enable_bitmapscan"):
+            cur.execute(f"SET LOCAL {name} = on")
+    plan = (raw if isinstance(raw, list) else json.loads(raw))[0]["Plan"]
+    nodes, todo = [], [plan]
+    while todo:
+        node = todo.pop()
+        todo += node.get("Plans", [])
+        if node.get("Relation Name") == "demands_demand":
+            nodes.append(node)
+    return nodes
+
+
+def test_a_departments_deep_page_steps_over_its_own_index(seeded):
+    """A department's deep page (dept_transport's list, or `?department=`) reads its keys from the (department,
+    -submitted_at, -id) index, an index condition on the department, instead of walking every demand's recent-first
+    index and skipping the other departments' rows; dropping that index shows as the walk with a filter."""
+    from industry_brain.accounts.models import User
+
+    department = User.objects.get(username="dept_transport").organisation_id
+    nodes = _department_keys_plan(department)
+    assert [n.get("Index Name") for n in nodes] == ["demand_department_recent_idx"], nodes
+    assert "department_id" in nodes[0].get("Index Cond", ""), nodes
+    with connection.cursor() as cur:  # rolled back with the test
+        cur.execute("DROP INDEX demand_department_recent_idx")
+    nodes = _department_keys_plan(department)
+    assert any("Index Cond" not in n and "department_id" in n.get("Filter", "") for n in nodes), nodes

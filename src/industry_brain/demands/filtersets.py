@@ -2,7 +2,9 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection, models
+from django.db.models import Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +27,20 @@ class DemandFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("submitted_from", _("The start date is after the end date."))
         return data
+
+
+class SearchBigrams(Func):
+    """`ib_name_bigrams(search_text)`: the pairs of adjacent characters of a demand's search text, as indexed by
+    `demand_search_bigram_idx` (PostgreSQL, migration 0010)."""
+
+    function = "ib_name_bigrams"
+    template = "%(function)s(%(expressions)s::text)"
+    output_field = ArrayField(models.TextField())
+
+
+def bigrams(value: str) -> list[str]:
+    """The distinct pairs of adjacent characters of `value`, as `ib_name_bigrams` lists them."""
+    return sorted({value[i:i + 2] for i in range(len(value) - 1)})
 
 
 class DemandFilterSet(django_filters.FilterSet):
@@ -60,7 +76,15 @@ class DemandFilterSet(django_filters.FilterSet):
         if value.isdigit():
             return queryset.filter(pk=int(value))
         # search_text is stored lower-cased: a plain LIKE, without UPPER() over every row (Chinese has no case).
-        return queryset.filter(search_text__contains=value.lower())
+        value = value.lower()
+        if len(value) >= 2 and connection.vendor == "postgresql":
+            # Every pair of adjacent characters of the value is one of the text's: the bigram index finds the
+            # candidates (a LIKE '%通行%' alone read every demand's text, for the count too); the LIKE keeps it exact
+            # and, being far cheaper than the function, is what a walk of the recent-first index tests first (the
+            # pairs alone made the planner walk that index computing every row's pairs: 92 ms at city scale).
+            queryset = queryset.alias(search_bigrams=SearchBigrams("search_text")).filter(
+                search_bigrams__contains=bigrams(value))
+        return queryset.filter(search_text__contains=value)
 
     def filter_category(self, queryset, name, value):
         if value.parent_id is None:
