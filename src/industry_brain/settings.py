@@ -324,6 +324,8 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-demand-stats": {"task": "demands.refresh_stats", "schedule": crontab(minute=30)},
     # The ecosystem overview's pre-aggregated member counts (the chain maps themselves are live).
     "refresh-chain-stats": {"task": "chains.refresh_stats", "schedule": crontab(minute=45)},
+    # Each firm's stored input summary (the chain page's supply panel), rebuilt from the supply links.
+    "refresh-supply-inputs": {"task": "supply.refresh_inputs", "schedule": crontab(minute=50)},
     # Tier recognitions past their end date stop counting (highest valid tier recomputed).
     "expire-recognitions": {"task": "enterprises.expire_recognitions", "schedule": crontab(hour=5, minute=30)},
     "matchmaking-daily": {"task": "matchmaking.daily", "schedule": crontab(hour=6, minute=20)},

@@ -15,6 +15,7 @@ from decimal import Decimal
 from industry_brain.chains.models import ChainMembership, ChainNode, NodeLink
 from industry_brain.enterprises.models import Enterprise, YearlyFigures
 
+from .inputs import firm_inputs_refresh
 from .models import (
     BomLine,
     ExternalFirm,
@@ -218,6 +219,7 @@ def seed_supply(*, scale: str, seed: int, users: dict) -> dict:
                        share=_d(min(share, 1.0), 4), monthly_volume=_d(volume))
             for (kind, sup, cust, m), (share, volume) in links.items()]
     SupplyLink.objects.bulk_create(rows, batch_size=BATCH)
+    firm_inputs_refresh()  # the chain page's stored input summaries (written around the link services here)
     # External capacity: what they ship here with headroom (some run nearly full).
     caps = []
     for x in ext_ids:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -45,6 +46,14 @@ def supply_scope(user, action: str, prefix: str = "enterprise__") -> Q | None:
     if role == Role.DEPARTMENT and action == "view" and user.organisation_id:
         return Q(**{f"{p}pk__in": emergency_team_enterprises(user)})
     return None
+
+
+def supply_scope_covers_chain(user, chain) -> bool:
+    """Whether every member firm of `chain` lies within the user's supply `view` scope by the scope's own rule,
+    without asking for each firm: a chain work team sees every firm with a membership in its ecosystem, so the
+    chains of its own ecosystem are seen whole (the city's scope is every firm: `view_network`)."""
+    return (user.role == Role.CHAIN_TEAM and user.ecosystem_id is not None
+            and chain.ecosystem_id == user.ecosystem_id)
 
 
 def _analyst(user) -> bool:
@@ -148,6 +157,8 @@ class SupplyLink(BaseModel):
         verbose_name_plural = _("supply links")
         indexes = [
             models.Index(fields=["customer", "material"], name="supplylink_customer_idx"),
+            # The chain page's check of the stored input summaries: each firm's link count and id sum, index-only.
+            models.Index(fields=["customer", "id"], name="supplylink_customer_id_idx"),
             models.Index(fields=["supplier_external"], name="supplylink_external_idx"),
             models.Index(fields=["supplier_enterprise"], name="supplylink_local_idx"),
             models.Index(fields=["material"], name="supplylink_material_idx"),
@@ -173,7 +184,11 @@ class SupplyLink(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.supplier} → {self.customer} ({self.material})"
+        try:
+            return f"{self.supplier} → {self.customer} ({self.material})"
+        except ObjectDoesNotExist:  # a firm deleted with its links: the change log names the link by its ids
+            supplier = self.supplier_enterprise_id or self.supplier_external_id
+            return f"{supplier} → {self.customer_id} ({self.material_id})"
 
     @property
     def supplier(self):
@@ -248,6 +263,35 @@ class BomLine(BaseModel):
     @classmethod
     def scope(cls, user, action: str) -> Q | None:
         return supply_scope(user, action)
+
+
+class FirmInputs(BaseModel):
+    """A local enterprise's inputs summed from its supply links: how many links, how many input materials, how
+    many of those have one supplier and how many are sourced only outside the province. Derived rows, kept per firm
+    by the supply link services and rebuilt whole hourly (`firm_inputs_refresh`), so that the chain page's node
+    security panel does not group every member's links on each request. The panel reads a firm's row only while
+    the stored link counts and link id sums of the node's firms equal the live ones (docs/decisions.md: a link
+    added and another removed around the services change the sum); a firm without links has no row."""
+
+    enterprise = models.OneToOneField("enterprises.Enterprise", on_delete=models.CASCADE, related_name="+",
+                                      verbose_name=_("enterprise"))
+    links = models.PositiveIntegerField(_("supply links"))
+    link_id_sum = models.BigIntegerField(_("sum of the link ids"))
+    inputs = models.PositiveIntegerField(_("input materials"))
+    single_source = models.PositiveIntegerField(_("single-sourced inputs"))
+    outside_only = models.PositiveIntegerField(_("inputs sourced only outside the province"))
+
+    class Meta:
+        ordering = ["enterprise"]
+        verbose_name = _("input summary")
+        verbose_name_plural = _("input summaries")
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.inputs} inputs"
+
+    @classmethod
+    def scope(cls, user, action: str) -> Q | None:
+        return supply_scope(user, action) if action == "view" else None
 
 
 class RecoveryEstimate(BaseModel):

@@ -9,6 +9,7 @@ from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Sum, V
 from django.db.models.functions import Cast
 from django.http import Http404
 
+from industry_brain.chains.choices import MembershipStatus
 from industry_brain.chains.models import ChainMembership
 from industry_brain.core.permissions import can
 from industry_brain.enterprises.models import Enterprise
@@ -20,6 +21,7 @@ from .models import (
     Emergency,
     EmergencyRequest,
     ExternalFirm,
+    FirmInputs,
     FirmProfile,
     MatchReview,
     Material,
@@ -30,6 +32,8 @@ from .models import (
     SupplyLink,
     WhitelistEntry,
     settings_province_prefix,
+    supply_scope,
+    supply_scope_covers_chain,
 )
 
 
@@ -258,6 +262,42 @@ _RESULTS_PER_NODE = """LEFT JOIN (
     FROM pairs p JOIN ({sql}) r ON r.rid = p.eid GROUP BY p.nid) rs ON rs.nid = f.nid"""
 
 
+# Per node of the (nid, eid) pairs: the firms' stored input summaries, their stored and live link counts and id sums.
+_STORED_PER_NODE = """SELECT p.nid, COUNT(*) AS firms, SUM(COALESCE(s.inputs, 0)) AS inputs,
+           SUM(COALESCE(s.single_source, 0)) AS single, SUM(COALESCE(s.outside_only, 0)) AS outside,
+           SUM(COALESCE(s.links, 0)) AS stored, SUM(COALESCE(s.link_id_sum, 0)) AS stored_ids,
+           SUM(COALESCE(lv.n, 0)) AS live, SUM(COALESCE(lv.ids, 0)) AS live_ids
+    FROM pairs p
+    LEFT JOIN {inputs} s ON s.enterprise_id = p.eid
+    LEFT JOIN (SELECT l.customer_id AS cid, COUNT(*) AS n, SUM(l.id) AS ids FROM {link} l
+               WHERE l.customer_id IN (SELECT eid FROM pairs) GROUP BY l.customer_id) lv ON lv.cid = p.eid
+    GROUP BY p.nid"""
+
+
+def _node_security_stored(pairs, results) -> dict[int, tuple]:
+    """Per node: (firms, inputs, single-sourced, sourced only outside, worst uncapped TTS, lost value, stored links,
+    stored link id sum, live links, live link id sum) from the SQL of the visible (nid, eid) pairs, the firms'
+    stored input summaries and the run's results; a part that is None matches nothing."""
+    if pairs is None:
+        return {}
+    q = connection.ops.quote_name
+    params = list(pairs[1])
+    select = ["f.nid", "f.firms", "f.inputs", "f.single", "f.outside"]
+    joins = []
+    if results is not None:
+        select += ["rs.worst", "rs.lost"]
+        joins.append(_RESULTS_PER_NODE.format(sql=results[0]))
+        params += results[1]
+    else:
+        select += ["NULL", "NULL"]
+    select += ["f.stored", "f.stored_ids", "f.live", "f.live_ids"]
+    stored = _STORED_PER_NODE.format(link=q(SupplyLink._meta.db_table), inputs=q(FirmInputs._meta.db_table))
+    sql = f"WITH pairs AS ({pairs[0]}) SELECT {', '.join(select)} FROM ({stored}) f {' '.join(joins)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
+
+
 def _node_security_counts(pairs, inputs, results) -> dict[int, tuple]:
     """Per node: (firms, inputs, single-sourced, sourced only outside, worst uncapped TTS, lost value), from the
     SQL of the visible (nid, eid) pairs, the inputs and the run's results; a part that is None matches nothing."""
@@ -286,33 +326,38 @@ def _node_security_counts(pairs, inputs, results) -> dict[int, tuple]:
 
 
 def node_security(user, chain) -> list[dict]:
-    """Per chain node, local supply security over the member firms the user may see: share of inputs
+    """Per chain node, local supply security over the confirmed member firms the user may see: share of inputs
     single-sourced, share sourced only outside the province, worst TTS among its firms and the last scenario's
-    losses (for the chain page).
+    losses (for the chain page). A proposed or rejected membership is not (yet) a node's firm.
 
-    One statement aggregates per node in the database: the chain's (node, firm) pairs the user may see (a sub-query
-    of the membership index), each firm's inputs (`input_suppliers`, restricted to the chain's firms) and the last
-    run's results joined to those pairs and counted per node. A firm placed in two nodes counts once in each.
-    Reading every member, input and result into Python and counting there cost more than the queries on the
-    largest chains (docs/decisions.md)."""
-    memberships = ChainMembership.objects.filter(node__chain=chain).order_by()
-    chain_firms = memberships.values("enterprise_id")
-    pairs = memberships
-    if not can(user, "view_network", SupplyLink):
-        pairs = pairs.filter(enterprise_id__in=Enterprise.objects.filter(_enterprise_q(user)).order_by().values("pk"))
-    pairs = pairs.values(nid=F("node_id"), eid=F("enterprise_id")).distinct()
-    # Only the two counts the panel shows: no volumes or HHI summed over the chain's links.
-    inputs = input_suppliers(user=user).filter(customer_id__in=chain_firms).values(
-        cid=F("customer_id"), sup=F("suppliers"), inp=F("in_province"))
+    One statement aggregates per node in the database: the chain's confirmed (node, firm) pairs within the user's
+    supply `view` scope (asked per pair only where the scope does not cover the chain whole), each firm's stored
+    input summary (`FirmInputs`), the live count and id sum of its links (the check, index-only) and the last run's
+    results. The pairs carry the restriction, so the inputs and results are joined unrestricted (their scope is the
+    same firms'). The summaries are used only while every node's stored link count and id sum equal the live ones;
+    otherwise a second statement groups the firms' links live. A firm placed in two nodes counts once in each
+    (docs/decisions.md)."""
+    pairs = ChainMembership.objects.filter(node__chain=chain, status=MembershipStatus.CONFIRMED).order_by()
+    if not (can(user, "view_network", SupplyLink) or supply_scope_covers_chain(user, chain)):
+        scope = supply_scope(user, "view", prefix="enterprise__")
+        pairs = pairs.filter(scope) if scope is not None else pairs.none()
+    # (node, firm) is unique among confirmed memberships (constraint membership_unique): no DISTINCT needed.
+    pairs = _sql(pairs.values(nid=F("node_id"), eid=F("enterprise_id")))
     last_run = ScenarioRun.objects.filter(status="done").order_by("-id").select_related("scenario").defer(
         "snapshot", "page_data").first()
-    results = None if last_run is None else result_list(user=user, run=last_run).filter(
-        enterprise_id__in=chain_firms).order_by().values(rid=F("enterprise_id"), tts=F("tts_days"),
-                                                         capped=F("tts_capped"), lost=F("lost_value"))
-    by_node = _node_security_counts(_sql(pairs), _sql(inputs), _sql(results) if results is not None else None)
+    results = None if last_run is None else _sql(ScenarioResult.objects.filter(run=last_run).order_by().values(
+        rid=F("enterprise_id"), tts=F("tts_days"), capped=F("tts_capped"), lost=F("lost_value")))
+    by_node = _node_security_stored(pairs, results)
+    if any((s, s_ids) != (live, live_ids) for (*_figures, s, s_ids, live, live_ids) in by_node.values()):
+        links = _sql(SupplyLink.objects.order_by().values("customer_id", "material_id").annotate(
+            sup=Count("id"), inp=Sum(Case(When(Q(supplier_enterprise__isnull=False)
+                                              | Q(supplier_external__region__startswith=settings_province_prefix()),
+                                              then=1), default=0, output_field=IntegerField()))).values(
+            cid=F("customer_id"), sup=F("sup"), inp=F("inp")))
+        by_node = _node_security_counts(pairs, links, results)
     out = []
     for node in chain.nodes.all().order_by("segment", "order", "id"):
-        firms, n, single, outside, worst, lost = by_node.get(node.pk, (0, 0, 0, 0, None, None))
+        firms, n, single, outside, worst, lost = by_node.get(node.pk, (0, 0, 0, 0, None, None))[:6]
         n = n or 0
         out.append({"node": node.pk, "name": node.name, "firms": firms, "inputs": n,
                     "single_source_share": round(single / n, 3) if n else None,

@@ -27,6 +27,7 @@ from industry_brain.enterprises.models import Enterprise
 
 from . import engine
 from .choices import EmergencyStatus, MatchStatus, RunStatus, WhitelistStatus
+from .inputs import firm_inputs_refresh
 from .models import (
     REGION_RE,
     BomLine,
@@ -99,6 +100,7 @@ def link_create(*, actor, customer: Enterprise, material: Material, share: Decim
     _clean_or_raise(link)
     link.save()
     ensure_can_after_write(actor, link, "add", _("You may record supply links only for enterprises in your scope."))
+    firm_inputs_refresh(enterprises=[link.customer_id])
     event_record(kind="supply.link_created", message=str(link), obj=link, actor=actor)
     return link
 
@@ -115,6 +117,7 @@ def link_update(*, actor, link: SupplyLink, **fields) -> SupplyLink:
         setattr(link, k, v)
     _clean_or_raise(link)
     link.save()
+    firm_inputs_refresh(enterprises=[link.customer_id])
     event_record(kind="supply.link_corrected", message=str(link), obj=link, actor=actor,
                  data={k: str(getattr(v, "pk", v)) for k, v in fields.items()})
     return link
@@ -124,7 +127,9 @@ def link_update(*, actor, link: SupplyLink, **fields) -> SupplyLink:
 def link_delete(*, actor, link: SupplyLink) -> None:
     ensure_can(actor, "change", link)
     event_record(kind="supply.link_deleted", message=str(link), obj=link, actor=actor)
+    customer = link.customer_id
     link.delete()
+    firm_inputs_refresh(enterprises=[customer])
 
 
 LINK_FKS = ["customer", "material", "supplier_enterprise", "supplier_external"]
@@ -224,6 +229,7 @@ def links_upsert(*, actor, rows: list[dict]) -> tuple[list[SupplyLink], list[Sup
     SupplyLink.objects.bulk_update(changed, ["share", "monthly_volume", "updated"], batch_size=2000)
     BomLine.objects.bulk_create(list(new_lines.values()), batch_size=2000)
     BomLine.objects.bulk_update(list(changed_lines.values()), ["per_unit", "inventory", "updated"], batch_size=2000)
+    firm_inputs_refresh(enterprises=customers)
     changes_record_bulk(objs=new, action="create", actor=actor)
     changes_record_bulk(objs=changed, action="update", before=before, actor=actor)
     changes_record_bulk(objs=list(new_lines.values()), action="create", actor=actor)
@@ -305,6 +311,8 @@ def match_confirm(*, actor, review: MatchReview) -> MatchReview:
     target = {"supplier_enterprise": review.candidate_enterprise} if review.candidate_enterprise_id else {
         "supplier_external": review.candidate_external}
     key = "supplier_enterprise" if review.candidate_enterprise_id else "supplier_external"
+    # The customers whose inputs change: their supplier moves (perhaps into the province) or two links become one.
+    customers = set(SupplyLink.objects.filter(supplier_external=firm).values_list("customer_id", flat=True))
     for link in SupplyLink.objects.filter(supplier_external=firm):
         clash = SupplyLink.objects.filter(customer_id=link.customer_id, material_id=link.material_id,
                                           **{key: target[key]}).first()
@@ -316,6 +324,7 @@ def match_confirm(*, actor, review: MatchReview) -> MatchReview:
         else:
             SupplyLink.objects.filter(pk=link.pk).update(**{"supplier_enterprise": None, "supplier_external": None,
                                                              **target})
+    firm_inputs_refresh(enterprises=customers)
     review.status, review.decided_by, review.decided_at = MatchStatus.CONFIRMED, actor, timezone.now()
     review.save(update_fields=["status", "decided_by", "decided_at", "updated"])
     MatchReview.objects.filter(new_firm=firm, status=MatchStatus.PENDING).exclude(pk=review.pk).update(
