@@ -54,11 +54,16 @@ class RestrictedQuerySet(models.QuerySet):
         return self.model._default_manager.all().restrict(user, action).filter(pk=obj.pk).exists()
 
     def get_in_scope(self, user, pk, action: str = "view"):
-        """The object with this pk if it is in the user's scope; otherwise 404, exactly like a missing one."""
-        obj = self.restrict(user, action).filter(pk=pk).first()
-        if obj is None:
+        """The object with this pk if it is in the user's scope; otherwise 404, exactly like a missing one.
+
+        Read by primary key with neither ORDER BY nor LIMIT (decision 61): `.first()`'s ORDER BY … LIMIT 1, and a
+        LIMIT alone, make PostgreSQL weigh fast-start plans over the indexes of every joined table, which cost a
+        detail read up to ~35 ms of planning against under 1 ms of execution. The pk bounds the rows; a scope
+        joined through a to-many relation may repeat the row, and every repeat is the same object."""
+        found = list(self.restrict(user, action).filter(pk=pk).order_by())
+        if not found:
             raise Http404
-        return obj
+        return found[0]
 
 
 def ensure_permitted(user, obj, action: str, message=None) -> None:
