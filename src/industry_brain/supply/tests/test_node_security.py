@@ -312,3 +312,17 @@ def test_the_migration_fills_the_table_as_the_refresh_does(chain_world):
     filled = _stored_table()
     firm_inputs_refresh()
     assert filled == _stored_table() == _plain_inputs() and filled
+
+
+def test_the_hourly_task_is_scheduled_and_rebuilds_the_stored_inputs(chain_world):
+    from django.conf import settings
+
+    from industry_brain.celery import app
+    from industry_brain.supply.tasks import refresh_inputs
+
+    app.loader.import_default_modules()
+    assert "supply.refresh_inputs" in {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "supply.refresh_inputs" in app.tasks
+    assert _stored_table() != _plain_inputs()  # the fixture wrote its links around the services
+    refresh_inputs()
+    assert _stored_table() == _plain_inputs()
