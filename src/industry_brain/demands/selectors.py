@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,20 +49,32 @@ PAGE_LIST_FIELDS = [
     "enterprise__name", "district__name", "category__name", "category__parent__name", "department__name"]
 
 # The columns the API's list shows (`api.serializers.DemandSerializer`) and the workflow's guards read: the rows
-# without their segmented and search text, bookkeeping times and the related rows' other columns.
+# without their segmented and search text and bookkeeping times.
 API_LIST_FIELDS = [
     "id", "enterprise_id", "district_id", "category_id", "urgency", "title", "description", "channel", "status",
     "department_id", "handler_id", "due_date", "resolution", "satisfaction", "rating_comment", "submitted_at",
     "accepted_at", "resolved_at", "closed_at", "transfer_count", "reopen_count", "escalation_level", "is_flagged",
-    "chain_id", "chain_node_id", "project_id", "visit_id", "cadre_id",
-    "enterprise__name", "category__code", "category__name", "category__parent__name", "department__name"]
+    "chain_id", "chain_node_id", "project_id", "visit_id", "cadre_id"]
+
+# The related rows' columns the API's list shows, read as columns of the demand's row (`with_list_names`).
+API_LIST_NAMES = {
+    "list_enterprise_name": "enterprise__name", "list_category_code": "category__code",
+    "list_category_name": "category__name", "list_category_parent_name": "category__parent__name",
+    "list_department_name": "department__name"}
 
 
 def demand_list_with_timeline(*, user) -> QuerySet[Demand]:
-    """The API list: the columns it shows. Each page's timelines are read by `attach_timelines` (one query per
-    page, whatever its size)."""
-    return Demand.objects.restrict(user, "view").select_related(
-        "enterprise", "category", "category__parent", "department").only(*API_LIST_FIELDS)
+    """The API list: the columns it shows. The page's rows get the related names by `with_list_names` and their
+    timelines by `attach_timelines` (one query per page, whatever its size); the count and a deep page's keys read
+    the demand table alone."""
+    return Demand.objects.restrict(user, "view").only(*API_LIST_FIELDS)
+
+
+def with_list_names(rows: QuerySet[Demand]) -> QuerySet[Demand]:
+    """`rows` with the enterprise's name, the category's code and name, its group's name and the department's name
+    as columns of each row (`API_LIST_NAMES`): the same joins as select_related, without four model instances per
+    demand (a page of 200 built about 1,000 of them)."""
+    return rows.annotate(**{name: F(path) for name, path in API_LIST_NAMES.items()})
 
 
 TIMELINE_FIELDS = ["action", "actor_label", "at", "from_status", "to_status", "department_id", "note"]

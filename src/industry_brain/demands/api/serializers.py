@@ -107,14 +107,16 @@ class TimelineStepSerializer(serializers.ModelSerializer):
         fields = ["action", "actor", "at", "from_status", "to_status", "department", "note"]
 
 
-def _timeline(demand) -> list[dict]:
-    """The demand's steps: the page's tuples when `selectors.attach_timelines` read them, else its steps."""
+def _timeline(demand, tz=None) -> list[dict]:
+    """The demand's steps: the page's tuples when `selectors.attach_timelines` read them, else its steps. `tz`: the
+    current time zone, looked up once per response (each `timezone.localtime` looks it up again)."""
     rows = getattr(demand, "timeline_rows", None)
     if rows is None:
         rows = [(s.action, s.actor_label, s.at, s.from_status, s.to_status, s.department_id, s.note)
                 for s in demand.steps.all()]
-    return [{"action": action, "actor": actor, "at": _dt(at), "from_status": from_status, "to_status": to_status,
-             "department": department, "note": note}
+    tz = tz or timezone.get_current_timezone()
+    return [{"action": action, "actor": actor, "at": at.astimezone(tz).isoformat() if at else None,
+             "from_status": from_status, "to_status": to_status, "department": department, "note": note}
             for action, actor, at, from_status, to_status, department, note in rows]
 
 
@@ -160,12 +162,25 @@ class DemandSerializer(serializers.ModelSerializer):
         """Built directly (same fields as declared above): lists of up to 1,000 demands with their timelines
         must serialise in a few milliseconds, which DRF's per-field machinery does not."""
         today = timezone.localdate()
+        tz = timezone.get_current_timezone()
+
+        def _dt(value):  # timezone.localtime(value).isoformat(), the zone looked up once
+            return value.astimezone(tz).isoformat() if value else None
+
+        if hasattr(obj, "list_enterprise_name"):  # a list page's row (selectors.with_list_names)
+            enterprise_name, category_code = obj.list_enterprise_name, obj.list_category_code
+            parent = obj.list_category_parent_name  # as DemandCategory.__str__
+            category_name = f"{parent} / {obj.list_category_name}" if parent is not None else obj.list_category_name
+            department_name = obj.list_department_name if obj.department_id else None
+        else:
+            enterprise_name, category_code, category_name = obj.enterprise.name, obj.category.code, str(obj.category)
+            department_name = obj.department.name if obj.department_id else None
         return {
-            "id": obj.pk, "enterprise": obj.enterprise_id, "enterprise_name": obj.enterprise.name,
-            "district": obj.district_id, "category": obj.category.code, "category_name": str(obj.category),
+            "id": obj.pk, "enterprise": obj.enterprise_id, "enterprise_name": enterprise_name,
+            "district": obj.district_id, "category": category_code, "category_name": category_name,
             "urgency": obj.urgency, "title": obj.title, "description": obj.description, "channel": obj.channel,
             "status": obj.status, "department": obj.department_id,
-            "department_name": obj.department.name if obj.department_id else None, "handler": obj.handler_id,
+            "department_name": department_name, "handler": obj.handler_id,
             "due_date": _date(obj.due_date), "is_overdue": obj.is_overdue(today), "resolution": obj.resolution,
             "satisfaction": obj.satisfaction or None, "rating_comment": obj.rating_comment,
             "submitted_at": _dt(obj.submitted_at), "accepted_at": _dt(obj.accepted_at),
@@ -173,7 +188,7 @@ class DemandSerializer(serializers.ModelSerializer):
             "transfer_count": obj.transfer_count, "reopen_count": obj.reopen_count,
             "escalation_level": obj.escalation_level, "is_flagged": obj.is_flagged, "chain": obj.chain_id,
             "chain_node": obj.chain_node_id, "project": obj.project_id, "visit": obj.visit_id, "cadre": obj.cadre_id,
-            "timeline": _timeline(obj),
+            "timeline": _timeline(obj, tz),
             "allowed_actions": _allowed(DEMAND, self, obj),
         }
 

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from industry_brain.core.api import RestrictedListCreateViewSet, RestrictedReadOnlyViewSet, RestrictedViewSetMixin
+from industry_brain.core.pagination import DeferredJoinPaginator, StandardPagination
 from industry_brain.core.permissions import can
 from industry_brain.enterprises.models import Enterprise
 
@@ -138,6 +139,27 @@ class DemandCategoryViewSet(RestrictedReadOnlyViewSet):
     pagination_class = None
 
 
+class DemandListPaginator(DeferredJoinPaginator):
+    """The demand list's pages: counted and (deep pages) keyed on the demand table alone, the page's rows read with
+    their related names as columns (`selectors.with_list_names`). Rows and order are those of a plain slice."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list
+        if bottom >= self.deep_offset and rows.ordered:
+            keys = list(rows.values_list("pk", flat=True)[bottom:top])
+            return self._get_page(selectors.with_list_names(rows.filter(pk__in=keys)), number, self)
+        return self._get_page(selectors.with_list_names(rows)[bottom:top], number, self)
+
+
+class DemandPagination(StandardPagination):
+    django_paginator_class = DemandListPaginator
+
+
 class DemandViewSet(RestrictedViewSetMixin, mixins.CreateModelMixin, mixins.ListModelMixin,
                     mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Enterprise demands (诉求) and their workflow: accept → start → resolve → rate (→ closed, or reopened
@@ -147,6 +169,7 @@ class DemandViewSet(RestrictedViewSetMixin, mixins.CreateModelMixin, mixins.List
     queryset = Demand.objects.all()
     serializer_class = DemandSerializer
     filterset_class = DemandFilterSet
+    pagination_class = DemandPagination
 
     def get_queryset(self):
         user = self.request.user

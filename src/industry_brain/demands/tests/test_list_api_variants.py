@@ -118,3 +118,30 @@ def test_the_searches_find_demands(seeded):
     assert Demand.objects.filter(search_text__contains="有限公司").count() > 50
     for value in ("通", "通行", "通行受", "物流车辆通行"):
         assert Demand.objects.filter(search_text__contains=value).exists(), value
+
+
+def test_list_rows_are_the_detail_rows_for_every_role(seeded, monkeypatch):
+    """Each row of the list (related names read as columns of the page's rows, timelines read per page) is the
+    demand as its detail shows it, less the detail's own fields: every contracted field, name and value; also with
+    the page read keys first."""
+    from django.test import Client
+
+    from industry_brain.accounts.models import User
+    from industry_brain.core.pagination import DeferredJoinPaginator
+
+    checked = 0
+    for deep_offset in (DeferredJoinPaginator.deep_offset, 0):
+        monkeypatch.setattr(DeferredJoinPaginator, "deep_offset", deep_offset)
+        for username in ACCOUNTS:
+            client = Client()
+            client.force_login(User.objects.get(username=username))
+            for query in ({"page_size": 12}, {"page_size": 12, "status": "in_progress"},
+                          {"page_size": 12, "flagged": "true"}):
+                rows = client.get("/api/v1/demands/", query).json()["results"]
+                for row in rows:
+                    detail = client.get(f"/api/v1/demands/{row['id']}/").json()
+                    detail.pop("similar")
+                    detail.pop("cohandling")
+                    assert row == detail, (username, row["id"])
+                    checked += 1
+    assert checked > 100
