@@ -752,7 +752,7 @@ def _store(run, scenario, cone, solved, t_build, t_solve, t0) -> None:
     ids = [r["enterprise"] for r in rows]
     ent = cone["inputs"]["places"]
     node_of: dict[int, tuple[int, int]] = {}
-    for eid, node, chain in ChainMembership.objects.filter(enterprise__supply_profile__isnull=False).order_by(
+    for eid, node, chain in ChainMembership.objects.counted().filter(enterprise__supply_profile__isnull=False).order_by(
             "id").values_list("enterprise_id", "node_id", "node__chain_id"):
         node_of.setdefault(eid, (node, chain))
     current = defaultdict(list)

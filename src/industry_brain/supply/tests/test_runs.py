@@ -89,3 +89,25 @@ def test_stored_page_figures_equal_the_live_aggregates(world):
     # A district officer aggregates only its own rows.
     district = selectors.scenario_losses(user=world.user("district"), run=run)
     assert district["total"]["firms"] == 1
+
+
+def test_a_result_names_the_firms_first_confirmed_node_and_chain(world):
+    """西湖's first memberships are a rejected one (its old place, now rejected) and a proposal in the other chain;
+    its confirmed place comes after: the stored result names the confirmed node and chain. 萧山 keeps its confirmed
+    place beside a proposal; a firm with proposals only would be on no node."""
+    from industry_brain.chains.models import ChainMembership
+
+    ChainMembership.objects.filter(enterprise=world.ent_xihu).update(status="rejected")
+    ChainMembership.objects.create(enterprise=world.ent_xihu, node=world.other_chain.nodes.get(segment="upstream"),
+                                   status="proposed")
+    confirmed = ChainMembership.objects.create(enterprise=world.ent_xihu,
+                                               node=world.chain.nodes.get(segment="downstream"))
+    ChainMembership.objects.create(enterprise=world.ent_xiaoshan, node=world.chain.nodes.get(segment="upstream"),
+                                   status="proposed")
+    small_network(world)
+    run = _run(world)
+    for r in run.results.all():
+        first = ChainMembership.objects.filter(enterprise=r.enterprise_id, status="confirmed").order_by("id").first()
+        assert (r.node_id, r.chain_id) == ((first.node_id, first.node.chain_id) if first else (None, None))
+    row = run.results.get(enterprise=world.ent_xihu)
+    assert (row.node, row.chain) == (confirmed.node, world.chain)
