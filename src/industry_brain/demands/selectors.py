@@ -70,6 +70,14 @@ def demand_list_with_timeline(*, user) -> QuerySet[Demand]:
     return Demand.objects.restrict(user, "view").only(*API_LIST_FIELDS)
 
 
+def api_list_page(keys: list[int]) -> list[Demand]:
+    """The demands of an API list page by their keys, read from the reader's restricted, filtered and ordered list
+    (`demand_list_with_timeline`), in the keys' order, with the related names as columns. The filters are not
+    tested again: a search's `ib_name_bigrams` costs about 0.1 ms a row."""
+    found = {d.pk: d for d in with_list_names(Demand.objects.filter(pk__in=keys).only(*API_LIST_FIELDS))}
+    return [found[k] for k in keys if k in found]
+
+
 def with_list_names(rows: QuerySet[Demand]) -> QuerySet[Demand]:
     """`rows` with the enterprise's name, the category's code and name, its group's name and the department's name
     as columns of each row (`API_LIST_NAMES`): the same joins as select_related, without four model instances per
@@ -442,7 +450,8 @@ def coverage(*, user, above_scale_only: bool = False) -> dict:
     by_district = list(annotated.values("district_id", "district__name").annotate(
         total=Count("id"), covered=Count("id", filter=Q(served=True))).order_by("district_id"))
     member_served = Assignment.objects.filter(enterprise=OuterRef("enterprise_id"), ended_on__isnull=True)
-    members = ChainMembership.objects.filter(enterprise__in=enterprises.values("pk")).order_by().annotate(
+    # a chain's firms are its confirmed members (a proposal, pending or rejected, places no firm on it)
+    members = ChainMembership.objects.counted().filter(enterprise__in=enterprises.values("pk")).order_by().annotate(
         served=Exists(member_served))
     by_chain = list(members.values("node__chain_id", "node__chain__name").annotate(
         total=Count("enterprise_id", distinct=True),

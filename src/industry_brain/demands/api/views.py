@@ -140,8 +140,11 @@ class DemandCategoryViewSet(RestrictedReadOnlyViewSet):
 
 
 class DemandListPaginator(DeferredJoinPaginator):
-    """The demand list's pages: counted and (deep pages) keyed on the demand table alone, the page's rows read with
-    their related names as columns (`selectors.with_list_names`). Rows and order are those of a plain slice."""
+    """The demand list's pages, counted and keyed on the demand table alone: every page reads its keys first (the
+    filtered, ordered demands, LIMIT/OFFSET, no join), then those rows by key alone with their related names as
+    columns (`selectors.api_list_page`). Joined before the LIMIT, a filter the planner misjudges (a search's pairs
+    and LIKE together: 2 rows expected, 453 found) had every match joined to its enterprise and categories and then
+    sorted; the keys-first read sorts the demand rows only. Rows and order are those of a plain slice."""
 
     def page(self, number):
         number = self.validate_number(number)
@@ -150,9 +153,9 @@ class DemandListPaginator(DeferredJoinPaginator):
         if top + self.orphans >= self.count:
             top = self.count
         rows = self.object_list
-        if bottom >= self.deep_offset and rows.ordered:
+        if rows.ordered:
             keys = list(rows.values_list("pk", flat=True)[bottom:top])
-            return self._get_page(selectors.with_list_names(rows.filter(pk__in=keys)), number, self)
+            return self._get_page(selectors.api_list_page(keys), number, self)
         return self._get_page(selectors.with_list_names(rows)[bottom:top], number, self)
 
 
