@@ -84,7 +84,8 @@ def _small_frames(reports: pd.DataFrame) -> dict[str, pd.DataFrame]:
     for pk, industry, _district in firms.itertuples(index=False):
         rows += [(pk, "scheme", s) for s in bridge.get(industry, [])]
     seen = set()
-    for pk, chain, eco in ChainMembership.objects.filter(enterprise_id__in=ids).values_list(
+    # A firm belongs to a chain and its ecosystem once its membership there is confirmed (a proposal does not count).
+    for pk, chain, eco in ChainMembership.objects.counted().filter(enterprise_id__in=ids).values_list(
             "enterprise_id", "node__chain_id", "node__chain__ecosystem_id"):
         for key in (("chain", str(chain)), ("ecosystem", str(eco))):
             if (pk, key) not in seen:

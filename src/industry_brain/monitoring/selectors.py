@@ -75,10 +75,13 @@ def group_reports(*, user, dimension: str, key: str, period: dt.date) -> QuerySe
         return qs.filter(enterprise__district_id=key)
     if dimension == Dimension.INDUSTRY:
         return qs.filter(enterprise__industry_id=key)
-    if dimension == Dimension.ECOSYSTEM:
-        return qs.filter(enterprise__memberships__node__chain__ecosystem_id=key).distinct()
-    if dimension == Dimension.CHAIN:
-        return qs.filter(enterprise__memberships__node__chain_id=key).distinct()
+    if dimension in (Dimension.ECOSYSTEM, Dimension.CHAIN):
+        # the group's members: firms with a confirmed membership there, as the indicator run grouped them
+        from industry_brain.chains.models import ChainMembership
+
+        place = "node__chain__ecosystem_id" if dimension == Dimension.ECOSYSTEM else "node__chain_id"
+        return qs.filter(enterprise_id__in=ChainMembership.objects.counted().filter(**{place: key})
+                         .values("enterprise_id"))
     if dimension == Dimension.SCHEME:
         from .models import ClassificationBridge
 
@@ -198,7 +201,7 @@ def cockpit_warnings(*, user, dimension: str = "city", key: str = "all") -> dict
     if dimension == Dimension.DISTRICT:
         red, late = red.filter(district_id=key), late.filter(district_id=key)
     elif dimension == Dimension.ECOSYSTEM:
-        members = ChainMembership.objects.filter(node__chain__ecosystem_id=key).values("enterprise_id")
+        members = ChainMembership.objects.counted().filter(node__chain__ecosystem_id=key).values("enterprise_id")
         red, late = red.filter(ecosystem_id=key), late.filter(enterprise_id__in=members)
     return {"red_projects": red.count(), "red_list": list(red[:5]), "overdue_demands": late.count(),
             "overdue_list": list(late.select_related("enterprise")[:5])}

@@ -204,3 +204,41 @@ def test_warnings_are_narrowed_to_the_cockpit_group(crafted):
         "red_projects"] == 1
     # a district reader's own scope still applies on top of the page's group
     assert selectors.cockpit_warnings(user=crafted.user("district"), dimension="city", key="all")["red_projects"] == 1
+
+
+@pytest.mark.parametrize("role", ["city", "district", "district_other", "chain_team", "department", "enterprise"])
+def test_firms_and_overdue_demands_of_a_chain_or_ecosystem_are_its_confirmed_members(crafted, role):
+    """Proposed and rejected memberships beside the confirmed ones: the firms behind a chain's or an ecosystem's
+    figure and its overdue demands are those of the confirmed members, as the plain reads give them."""
+    from industry_brain.chains.models import ChainMembership
+    from industry_brain.demands.models import Demand
+    from industry_brain.demands.selectors import demand_list, overdue
+    from industry_brain.demands.tests.helpers import accepted, raise_demand
+
+    from .test_indicators import add_proposals
+
+    add_proposals(crafted)
+    for firm in (crafted.ent_xihu, crafted.ent_xiaoshan, crafted.ent_new):
+        accepted(crafted, raise_demand(crafted, user_key="city", enterprise=firm))
+    Demand.objects.update(due_date=dt.date(2020, 1, 1))
+    user = crafted.user(role)
+
+    def members(**where):
+        return set(ChainMembership.objects.filter(status="confirmed", **where).values_list("enterprise_id", flat=True))
+
+    reports = selectors.report_list(user=user).filter(period=JAN)
+    for dimension, key, where in (("chain", crafted.chain.pk, {"node__chain": crafted.chain}),
+                                  ("chain", crafted.other_chain.pk, {"node__chain": crafted.other_chain}),
+                                  ("ecosystem", crafted.ecosystem.pk, {"node__chain__ecosystem": crafted.ecosystem})):
+        got = selectors.group_reports(user=user, dimension=dimension, key=str(key), period=JAN)
+        want = reports.filter(enterprise_id__in=members(**where))
+        assert sorted(r.pk for r in got) == sorted(r.pk for r in want), (role, dimension, key)
+    late = overdue(demand_list(user=user)).filter(enterprise_id__in=members(node__chain__ecosystem=crafted.ecosystem))
+    warnings = selectors.cockpit_warnings(user=user, dimension="ecosystem", key=str(crafted.ecosystem.pk))
+    assert warnings["overdue_demands"] == late.count()
+    assert {d.pk for d in warnings["overdue_list"]} == set(late.values_list("pk", flat=True))
+    if role == "city":  # any status would add C's (proposed) and B's (rejected) reports and demands
+        assert [r.enterprise_id for r in selectors.group_reports(user=user, dimension="ecosystem",
+                                                                 key=str(crafted.ecosystem.pk), period=JAN)] == [
+            crafted.ent_xihu.pk]
+        assert warnings["overdue_demands"] == 1

@@ -124,3 +124,47 @@ def test_without_price_indices_or_rates_the_defaults_apply(world):
     services.compute_indicators()  # empty index and rate tables: rate 0.25, index 100
     jan = row(dt.date(2026, 1, 1))
     assert jan.va_month == pytest.approx(110 * 0.25) and jan.va_growth_month == pytest.approx(10.0)
+
+
+def add_proposals(world):
+    """Beside the confirmed memberships (A in the world's chain, B in the other ecosystem's chain): C proposed to
+    the world's chain and rejected from the other chain, B rejected from the world's chain. None makes a member."""
+    from industry_brain.chains.models import ChainMembership
+
+    ChainMembership.objects.create(enterprise=world.ent_new, node=world.chain.nodes.get(segment="upstream"),
+                                   status="proposed")
+    ChainMembership.objects.create(enterprise=world.ent_new, node=world.other_chain.nodes.get(segment="upstream"),
+                                   status="rejected")
+    ChainMembership.objects.create(enterprise=world.ent_xiaoshan, node=world.chain.nodes.get(segment="upstream"),
+                                   status="rejected")
+
+
+def confirmed_groups() -> set[tuple[int, str, str]]:
+    """(firm, dimension, key) of every confirmed membership's chain and ecosystem, written plainly."""
+    from industry_brain.chains.models import ChainMembership
+
+    out = set()
+    for firm, chain, eco in ChainMembership.objects.filter(status="confirmed").values_list(
+            "enterprise_id", "node__chain_id", "node__chain__ecosystem_id"):
+        out |= {(firm, "chain", str(chain)), (firm, "ecosystem", str(eco))}
+    return out
+
+
+def test_chain_and_ecosystem_groups_hold_the_confirmed_members_only(crafted):
+    from industry_brain.monitoring import extract
+
+    add_proposals(crafted)
+    groups = extract.frames_from_db()["groups"]
+    got = {(int(f), d, k) for f, d, k in groups[groups["dimension"].isin(["chain", "ecosystem"])].itertuples(
+        index=False)}
+    assert got == confirmed_groups()
+    assert {f for f, d, k in got if d == "chain" and k == str(crafted.chain.pk)} == {crafted.ent_xihu.pk}
+    services.compute_indicators()
+    jan = dt.date(2026, 1, 1)
+    # as in test_classification_and_size_and_chain_groups: only firm A makes the chain and its ecosystem
+    for dimension, key in (("chain", crafted.chain.pk), ("ecosystem", crafted.ecosystem.pk)):
+        group = row(jan, dimension, str(key))
+        assert group.va_growth_month == pytest.approx((A_JAN_REAL / 20 - 1) * 100)
+        assert group.output_cum == pytest.approx(110) and group.firms == 1
+    other = row(jan, "chain", str(crafted.other_chain.pk))  # firm B alone (C's rejection adds nothing)
+    assert other.output_cum == pytest.approx(40) and other.firms == 1
