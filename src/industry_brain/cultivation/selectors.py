@@ -8,10 +8,11 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from industry_brain.chains.choices import MembershipStatus
 from industry_brain.enterprises.models import Enterprise, Recognition
 
 from . import engine
@@ -288,7 +289,8 @@ def pool(*, user, tier: str, district: str | None = None, chain: int | None = No
     if chain:
         from industry_brain.chains.models import ChainMembership
 
-        qs = qs.filter(enterprise_id__in=ChainMembership.objects.filter(node__chain_id=chain).values("enterprise_id"))
+        qs = qs.filter(enterprise_id__in=ChainMembership.objects.counted().filter(node__chain_id=chain)
+                       .values("enterprise_id"))
     # the pool is the nearest firms: at most POOL_SIZE of them, read in index order (the count never scans the
     # hundreds of thousands of firms far from the tier)
     return qs.select_related("enterprise", "enterprise__district", "rule_set", "run").order_by(
@@ -302,7 +304,11 @@ def near_next_year(*, user, run: EvaluationRun | None = None, by: str = "distric
     if run is None:
         return []
     qs = evaluations(user=user, run=run).filter(failed=1, missing=0, nearness__lte=0.2, excluded=False)
-    key = "enterprise__district__name" if by == "district" else "enterprise__memberships__node__chain__name"
+    key = "enterprise__district__name"
+    if by != "district":  # a firm's chains are those of its confirmed memberships; a firm on none counts under "—"
+        confirmed = Q(enterprise__memberships__status=MembershipStatus.CONFIRMED)
+        qs = qs.annotate(confirmed=FilteredRelation("enterprise__memberships", condition=confirmed))
+        key = "confirmed__node__chain__name"
     rows = qs.values(key, "tier").annotate(n=Count("enterprise", distinct=True)).order_by(key, "tier")
     return [{"key": r[key] or "—", "tier": r["tier"], "label": TierKey(r["tier"]).label, "n": r["n"]}
             for r in rows]

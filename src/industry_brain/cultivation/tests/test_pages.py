@@ -168,3 +168,55 @@ def test_tier_pyramid_by_chain_counts_confirmed_members_in_the_readers_scope(wor
     assert world.other_chain.name not in city
     page = client_for(world.user("city")).get("/cultivation/").content.decode()
     assert "pyramid-chain-chart" in page and world.chain.name in page
+
+
+def _firms_near_by_chain(world):
+    """Three firms one criterion short of 小巨人 (market share 9 % against 10 %): A confirmed in the world's chain;
+    B with a proposal there and a rejected one in the other chain; C confirmed in the other chain with a proposal in
+    the world's chain. Returns them after an evaluation run."""
+    from industry_brain.chains.models import ChainMembership
+
+    node, other_node = world.chain.nodes.get(segment="midstream"), world.other_chain.nodes.get(segment="midstream")
+    a = craft_firm(node=node, market_share=Decimal("9"))
+    b = craft_firm("杭州临界提议有限公司", "330106", market_share=Decimal("9"))
+    c = craft_firm("杭州萧山临界有限公司", "330109", node=other_node, market_share=Decimal("9"))
+    ChainMembership.objects.create(enterprise=b, node=world.chain.nodes.get(segment="upstream"), status="proposed")
+    ChainMembership.objects.create(enterprise=b, node=other_node, status="rejected")
+    ChainMembership.objects.create(enterprise=c, node=world.chain.nodes.get(segment="downstream"), status="proposed")
+    services.evaluation_run(actor=world.user("city"), as_of=dt.date(2026, 3, 1))
+    return a, b, c
+
+
+@pytest.mark.parametrize("role", ["city", "district", "district_other", "chain_team", "cadre", "enterprise"])
+def test_the_pool_of_a_chain_and_who_could_qualify_by_chain_count_confirmed_members_only(world, role):
+    from industry_brain.chains.models import ChainMembership
+    from industry_brain.cultivation import selectors
+
+    a, b, c = _firms_near_by_chain(world)
+    user = world.user(role)
+    run = selectors.latest_run(user=user)
+    confirmed: dict[int, set[str]] = {}
+    for firm, chain_id, name in ChainMembership.objects.filter(status="confirmed").values_list(
+            "enterprise_id", "node__chain_id", "node__chain__name"):
+        confirmed.setdefault(firm, set()).add((chain_id, name))
+    # the pool of a chain: the whole pool's firms with a confirmed membership in that chain
+    whole = [e.enterprise_id for e in selectors.pool(user=user, tier="little_giant", run=run)]
+    for chain in (world.chain, world.other_chain):
+        got = [e.enterprise_id for e in selectors.pool(user=user, tier="little_giant", chain=chain.pk, run=run)]
+        assert got == [f for f in whole if chain.pk in {k for k, _n in confirmed.get(f, ())}], (role, chain.code)
+    if role == "city":  # all three are near; any status would put B and C in the chain's pool
+        assert {a.pk, b.pk, c.pk} <= set(whole)
+        chain_pool = {e.enterprise_id for e in selectors.pool(user=user, tier="little_giant", chain=world.chain.pk,
+                                                                run=run)}
+        assert a.pk in chain_pool and not {b.pk, c.pk} & chain_pool
+    # who could qualify next year by chain: each firm under its confirmed chains, a firm on none under "—"
+    near = selectors.evaluations(user=user, run=run).filter(failed=1, missing=0, nearness__lte=0.2, excluded=False)
+    want: dict[tuple[str, str], set[int]] = {}
+    for firm, tier in near.values_list("enterprise_id", "tier"):
+        for _k, name in confirmed.get(firm, {(None, "—")}):
+            want.setdefault((name, tier), set()).add(firm)
+    got = {(r["key"], r["tier"]): r["n"] for r in selectors.near_next_year(user=user, run=run, by="chain")}
+    assert got == {k: len(v) for k, v in want.items()}, role
+    if role == "city":
+        assert want[(world.chain.name, "little_giant")] == {a.pk}
+        assert want[(world.other_chain.name, "little_giant")] == {c.pk} and b.pk in want[("—", "little_giant")]
