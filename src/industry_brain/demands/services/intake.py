@@ -57,7 +57,8 @@ def _current_cadre(enterprise: Enterprise) -> Cadre | None:
 
 
 def _enterprise_chain_id(enterprise: Enterprise) -> int | None:
-    m = ChainMembership.objects.filter(enterprise=enterprise).select_related("node").order_by("id").first()
+    """The chain of the firm's first confirmed membership (a proposal, pending or rejected, places it nowhere)."""
+    m = ChainMembership.objects.counted().filter(enterprise=enterprise).select_related("node").order_by("id").first()
     return m.node.chain_id if m else None
 
 

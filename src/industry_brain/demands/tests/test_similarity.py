@@ -136,3 +136,27 @@ def test_alerts_are_seen_by_the_city_and_the_district_only(api, world):
     assert r.status_code == 200 and r.json()["status"] == "acknowledged"
     r = api.as_user(world.user("city")).post(f"/api/v1/systemic-alerts/{alert.pk}/acknowledge/", {}, format="json")
     assert r.status_code == 409
+
+
+def test_a_demand_takes_its_chain_from_the_firms_first_confirmed_membership(world):
+    """Each firm's first memberships are a rejected and a proposed one in the other chain, its confirmed one comes
+    after: the demands name the confirmed chain (as the plain read gives it) and so does the chain's alert; a firm
+    with a proposal only names no chain."""
+    from industry_brain.chains.models import ChainMembership
+
+    other_up, other_mid = (world.other_chain.nodes.get(segment=s) for s in ("upstream", "midstream"))
+    ents = [_enterprises(1, d)[0] for d in ("330106", "330109", "330110")]
+    for e in ents:
+        ChainMembership.objects.create(enterprise=e, node=other_up, status="rejected")
+        ChainMembership.objects.create(enterprise=e, node=other_mid, status="proposed")
+        ChainMembership.objects.create(enterprise=e, node=world.chain.nodes.get(segment="upstream"))
+    proposed_only = _enterprises(1, "330108")[0]
+    ChainMembership.objects.create(enterprise=proposed_only, node=world.chain.nodes.get(segment="midstream"),
+                                   status="proposed")
+    demands = [_raise_for(world, e, at(DAY + dt.timedelta(days=i))) for i, e in enumerate([*ents, proposed_only])]
+    for d in demands:
+        first = ChainMembership.objects.filter(enterprise=d.enterprise, status="confirmed").order_by("id").first()
+        assert d.chain_id == (first.node.chain_id if first else None)
+    assert [d.chain_id for d in demands] == [world.chain.pk] * 3 + [None]
+    alert = SystemicAlert.objects.get(scope_kind="chain")
+    assert alert.chain == world.chain and alert.enterprise_count == 3

@@ -135,3 +135,36 @@ def test_stats_page_and_export(client, world, crafted):
 def test_stats_page_is_404_for_enterprises(client, world):
     client.force_login(world.user("enterprise"))
     assert client.get("/demands/stats/").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["city", "district", "district_other", "chain_team", "department", "cadre",
+                                  "enterprise"])
+def test_coverage_by_chain_counts_the_confirmed_members(world, role):
+    """Proposed and rejected memberships beside the confirmed ones: a chain's coverage counts the firms (in the
+    reader's scope) confirmed on it, served or not, as the plain read gives them."""
+    from industry_brain.chains.models import ChainMembership
+    from industry_brain.demands.models import Assignment
+    from industry_brain.enterprises.models import Enterprise
+    from industry_brain.testing import make_enterprise
+
+    up, other_up = world.chain.nodes.get(segment="upstream"), world.other_chain.nodes.get(segment="upstream")
+    proposed = make_enterprise("杭州覆盖提议有限公司", "330106")  # served, only proposed on the chain
+    ChainMembership.objects.create(enterprise=proposed, node=up, status="proposed")
+    Assignment.objects.create(cadre=world.cadre, enterprise=proposed, started_on=D(2025, 1, 1))
+    rejected = make_enterprise("杭州覆盖驳回有限公司", "330109")  # rejected on the chain, confirmed on the other
+    ChainMembership.objects.create(enterprise=rejected, node=up, status="rejected")
+    ChainMembership.objects.create(enterprise=rejected, node=other_up)
+    both = make_enterprise("杭州覆盖双链有限公司", "330106", node=up)  # confirmed here, proposed on the other
+    ChainMembership.objects.create(enterprise=both, node=other_up, status="proposed")
+    user = world.user(role)
+    firms = set(Enterprise.objects.restrict(user, "change").values_list("pk", flat=True))
+    served = set(Assignment.objects.filter(ended_on__isnull=True).values_list("enterprise_id", flat=True))
+    want: dict[int, set[int]] = {}
+    for firm, chain in ChainMembership.objects.filter(status="confirmed").values_list("enterprise_id",
+                                                                                    "node__chain_id"):
+        if firm in firms:
+            want.setdefault(chain, set()).add(firm)
+    got = {r["node__chain_id"]: (r["total"], r["covered"]) for r in selectors.coverage(user=user)["by_chain"]}
+    assert got == {c: (len(f), len(f & served)) for c, f in want.items()}, role
+    if role == "city":  # any status would count the proposal (served) and the rejection on the chain
+        assert got[world.chain.pk] == (2, 1) and got[world.other_chain.pk] == (2, 0)
