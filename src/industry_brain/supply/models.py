@@ -35,7 +35,9 @@ def supply_scope(user, action: str, prefix: str = "enterprise__") -> Q | None:
         return Q(**{f"{p}district_id": user.district_code})
     if role == Role.CHAIN_TEAM:
         if action in ("view", "view_confidential"):
-            members = apps.get_model("chains", "ChainMembership").objects.filter(
+            # Confirmed memberships only, as for the firm itself: a team's own proposal (or a rejected one) does
+            # not open the firm's supply facts (docs/scope.md).
+            members = apps.get_model("chains", "ChainMembership").objects.counted().filter(
                 node__chain__ecosystem_id=user.ecosystem_id).values("enterprise_id")
             return Q(**{f"{p}pk__in": members})
         return None
@@ -50,7 +52,7 @@ def supply_scope(user, action: str, prefix: str = "enterprise__") -> Q | None:
 
 def supply_scope_covers_chain(user, chain) -> bool:
     """Whether every member firm of `chain` lies within the user's supply `view` scope by the scope's own rule,
-    without asking for each firm: a chain work team sees every firm with a membership in its ecosystem, so the
+    without asking for each firm: a chain work team sees every firm with a confirmed membership in its ecosystem, so the
     chains of its own ecosystem are seen whole (the city's scope is every firm: `view_network`)."""
     return (user.role == Role.CHAIN_TEAM and user.ecosystem_id is not None
             and chain.ecosystem_id == user.ecosystem_id)

@@ -122,3 +122,27 @@ def test_writes_outside_scope_are_refused(api, world, supply_world):
                                                  {"entry": entry.pk, "action": "remove"}, format="json")
     assert r.status_code == 403
     assert api.as_user(world.user("department")).post(f"/api/v1/emergencies/{em.pk}/deactivate/").status_code == 403
+
+
+@pytest.mark.parametrize("decision", ["proposed", "rejected", "confirmed"])
+def test_a_teams_proposal_opens_no_supply_facts_until_the_city_confirms(api, world, supply_world, decision):
+    """A chain team's supply scope is its ecosystem's confirmed members, as for the firm itself: proposing a firm
+    (or a rejected proposal) does not show its links, risk card or scenario results."""
+    team = api.as_user(world.user("chain_team"))
+    target = world.ent_xiaoshan
+    node = world.chain.nodes.get(segment="upstream")
+    proposal = team.post("/api/v1/chain-memberships/", {"enterprise": target.pk, "node": node.pk}, format="json")
+    assert proposal.status_code == 201 and proposal.json()["status"] == "proposed"
+    if decision != "proposed":
+        city = api.as_user(world.user("city"))
+        answer = city.post(f"/api/v1/chain-memberships/{proposal.json()['id']}/"
+                           f"{'confirm' if decision == 'confirmed' else 'reject'}/", {"note": "核实"}, format="json")
+        assert answer.status_code == 200 and answer.json()["status"] == decision
+    opened = decision == "confirmed"
+    team = api.as_user(world.user("chain_team"))
+    assert team.get(f"/api/v1/enterprises/{target.pk}/risk-card/").status_code == (200 if opened else 404)
+    customers = {x["customer"] for x in team.get("/api/v1/supply-links/").json()["results"]}
+    assert (target.pk in customers) is opened
+    sc = supply_world["scenario"]
+    results = {x["enterprise"] for x in team.get(f"/api/v1/scenarios/{sc.pk}/results/").json()["results"]}
+    assert (target.pk in results) is opened
