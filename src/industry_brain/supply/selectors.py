@@ -9,7 +9,7 @@ from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Sum, V
 from django.db.models.functions import Cast
 from django.http import Http404
 
-from industry_brain.chains.choices import MembershipStatus
+from industry_brain.chains.choices import MembershipStatus, segment_order
 from industry_brain.chains.models import ChainMembership
 from industry_brain.core.permissions import can
 from industry_brain.enterprises.models import Enterprise
@@ -356,7 +356,7 @@ def node_security(user, chain) -> list[dict]:
             cid=F("customer_id"), sup=F("sup"), inp=F("inp")))
         by_node = _node_security_counts(pairs, links, results)
     out = []
-    for node in chain.nodes.all().order_by("segment", "order", "id"):
+    for node in chain.nodes.all().order_by(segment_order(), "order", "id"):  # as on the chain map
         firms, n, single, outside, worst, lost = by_node.get(node.pk, (0, 0, 0, 0, None, None))[:6]
         n = n or 0
         out.append({"node": node.pk, "name": node.name, "firms": firms, "inputs": n,

@@ -62,6 +62,8 @@ def test_figures_equal_a_plain_count_over_the_links(chain_world, role):
     plain = _plain(world.chain, visible)
     assert {r["node"]: (r["firms"], r["inputs"], round(r["single_source_share"] * r["inputs"]) if r["inputs"] else 0,
                         round(r["outside_share"] * r["inputs"]) if r["inputs"] else 0) for r in rows} == plain
+    segments = [world.chain.nodes.get(pk=r["node"]).segment for r in rows]
+    assert segments == sorted(segments, key=["upstream", "midstream", "downstream"].index)  # as on the chain map
     by_segment = {world.chain.nodes.get(pk=r["node"]).segment: r for r in rows}
     assert by_segment["upstream"]["inputs"] == by_segment["downstream"]["inputs"] == 1
     assert by_segment["upstream"]["single_source_share"] == 0.0  # two suppliers, counted once each
