@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import connection
 
+from industry_brain.core.derived import rewrite_rows
 from industry_brain.enterprises.models import Enterprise
 
 from .choices import MembershipStatus
@@ -41,7 +41,6 @@ def chain_leader_nodes(*, enterprises: Iterable[int]) -> list[int]:
                 .values_list("node_id", flat=True).distinct())
 
 
-@transaction.atomic
 def chain_leaders_refresh(*, nodes: Iterable[int] | None = None, enterprises: Iterable[int] | None = None) -> int:
     """Rewrite the stored leaders of `nodes` (ids), of the nodes the `enterprises` (ids) are confirmed members of,
     or of every node when neither is given: one DELETE and one INSERT … SELECT that ranks the nodes' confirmed
@@ -49,20 +48,12 @@ def chain_leaders_refresh(*, nodes: Iterable[int] | None = None, enterprises: It
     enterprise change that caused it is recorded by its own service)."""
     if enterprises is not None:
         nodes = [*(nodes or []), *chain_leader_nodes(enterprises=enterprises)]
-    ids = None if nodes is None else sorted(set(nodes))
-    if ids == []:
-        return 0
     q = connection.ops.quote_name
-    leader = q(ChainNodeLeader._meta.db_table)
-    marks = "" if ids is None else ", ".join(["%s"] * len(ids))
-    in_nodes = "" if ids is None else f" AND m.node_id IN ({marks})"
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        if ids is None:
-            cursor.execute(f"DELETE FROM {leader}")
-        else:
-            cursor.execute(f"DELETE FROM {leader} WHERE node_id IN ({marks})", ids)
-        cursor.execute(_FILL.format(leader=leader, membership=q(ChainMembership._meta.db_table),
-                                    enterprise=q(Enterprise._meta.db_table), nodes=in_nodes),
-                       [now, now, MembershipStatus.CONFIRMED.value, *(ids or []), LEADERS_PER_NODE])
-        return cursor.rowcount
+
+    def fill(table, marks, now, ids):
+        return (_FILL.format(leader=table, membership=q(ChainMembership._meta.db_table),
+                             enterprise=q(Enterprise._meta.db_table),
+                             nodes=f" AND m.node_id IN ({marks})" if marks else ""),
+                [now, now, MembershipStatus.CONFIRMED.value, *ids, LEADERS_PER_NODE])
+
+    return rewrite_rows(ChainNodeLeader, "node_id", nodes, fill)

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import connection
 
+from industry_brain.core.derived import rewrite_rows
 from industry_brain.enterprises.models import YearlyFigures
 
 from .choices import MembershipStatus
@@ -35,7 +35,6 @@ GROUP BY m.node_id, f.{year}, c.n
 """
 
 
-@transaction.atomic
 def chain_outputs_refresh(*, nodes: Iterable[int] | None = None, enterprises: Iterable[int] | None = None) -> int:
     """Rewrite the stored outputs of `nodes` (ids), of the nodes the `enterprises` (ids) are confirmed members of,
     or of every node when neither is given: one DELETE and one INSERT … SELECT that sums the nodes' confirmed
@@ -43,22 +42,14 @@ def chain_outputs_refresh(*, nodes: Iterable[int] | None = None, enterprises: It
     membership, figures or enterprise change that caused it is recorded by its own service)."""
     if enterprises is not None:
         nodes = [*(nodes or []), *chain_leader_nodes(enterprises=enterprises)]
-    ids = None if nodes is None else sorted(set(nodes))
-    if ids == []:
-        return 0
     q = connection.ops.quote_name
-    output = q(ChainNodeOutput._meta.db_table)
-    marks = "" if ids is None else ", ".join(["%s"] * len(ids))
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
     status = MembershipStatus.CONFIRMED.value
-    with connection.cursor() as cursor:
-        if ids is None:
-            cursor.execute(f"DELETE FROM {output}")
-        else:
-            cursor.execute(f"DELETE FROM {output} WHERE node_id IN ({marks})", ids)
-        cursor.execute(_FILL.format(output=output, year=q("year"), membership=q(ChainMembership._meta.db_table),
-                                    figures=q(YearlyFigures._meta.db_table),
-                                    nodes_c="" if ids is None else f" AND node_id IN ({marks})",
-                                    nodes_m="" if ids is None else f" AND m.node_id IN ({marks})"),
-                       [now, now, status, *(ids or []), status, *(ids or [])])
-        return cursor.rowcount
+
+    def fill(table, marks, now, ids):
+        return (_FILL.format(output=table, year=q("year"), membership=q(ChainMembership._meta.db_table),
+                             figures=q(YearlyFigures._meta.db_table),
+                             nodes_c=f" AND node_id IN ({marks})" if marks else "",
+                             nodes_m=f" AND m.node_id IN ({marks})" if marks else ""),
+                [now, now, status, *ids, status, *ids])
+
+    return rewrite_rows(ChainNodeOutput, "node_id", nodes, fill)

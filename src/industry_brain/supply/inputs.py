@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import connection
+
+from industry_brain.core.derived import rewrite_rows
 
 from .models import ExternalFirm, FirmInputs, SupplyLink, settings_province_prefix
 
@@ -32,25 +33,16 @@ GROUP BY g.cid
 """
 
 
-@transaction.atomic
 def firm_inputs_refresh(*, enterprises: Iterable[int] | None = None) -> int:
     """Rewrite the stored inputs of the `enterprises` (ids), or of every firm when none are given: one DELETE and
     one INSERT … SELECT that groups their links. Returns the number of rows written. Derived rows: no change log,
     no event (the link change that caused it is recorded by its own service)."""
-    ids = None if enterprises is None else sorted(set(enterprises))
-    if ids == []:
-        return 0
     q = connection.ops.quote_name
-    table = q(FirmInputs._meta.db_table)
-    marks = "" if ids is None else ", ".join(["%s"] * len(ids))
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        if ids is None:
-            cursor.execute(f"DELETE FROM {table}")
-        else:
-            cursor.execute(f"DELETE FROM {table} WHERE enterprise_id IN ({marks})", ids)
-        cursor.execute(_FILL.format(inputs=table, link=q(SupplyLink._meta.db_table),
-                                    external=q(ExternalFirm._meta.db_table),
-                                    where="" if ids is None else f" WHERE l.customer_id IN ({marks})"),
-                       [now, now, settings_province_prefix() + "%", *(ids or [])])
-        return cursor.rowcount
+
+    def fill(table, marks, now, ids):
+        return (_FILL.format(inputs=table, link=q(SupplyLink._meta.db_table),
+                             external=q(ExternalFirm._meta.db_table),
+                             where=f" WHERE l.customer_id IN ({marks})" if marks else ""),
+                [now, now, settings_province_prefix() + "%", *ids])
+
+    return rewrite_rows(FirmInputs, "enterprise_id", enterprises, fill)

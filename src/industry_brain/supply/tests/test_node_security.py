@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from industry_brain.chains.choices import segment_order
 from industry_brain.chains.models import ChainMembership
 from industry_brain.supply import services
 from industry_brain.supply.models import ExternalFirm, SupplyLink
@@ -99,7 +100,7 @@ def _plain_rows(user, chain):
     results = {r.enterprise_id: r for r in result_list(user=user, run=last)} if last else {}
     links = list(SupplyLink.objects.restrict(user, "view").select_related("supplier_external"))
     rows = []
-    for node in chain.nodes.all().order_by("segment", "order", "id"):
+    for node in chain.nodes.all().order_by(segment_order(), "order", "id"):
         firms = {m.enterprise_id for m in ChainMembership.objects.filter(node=node, status="confirmed")}
         if not can(user, "view_network", SupplyLink):
             firms &= set(Enterprise.objects.filter(_enterprise_q(user)).values_list("pk", flat=True))
