@@ -33,8 +33,9 @@ def latest_figures_year() -> int | None:
 
 
 def ecosystem_member_counts() -> dict[int, tuple[int, int]]:
-    """Per ecosystem: distinct member enterprises and the above-scale ones among them, counted over every
-    membership. A whole-table aggregate: for `ecosystem_stats_refresh`, not for a page."""
+    """Per ecosystem: distinct member enterprises and the above-scale ones among them, counted over the
+    confirmed memberships only (`counted()`: a proposal counts once the city confirms it). A whole-table
+    aggregate: for `ecosystem_stats_refresh`, not for a page."""
     rows = ChainMembership.objects.counted().order_by().values("node__chain__ecosystem").annotate(
         n=Count("enterprise", distinct=True),
         above=Count("enterprise", filter=Q(enterprise__is_above_scale=True), distinct=True))

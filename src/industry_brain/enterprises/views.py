@@ -109,7 +109,7 @@ class FiguresVerifyView(LoginRequiredMixin, View):
     may see them but not verify, e.g. the enterprise itself)."""
 
     def post(self, request, pk: int, year: int):
-        enterprise = get_object_or_404(Enterprise.objects.restrict(request.user, "view"), pk=pk)
+        enterprise = Enterprise.objects.get_in_scope(request.user, pk)
         if not selectors.enterprise_can_see_confidential(user=request.user, enterprise=enterprise):
             raise Http404
         figures = get_object_or_404(YearlyFigures, enterprise=enterprise, year=year)
