@@ -24,12 +24,17 @@ class RestrictedViewSetMixin:
         if request.user and request.user.is_authenticated:
             self._actor_tokens = context.set_actor(request.user)
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        tokens = getattr(self, "_actor_tokens", None)
-        if tokens is not None:
-            context.reset_actor(tokens)
-            self._actor_tokens = None
-        return super().finalize_response(request, response, *args, **kwargs)
+    def dispatch(self, request, *args, **kwargs):
+        # Reset in `finally`: DRF calls `finalize_response` only for a response; an unhandled exception (a 500)
+        # would leave this request's user as the actor of whatever the thread runs next.
+        self._actor_tokens = None
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:
+            tokens = self._actor_tokens
+            if tokens is not None:
+                self._actor_tokens = None
+                context.reset_actor(tokens)
 
     def get_queryset(self):
         return super().get_queryset().restrict(self.request.user, "view")
