@@ -32,6 +32,7 @@ from harness import (  # noqa: E402
     api_client,
     demo_user,
     guarded,
+    percentile,
     plain_queries,
     query_count,
     time_requests,
@@ -42,6 +43,7 @@ SECTION = "projects"
 RULES_TARGET_S = 2.0
 RULES_250K_TARGET_S = 20.0
 MAP_TARGET_MS = 200.0  # cold (built from the database); warm answers come from the cache
+COLD_ROUNDS = 5  # cold map samples per format, interleaved
 MAP_TARGET_MB = 3.0
 COPY_SUFFIX = "-B"
 LOOP_SAMPLE = 2_000  # projects the per-project baseline of the rules evaluates (then scaled to all)
@@ -173,29 +175,38 @@ def bench_map(report: Report) -> None:
     client.get("/api/v1/projects/map/?district=330106", **headers)  # warm the process (URL resolver, imports)
     plain = map_baselines(user, [("map", "/api/v1/projects/map/")])["map"]
     plain()  # warm like the page
-    cache.clear()
-    started = time.perf_counter()
-    raw = client.get("/api/v1/projects/map/", **headers)
-    cold_ms = (time.perf_counter() - started) * 1000
-    assert raw.status_code == 200
-    started = time.perf_counter()
-    plain()
-    plain_ms = (time.perf_counter() - started) * 1000
-    body = raw.content
-    cache.clear()
-    started = time.perf_counter()
-    plain()
-    plain_gzip_ms = (time.perf_counter() - started) * 1000
-    started = time.perf_counter()
-    packed = client.get("/api/v1/projects/map/", HTTP_ACCEPT_ENCODING="gzip", **headers)
-    cold_gzip_ms = (time.perf_counter() - started) * 1000
+    # Cold answers (built from the database after the cache is cleared), each format COLD_ROUNDS times in
+    # interleaved order beside its plain baseline, so one slow sample (a first read of the table's pages, a
+    # collection) shows as the p95 and not as the whole row.
+    cold: dict[str, list[float]] = {"raw": [], "gzip": []}
+    base: dict[str, list[float]] = {"raw": [], "gzip": []}
+    body = packed = None
+    for round_ in range(COLD_ROUNDS):
+        for kind in (("raw", "gzip") if round_ % 2 == 0 else ("gzip", "raw")):
+            extra = {"HTTP_ACCEPT_ENCODING": "gzip"} if kind == "gzip" else {}
+            cache.clear()
+            started = time.perf_counter()
+            response = client.get("/api/v1/projects/map/", **extra, **headers)
+            cold[kind].append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+            started = time.perf_counter()
+            plain()
+            base[kind].append((time.perf_counter() - started) * 1000)
+            if kind == "raw":
+                body = response.content
+            else:
+                packed = response
     features = body.count(b'"type":"Feature"')
-    report.add(SECTION, f"map GeoJSON cold (not cached) · {features:,} points", cold_ms, "ms",
-               f"< {MAP_TARGET_MS:.0f} ms", cold_ms < MAP_TARGET_MS and features == located, baseline=plain_ms,
-               baseline_label=f"{PLAIN_MAP} (timed once, right after)")
-    report.add(SECTION, "map GeoJSON cold, gzip", cold_gzip_ms, "ms", f"< {MAP_TARGET_MS:.0f} ms",
-               cold_gzip_ms < MAP_TARGET_MS, baseline=plain_gzip_ms,
-               baseline_label=f"{PLAIN_MAP} (timed once, right before)")
+    for kind, label in (("raw", f"map GeoJSON cold (not cached) · {features:,} points"),
+                        ("gzip", "map GeoJSON cold, gzip")):
+        p50, p95 = percentile(cold[kind], 50), percentile(cold[kind], 95)
+        report.add(SECTION, f"{label} p50", p50, "ms", "—", True, baseline=percentile(base[kind], 50),
+                   baseline_label=f"{PLAIN_MAP} (right after each)")
+        report.add(SECTION, f"{label} p95 (n={COLD_ROUNDS})", p95, "ms", f"< {MAP_TARGET_MS:.0f} ms",
+                   p95 < MAP_TARGET_MS and features == located, baseline=percentile(base[kind], 95),
+                   baseline_label=f"{PLAIN_MAP} (right after each)")
+    report.note(SECTION, "Cold map samples (ms, in order): " + "; ".join(
+        f"{kind} " + ", ".join(f"{v:.0f}" for v in cold[kind]) for kind in ("raw", "gzip")) + ".")
     gz_mb = len(packed.content) / 1e6
     raw_mb = len(body) / 1e6
     report.add(SECTION, "map GeoJSON size as sent (gzip)", gz_mb, "MB", f"< {MAP_TARGET_MB:.0f} MB",
