@@ -4,6 +4,7 @@ work would be written in the failed request's name."""
 
 import pytest
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 
@@ -27,8 +28,6 @@ class _ProbeViewSet(RestrictedViewSetMixin, viewsets.ViewSet):
 
     def destroy(self, request, pk=None):
         seen.append(context.current_actor())
-        from rest_framework.exceptions import ValidationError
-
         raise ValidationError({"pk": ["bad"]})
 
 
