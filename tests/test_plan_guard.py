@@ -200,3 +200,29 @@ def test_a_departments_deep_page_steps_over_its_own_index(seeded):
         cur.execute("DROP INDEX demand_department_recent_idx")
     nodes = _department_keys_plan(department)
     assert any("Index Cond" not in n and "department_id" in n.get("Filter", "") for n in nodes), nodes
+
+
+def _map_scans(client) -> list:
+    """The whole-table reads behind a cold map answer (the cache emptied first: a cached answer runs no query)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    return page_sequential_scans(client, "/api/v1/projects/map/")
+
+
+def test_the_map_reads_its_located_index_for_every_role(seeded):
+    """The map writes the located projects only (about one in ten): PostgreSQL finds them by the partial index of
+    projects migration 0006 for every role instead of reading every project, and without that index the city's map
+    is a whole-table read again."""
+    from industry_brain.accounts.models import User
+
+    problems = []
+    for username in ACCOUNTS:
+        client = _client_for(User.objects.get(username=username))
+        problems += [f"{username}: {scan}" for scan in _map_scans(client)]
+    assert not problems, "\n".join(problems)
+    city = _client_for(User.objects.get(username="city_admin"))
+    with connection.cursor() as cur:  # rolled back with the test
+        cur.execute("DROP INDEX project_map_located_idx")
+    scans = _map_scans(city)
+    assert any(s.table == "projects_project" for s in scans), scans
