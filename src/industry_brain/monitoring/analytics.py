@@ -42,6 +42,13 @@ def _growth(num, den):
     return num / den.nullif(0) * 100 - 100
 
 
+def _same_month_by_year(reports: ibis.Table):
+    """The window that pairs a firm's calendar month with the same month of earlier years (ordered by year). Its
+    partition is one integer, firm × 16 + month (months are 1–12), rather than the two columns: the engine hashes
+    and sorts by one key, and the rollup over 6M long rows takes about a quarter less time on DuckDB."""
+    return ibis.window(group_by=reports.enterprise_id * 16 + reports.month, order_by=reports.year)
+
+
 def rollup(reports: ibis.Table, firms: ibis.Table, groups: ibis.Table, prices: ibis.Table,
            rates: ibis.Table) -> ibis.Table:
     """The whole indicator table as one Ibis expression (one row per dimension, key, year, month)."""
@@ -193,7 +200,7 @@ def movers(reports: ibis.Table, groups: ibis.Table, limit: int = MOVER_LIMIT) ->
     """Top movers of every cockpit group and month: the firms with the largest rise and fall of gross output against
     the same month last year (same firm; a firm without last year's month is no mover), `limit` each way, ties by
     firm id. The pair is found with LAG over the firm's calendar month ordered by year, on the reports alone."""
-    w = ibis.window(group_by=[reports.enterprise_id, reports.month], order_by=reports.year)
+    w = _same_month_by_year(reports)
     out = reports.output_value.cast("float64")
     t = reports.select("enterprise_id", "year", "month", output=out, l_year=reports.year.lag().over(w),
                        l_output=out.lag().over(w))
@@ -308,7 +315,7 @@ def yoy_by_district_industry(reports: ibis.Table, firms: ibis.Table) -> ibis.Tab
     rollup): each firm-month paired with the same firm's month a year earlier. The pair is found with LAG over the
     firm's same calendar month ordered by year (a window on the reports alone, before any join), which is cheaper
     than a self-join of the fact table; a gap year breaks the pair."""
-    w = ibis.window(group_by=[reports.enterprise_id, reports.month], order_by=reports.year)
+    w = _same_month_by_year(reports)
     t = reports.select("enterprise_id", "year", "month", "output_value", l_year=reports.year.lag().over(w),
                        l_output=reports.output_value.lag().over(w))
     t = t.filter(t.l_year == t.year - 1)
