@@ -162,7 +162,10 @@ class DemandDetailView(ObjectDetailView):
             "answer_form": CohandleAnswerForm(),
             "attachments": obj.attachments.all(),
             "overdue": obj.is_overdue(timezone.localdate()),
-            "alerts": obj.systemic_alerts.restrict(user, "view") if may_compare else [],
+            # An alert names its district or chain and its category (with the parent): read with the alerts, not
+            # one query each as the list renders.
+            "alerts": obj.systemic_alerts.restrict(user, "view").select_related(
+                "district", "chain", "category", "category__parent") if may_compare else [],
         }
 
 

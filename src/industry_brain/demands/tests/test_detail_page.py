@@ -58,3 +58,30 @@ def test_the_enterprise_sees_no_similar_demands_section_even_with_flags(client, 
     assert 'id="similar"' not in html
     client.force_login(world.user("city"))
     assert 'id="similar"' in client.get(f"/demands/{flagged.pk}/").content.decode()
+
+
+def test_the_pages_alerts_cost_no_query_each(client, world, flagged, django_assert_num_queries):
+    """The systemic alerts a demand belongs to are listed by place and category (a category with its parent): read
+    with the alerts, so the page asks as many queries with a district and a chain alert as with none."""
+    import datetime as dt
+
+    from django.test.utils import CaptureQueriesContext as Capture
+
+    from industry_brain.demands.models import SystemicAlert
+
+    client.force_login(world.user("city"))
+    url = f"/demands/{flagged.pk}/"
+    client.get(url)
+    with Capture(connection) as before:
+        assert client.get(url).status_code == 200
+    day, alerts = dt.date(2026, 11, 2), []
+    for kind, place in (("district", {"district_id": "330106"}), ("chain", {"chain": world.chain})):
+        alert = SystemicAlert.objects.create(scope_kind=kind, category=flagged.category, window_start=day,
+                                             window_end=day, enterprise_count=3, **place)
+        alert.demands.add(flagged)
+        alerts.append(alert)
+    with django_assert_num_queries(len(before.captured_queries)):
+        r = client.get(url)
+    html = r.content.decode()
+    assert all(f'href="{a.get_absolute_url()}"' in html for a in alerts)
+    assert world.chain.name in html and str(flagged.category) in html
