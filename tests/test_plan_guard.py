@@ -211,9 +211,9 @@ def _map_scans(client) -> list:
 
 
 def test_the_map_reads_its_located_index_for_every_role(seeded):
-    """The map writes the located projects only (about one in ten): PostgreSQL finds them by the partial index of
-    projects migration 0006 for every role instead of reading every project, and without that index the city's map
-    is a whole-table read again."""
+    """The map writes the located projects only (not the reserve projects without a site): PostgreSQL finds them by
+    the partial index of projects migration 0006 for every role instead of reading every project, and without that
+    index the city's map is a whole-table read again."""
     from industry_brain.accounts.models import User
 
     problems = []

@@ -1,8 +1,8 @@
 """The project map (`/api/v1/projects/map/`) read from a partial covering index on PostgreSQL.
 
 The map writes one feature per located project (id, name, stage, warning level, total investment and the two
-coordinates). About one project in ten is located, spread over every page of the table, so the statement read
-the whole table (a sequential scan of every project's page) to find them. This index holds only the located
+coordinates). A project without a site yet (a reserve project) has none, and the located ones lie on every page of
+the table, so the statement read the whole table (a sequential scan) to find them. This index holds only the located
 projects (`WHERE lat IS NOT NULL`), keyed by the scope columns of a district bureau and a chain work team, and
 carries every column the map writes plus the other scope and filter columns: PostgreSQL answers the map from the
 index alone (an index-only scan) for every role. SQLite keeps reading the table."""
