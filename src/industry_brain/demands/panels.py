@@ -76,7 +76,7 @@ def demand_home_panel(request):
         waiting = qs.filter(status="submitted")
         escalated = qs.filter(status__in=selectors.HANDLING, escalation_level__gte=1 if role == "district" else 2)
         alerts = SystemicAlert.objects.restrict(user, "view").filter(status="open").select_related(
-            "district", "chain", "category", "category__parent")
+            *SystemicAlert.LABEL_RELATED)
         alert_rows, alert_n = rows_and_total(alerts, 20)
         escalated_rows, escalated_n = _rows(escalated.order_by("due_date"), 5)
         waiting_rows, waiting_n = _rows(waiting.order_by("submitted_at"), 5)

@@ -150,8 +150,7 @@ def category_ids(code: str) -> list[int]:
 
 
 def alert_list(*, user) -> QuerySet[SystemicAlert]:
-    return SystemicAlert.objects.restrict(user, "view").select_related("district", "chain", "category",
-                                                                       "category__parent")
+    return SystemicAlert.objects.restrict(user, "view").select_related(*SystemicAlert.LABEL_RELATED)
 
 
 def inbox(*, user) -> QuerySet[Notification]:

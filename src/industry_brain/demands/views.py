@@ -162,10 +162,8 @@ class DemandDetailView(ObjectDetailView):
             "answer_form": CohandleAnswerForm(),
             "attachments": obj.attachments.all(),
             "overdue": obj.is_overdue(timezone.localdate()),
-            # An alert names its district or chain and its category (with the parent): read with the alerts, not
-            # one query each as the list renders.
-            "alerts": obj.systemic_alerts.restrict(user, "view").select_related(
-                "district", "chain", "category", "category__parent") if may_compare else [],
+            "alerts": obj.systemic_alerts.restrict(user, "view").select_related(*SystemicAlert.LABEL_RELATED)
+            if may_compare else [],
         }
 
 
@@ -403,7 +401,7 @@ class VisitCreateView(LoginRequiredMixin, View):
 # ---------------------------------------------------------------------------------- alerts and the inbox
 
 class SystemicAlertListView(ObjectListView):
-    queryset = SystemicAlert.objects.select_related("district", "chain", "category", "category__parent")
+    queryset = SystemicAlert.objects.select_related(*SystemicAlert.LABEL_RELATED)
     filterset_class = SystemicAlertFilterSet
     table_class = SystemicAlertTable
 
@@ -413,7 +411,7 @@ class SystemicAlertListView(ObjectListView):
 
 
 class SystemicAlertDetailView(ObjectDetailView):
-    queryset = SystemicAlert.objects.select_related("district", "chain", "category", "category__parent")
+    queryset = SystemicAlert.objects.select_related(*SystemicAlert.LABEL_RELATED)
     template_name = "demands/alert_detail.html"
 
     def get_extra_context(self, request, obj):

@@ -49,6 +49,9 @@ class SystemicAlert(BaseModel):
                                    violation_error_message=_("The window ends after it starts.")),
         ]
 
+    # What an alert's label (`__str__`) reads: select these with every list of alerts shown by name.
+    LABEL_RELATED = ("district", "chain", "category", "category__parent")
+
     def __str__(self) -> str:
         where = self.district or self.chain
         return f"{where} · {self.category} · {self.enterprise_count}"
