@@ -2,12 +2,14 @@
 similar-demand flags and systemic alerts only for those who may compare firms; for every role it shows the same
 demand as the plain restricted read, and the similar-demands section exactly when the role may compare."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from industry_brain.core.permissions import can
-from industry_brain.demands.models import Demand
+from industry_brain.demands.models import Demand, SystemicAlert
 from industry_brain.testing import ALL_ROLES
 
 from .helpers import LOGISTICS_TEXT_2, raise_demand, resolved
@@ -63,16 +65,10 @@ def test_the_enterprise_sees_no_similar_demands_section_even_with_flags(client, 
 def test_the_pages_alerts_cost_no_query_each(client, world, flagged, django_assert_num_queries):
     """The systemic alerts a demand belongs to are listed by place and category (a category with its parent): read
     with the alerts, so the page asks as many queries with a district and a chain alert as with none."""
-    import datetime as dt
-
-    from django.test.utils import CaptureQueriesContext as Capture
-
-    from industry_brain.demands.models import SystemicAlert
-
     client.force_login(world.user("city"))
     url = f"/demands/{flagged.pk}/"
     client.get(url)
-    with Capture(connection) as before:
+    with CaptureQueriesContext(connection) as before:
         assert client.get(url).status_code == 200
     day, alerts = dt.date(2026, 11, 2), []
     for kind, place in (("district", {"district_id": "330106"}), ("chain", {"chain": world.chain})):
