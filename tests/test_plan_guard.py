@@ -9,6 +9,7 @@ shows the guard catching a dropped index.
 import pytest
 from django.db import connection
 
+from industry_brain.testing import plan_guard
 from industry_brain.testing.plan_guard import page_sequential_scans
 
 pytestmark = [pytest.mark.django_db,
@@ -226,3 +227,24 @@ def test_the_map_reads_its_located_index_for_every_role(seeded):
         cur.execute("DROP INDEX project_map_located_idx")
     scans = _map_scans(city)
     assert any(s.table == "projects_project" for s in scans), scans
+
+
+HOME_TABLES = (*plan_guard.LARGE_TABLES, "enterprises_recognition")
+
+
+def test_every_roles_home_page_uses_its_indexes(seeded):
+    """Each role's home page (its inbox with every module's panels) reads no large table whole; the renewal
+    reminders of a district's firms read the recognitions in their window from the index of enterprises migration
+    0008, and without it they walk every recognition of the firm index to test its end date (decision 69)."""
+    from industry_brain.accounts.models import User
+
+    problems = []
+    for username in ACCOUNTS:
+        client = _client_for(User.objects.get(username=username))
+        problems += [f"{username}: {scan}" for scan in page_sequential_scans(client, "/", HOME_TABLES)]
+    assert not problems, "\n".join(problems)
+    district = _client_for(User.objects.get(username="xihu_officer"))
+    with connection.cursor() as cur:  # rolled back with the test
+        cur.execute("DROP INDEX recognition_firm_until_idx")
+    scans = page_sequential_scans(district, "/", HOME_TABLES)
+    assert any(s.table == "enterprises_recognition" for s in scans), scans

@@ -212,6 +212,10 @@ class Recognition(BaseModel):
             models.UniqueConstraint(fields=["enterprise", "tier", "level", "year"], name="recognition_unique",
                                     violation_error_message=_("This recognition is already recorded.")),
         ]
+        # The renewal reminders of a district's firms (home page): the firms' recognitions within the renewal
+        # window, read from the index alone and merged with the district's firm index, instead of every
+        # recognition's row fetched through the firm index to test its end date (decision 69).
+        indexes = [models.Index(fields=["enterprise", "valid_until", "id"], name="recognition_firm_until_idx")]
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.get_tier_display()} ({self.year})"
