@@ -42,11 +42,7 @@ def policy_home_panel(request):
             # (item, confirmed_at) instead of walking the province's to-pay index until eight of its own turn up.
             mine = {"policy__department_id": user.organisation_id} if user.role == "department" else {
                 "policy__district_id": user.district_code}
-            # Every standing of the unit's own items is in its view scope (eligibility_scope: a department sees its
-            # items' standings, a district its firms' and its policies'), so they are read by item alone: the
-            # scope's joins to each standing's firm and policy only re-proved that (decision 69).
-            owned = Eligibility.objects.filter(
-                item_id__in=list(PolicyItem.objects.filter(**mine).values_list("pk", flat=True)))
+            owned = qs.filter(item_id__in=list(PolicyItem.objects.filter(**mine).values_list("pk", flat=True)))
         else:
             owned = qs
         to_publish = owned.filter(status="candidate", result=True, superseded_by__isnull=True)
