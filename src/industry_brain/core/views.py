@@ -262,21 +262,29 @@ TODO_KINDS_SET = frozenset(k for k, _label in TODO_KINDS)
 
 
 def todo_groups(items: list[dict]) -> list[dict]:
-    """To-do items grouped by kind, repeated ones collapsed with a count, each group by due date."""
+    """To-do items grouped by kind, repeated ones collapsed with a count, each group by due date.
+
+    Items with the same `collapse` key (similar alerts on different objects) become one line with their number;
+    the same line listed twice under one kind (a department's demand both new and due soon: same link, same text)
+    is one to-do, not "×2"."""
     groups = []
     for kind, title in TODO_KINDS:
         rows: dict = {}
+        seen: dict = {}  # the (link, text) pairs already counted on each line
         for it in items:
             if it.get("kind") != kind:
                 continue
             key = it.get("collapse") or it["url"]
             if key in rows:
-                rows[key]["count"] += 1
+                if (it["url"], it["text"]) not in seen[key]:
+                    seen[key].add((it["url"], it["text"]))
+                    rows[key]["count"] += 1
                 due = it.get("due")
                 if due and (rows[key].get("due") is None or due < rows[key]["due"]):
                     rows[key]["due"] = due
             else:
                 rows[key] = {**it, "count": 1}
+                seen[key] = {(it["url"], it["text"])}
         if rows:
             ordered = sorted(rows.values(), key=lambda r: (r.get("due") is None, r.get("due") or dt.date.max))
             groups.append({"kind": kind, "title": title, "items": ordered, "total": sum(r["count"] for r in ordered)})

@@ -46,3 +46,33 @@ def test_home_page_shows_todo_groups_and_separate_notifications(client, world):
     assert 'data-kind="accept"' in body and f'href="/demands/{demand.pk}/"' in body
     start = body.index('id="todo"')
     assert body.index(f'/demands/{demand.pk}/', start) > start
+
+
+@pytest.mark.django_db
+def test_a_collapsed_lines_count_sits_beside_its_title(client, world, monkeypatch):
+    """The ×N of a collapsed line is part of its title (the first cell of the line's grid), not a cell of its own
+    that the grid would stretch into a bar across the line."""
+    from industry_brain.core import registry
+
+    def repeated(request):
+        return {"title": "测试", "items": [{"url": "/demands/1/", "text": text, "kind": "answer"}
+                                         for text in ("同一诉求", "另一条")]}
+
+    monkeypatch.setattr(registry, "home_panels", [repeated])
+    client.force_login(world.user("department"))
+    body = client.get("/").content.decode()
+    title = body[body.index('<span class="todo-title">'):]
+    title = title[:title.index('<span class="todo-due')]
+    assert '<a class="todo-text" href="/demands/1/">同一诉求</a>' in title and "×2</span></span>" in title
+
+
+def test_the_same_line_listed_twice_is_one_todo_and_different_lines_on_one_link_still_count():
+    """A department's demand both new and due soon is listed by two lists with the same link and text: one to-do.
+    Two reminders on one firm's page (same link, different text) stay one line counted twice, as before."""
+    d = dt.date(2026, 12, 7)
+    demand = {"url": "/demands/7/", "text": "#7 物流车辆通行受阻", "kind": "answer", "due": d}
+    firm = [{"url": "/enterprises/3/#recognitions", "text": t, "kind": "alert"} for t in ("小巨人到期", "专精特新到期")]
+    groups = {g["kind"]: g for g in todo_groups([demand, {**demand, "due": None}, *firm])}
+    assert [(r["text"], r["count"], r["due"]) for r in groups["answer"]["items"]] == [("#7 物流车辆通行受阻", 1, d)]
+    assert groups["answer"]["total"] == 1
+    assert [(r["text"], r["count"]) for r in groups["alert"]["items"]] == [("小巨人到期", 2)]
