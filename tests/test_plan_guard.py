@@ -9,8 +9,7 @@ shows the guard catching a dropped index.
 import pytest
 from django.db import connection
 
-from industry_brain.testing import plan_guard
-from industry_brain.testing.plan_guard import page_sequential_scans
+from industry_brain.testing.plan_guard import LARGE_TABLES, page_sequential_scans
 
 pytestmark = [pytest.mark.django_db,
               pytest.mark.skipif(connection.vendor != "postgresql", reason="plans are PostgreSQL's (the production "
@@ -229,7 +228,7 @@ def test_the_map_reads_its_located_index_for_every_role(seeded):
     assert any(s.table == "projects_project" for s in scans), scans
 
 
-HOME_TABLES = (*plan_guard.LARGE_TABLES, "enterprises_recognition")
+HOME_TABLES = (*LARGE_TABLES, "enterprises_recognition")
 
 
 def test_every_roles_home_page_uses_its_indexes(seeded):

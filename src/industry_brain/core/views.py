@@ -270,21 +270,19 @@ def todo_groups(items: list[dict]) -> list[dict]:
     groups = []
     for kind, title in TODO_KINDS:
         rows: dict = {}
-        seen: dict = {}  # the (link, text) pairs already counted on each line
+        counted: set = set()  # the (link, text) of the lines already counted under this kind
         for it in items:
             if it.get("kind") != kind:
                 continue
             key = it.get("collapse") or it["url"]
-            if key in rows:
-                if (it["url"], it["text"]) not in seen[key]:
-                    seen[key].add((it["url"], it["text"]))
-                    rows[key]["count"] += 1
-                due = it.get("due")
-                if due and (rows[key].get("due") is None or due < rows[key]["due"]):
-                    rows[key]["due"] = due
-            else:
-                rows[key] = {**it, "count": 1}
-                seen[key] = {(it["url"], it["text"])}
+            if key not in rows:
+                rows[key] = {**it, "count": 0}
+            if (it["url"], it["text"]) not in counted:
+                counted.add((it["url"], it["text"]))
+                rows[key]["count"] += 1
+            due = it.get("due")
+            if due and (rows[key].get("due") is None or due < rows[key]["due"]):
+                rows[key]["due"] = due
         if rows:
             ordered = sorted(rows.values(), key=lambda r: (r.get("due") is None, r.get("due") or dt.date.max))
             groups.append({"kind": kind, "title": title, "items": ordered, "total": sum(r["count"] for r in ordered)})
